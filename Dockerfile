@@ -1,0 +1,28 @@
+# Image for every distributed role: `docker run vitalscope:local collector|worker|dashboard|migrate`.
+FROM node:20-bookworm-slim AS sdk
+WORKDIR /src/sdk-js
+COPY sdk-js/ ./
+RUN if [ -f package.json ]; then npm ci && npm run build; else mkdir -p dist; fi
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# Synthetic checks drive Debian's Chromium (Playwright's own browser download is not needed).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY vitalscope/ vitalscope/
+COPY collector/ collector/
+COPY dashboard/ dashboard/
+COPY synthetics/ synthetics/
+COPY alerting/ alerting/
+COPY bench/ bench/
+COPY --from=sdk /src/sdk-js/dist/ sdk-js/dist/
+RUN pip install .
+RUN useradd --system --home /var/lib/vitalscope vitalscope \
+    && mkdir -p /var/lib/vitalscope && chown vitalscope /var/lib/vitalscope
+USER vitalscope
+EXPOSE 8000
+ENTRYPOINT ["vitalscope"]
+CMD ["--help"]

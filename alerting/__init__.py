@@ -1,0 +1,1 @@
+"""Alert rules, their states, and signed webhook delivery."""

@@ -1,0 +1,1 @@
+"""The Dash dashboard and the JSON API behind it."""

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what Vitalscope needs on a fresh Debian machine: the system packages that are
+# missing (Python venv support, Node.js, Chromium for synthetic checks and browser tests),
+# a virtual environment in .venv with the project, and the browser SDK build.
+#   scripts/setup.sh          what `vitalscope serve` needs
+#   scripts/setup.sh --dev    plus the test and lint tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "error: Vitalscope needs Python 3.11 or newer as '$python' (set PYTHON=...)" >&2
+  exit 1
+fi
+
+missing=()
+"$python" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+extras=""
+[ "$dev" = 1 ] && extras="[dev]"
+echo "Installing Vitalscope into .venv"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
+  | grep -v "is ignored: it is neither a file nor a directory" || true
+.venv/bin/python -c 'import vitalscope' # fails loudly if the install did not work
+
+if [ -f sdk-js/package.json ]; then
+  echo "Building the browser SDK"
+  (cd sdk-js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to every test: installs what the tests need, then lint,
+# type checks, the SDK's own tests and the pytest suite (real chDB, Redis, uvicorn, Chromium).
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev
+echo "== ruff"
+.venv/bin/ruff check .
+echo "== mypy"
+.venv/bin/mypy
+if [ -f sdk-js/package.json ]; then
+  echo "== sdk-js"
+  (cd sdk-js && npm test --silent)
+fi
+echo "== pytest"
+exec .venv/bin/python -m pytest "$@"

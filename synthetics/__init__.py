@@ -1,0 +1,1 @@
+"""Scheduled Playwright checks of key user flows."""

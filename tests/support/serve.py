@@ -1,0 +1,93 @@
+"""Run `vitalscope serve` (or any vitalscope command) as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support.ports import free_port
+
+VITALSCOPE = [sys.executable, "-m", "vitalscope"]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process: no VITALSCOPE_* from the outside world."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VITALSCOPE_")}
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
+            input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*VITALSCOPE, *args], capture_output=True, text=True, timeout=timeout,
+        env=env or clean_env(), input=input_text, check=False,
+    )
+
+
+@dataclass
+class ServeProcess:
+    data: Path
+    port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=clean_env)
+    extra_args: list[str] = field(default_factory=list)
+    process: subprocess.Popen[str] | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, wait: bool = True, timeout: float = 60.0) -> ServeProcess:
+        self.log_path = self.data.parent / f"serve-{self.port}.log"
+        log = open(self.log_path, "a")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [*VITALSCOPE, "serve", "--data", str(self.data), "--port", str(self.port),
+             *self.extra_args],
+            stdout=log, stderr=subprocess.STDOUT, text=True, env=self.env,
+        )
+        log.close()
+        if wait:
+            self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float = 60.0) -> float:
+        """Seconds until /readyz answered 200."""
+        assert self.process is not None
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited with {self.process.returncode}:\n{self.logs()}")
+            try:
+                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"serve not ready within {timeout} s:\n{self.logs()}")
+
+    def logs(self) -> str:
+        return self.log_path.read_text() if self.log_path and self.log_path.exists() else ""
+
+    def admin_token(self) -> str:
+        return (self.data / "secrets" / "admin-token").read_text().strip()
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError(
+                    f"serve did not stop within {timeout} s:\n{self.logs()}") from None
+        return int(self.process.returncode)

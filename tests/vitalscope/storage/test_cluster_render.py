@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from vitalscope.storage.cluster import ClusterRenderError, insert_table, render_statement
+from vitalscope.storage.migrator import load_migrations, render
+
+
+@pytest.fixture(scope="module")
+def rendered() -> list[str]:
+    return [s for statements in render(load_migrations(), "prod").values() for s in statements]
+
+
+def test_every_statement_runs_on_cluster(rendered: list[str]) -> None:
+    assert rendered
+    assert all(" ON CLUSTER prod " in s or " ON CLUSTER prod(" in s.replace(" (", "(")
+               for s in rendered)
+
+
+def test_tables_become_replicated_local_tables_with_distributed_fronts(rendered: list[str]) -> None:
+    vitals_local = next(s for s in rendered if s.startswith("CREATE TABLE IF NOT EXISTS "
+                                                            "vitals_local "))
+    assert "ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', " \
+           "'{replica}')" in vitals_local
+    assert "replicated_deduplication_window" in vitals_local
+    assert "non_replicated_deduplication_window" not in vitals_local
+    assert ("CREATE TABLE IF NOT EXISTS vitals ON CLUSTER prod AS vitals_local "
+            "ENGINE = Distributed(prod, currentDatabase(), vitals_local, rand())") in rendered
+
+
+def test_replacing_tables_keep_their_version_and_shard_by_key(rendered: list[str]) -> None:
+    sites_local = next(s for s in rendered if s.startswith("CREATE TABLE IF NOT EXISTS "
+                                                           "sites_local "))
+    assert "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', " \
+           "'{replica}', updated_at)" in sites_local
+    assert any(s.endswith("sites_local, cityHash64(name))") for s in rendered)
+
+
+def test_views_read_and_write_local_tables(rendered: list[str]) -> None:
+    view = next(s for s in rendered if "vitals_1m_mv" in s)
+    assert "TO vitals_1m_local AS" in view
+    assert "FROM vitals_local" in view
+
+
+def test_alter_reaches_local_and_distributed_tables() -> None:
+    out = render_statement("ALTER TABLE vitals ADD COLUMN x UInt8", "prod", {"vitals"})
+    assert out == ["ALTER TABLE vitals_local ON CLUSTER prod ADD COLUMN x UInt8",
+                   "ALTER TABLE vitals ON CLUSTER prod ADD COLUMN x UInt8"]
+
+
+def test_unknown_statements_are_refused() -> None:
+    with pytest.raises(ClusterRenderError):
+        render_statement("INSERT INTO vitals VALUES (1)", "prod", set())
+
+
+def test_writers_insert_into_local_tables_on_a_cluster() -> None:
+    assert insert_table("vitals", "prod") == "vitals_local"
+    assert insert_table("vitals", None) == "vitals"

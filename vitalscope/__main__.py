@@ -1,0 +1,3 @@
+from vitalscope.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The `vitalscope` command."""

@@ -1,0 +1,25 @@
+"""Entry point of the `vitalscope` command."""
+
+from __future__ import annotations
+
+import click
+
+import vitalscope
+from vitalscope.cli.configcmd import config_group
+from vitalscope.cli.migrate import migrate
+from vitalscope.cli.serve import collector, dashboard, serve, worker
+from vitalscope.cli.sites import sites
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(vitalscope.__version__, prog_name="vitalscope")
+def cli() -> None:
+    """Vitalscope: real-user monitoring, synthetic monitoring and alerting on ClickHouse."""
+
+
+for command in (serve, collector, worker, dashboard, migrate, sites, config_group):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli()

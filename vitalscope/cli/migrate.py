@@ -1,0 +1,57 @@
+"""`vitalscope migrate`: apply pending migrations (or print them as they would run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from vitalscope.cli.common import load, settings_options, user_errors
+from vitalscope.datadir import DataDir
+from vitalscope.runtime import Role, Runtime
+from vitalscope.storage.clickhouse import connect
+from vitalscope.storage.migrator import Migration, Migrator, load_migrations, render
+
+
+@click.command()
+@click.option("--print", "print_sql", is_flag=True,
+              help="Print the SQL as it would run (with ON CLUSTER when a cluster is set) "
+                   "instead of applying it.")
+@settings_options
+@user_errors
+def migrate(print_sql: bool, config: Path | None, data: Path | None) -> None:
+    """Apply pending ClickHouse migrations, in order, idempotently."""
+    settings = load(config, data=data)
+    if print_sql:
+        for version, statements in render(load_migrations(), settings.clickhouse_cluster).items():
+            click.echo(f"-- migration {version:04d}")
+            for statement in statements:
+                click.echo(statement + ";\n")
+        return
+    if settings.embedded_clickhouse and DataDir(settings.data_dir).running_server():
+        click.echo("The running server applied every migration at start; nothing to do.")
+        return
+    if settings.embedded_clickhouse:
+        runtime = Runtime.open(settings, Role.CLI, with_redis=False, migrate=False)
+        runtime.close()  # only to take and check the folder lock the same way serve does
+    client = connect(settings, create_database=True)
+    try:
+        migrator = Migrator(client, settings.clickhouse_cluster)
+        pending = migrator.pending()
+        if not pending:
+            click.echo("Schema is up to date.")
+            return
+        total = sum(len(render([m], settings.clickhouse_cluster)[m.version]) for m in pending)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      transient=True) as progress:
+            task = progress.add_task("migrating", total=total)
+
+            def advance(migration: Migration, index: int, count: int) -> None:
+                progress.update(task, advance=1, description=migration.file_name)
+
+            applied = migrator.apply(advance)
+        for migration in applied:
+            click.echo(f"applied {migration.file_name}")
+    finally:
+        client.close()

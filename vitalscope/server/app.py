@@ -1,0 +1,65 @@
+"""The ASGI application of a role: routers and background services of that role."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import vitalscope
+from vitalscope.runtime import Role, Runtime
+from vitalscope.server import admin, health
+from vitalscope.server.services import Service, ServiceGroup
+
+
+def _services(runtime: Runtime) -> list[Service]:
+    """Which background services run in which role. Embedded `serve` runs all of them."""
+    return []
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {}
+    loc = [str(p) for p in first.get("loc", ()) if p != "body"]
+    return JSONResponse(
+        {"error": "invalid_request", "field": ".".join(loc) or None,
+         "message": str(first.get("msg", "invalid request"))},
+        status_code=422,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(
+        {"error": "http_" + str(exc.status_code), "message": str(exc.detail)},
+        status_code=exc.status_code, headers=getattr(exc, "headers", None),
+    )
+
+
+def build_app(runtime: Runtime) -> FastAPI:
+    services = ServiceGroup(_services(runtime))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await services.start()
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    app = FastAPI(
+        title="Vitalscope", version=vitalscope.__version__, lifespan=lifespan,
+        docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+    )
+    app.state.runtime = runtime
+    app.state.services = services
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.include_router(health.router)
+    if runtime.role in (Role.SERVE, Role.COLLECTOR):
+        app.include_router(admin.router)
+    return app

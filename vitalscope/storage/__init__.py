@@ -1,0 +1,1 @@
+"""ClickHouse storage: client, migrations and named queries."""

@@ -1,0 +1,91 @@
+"""Rendering single-node migration SQL for a ClickHouse cluster.
+
+Migrations are written once, for one node. On a cluster each table becomes a Replicated
+`<name>_local` table on every node plus a Distributed `<name>` over them, DDL runs
+`ON CLUSTER`, and materialized views read and write the local tables so each shard rolls up
+its own rows. Writers insert into the local tables (`insert_table`), which keeps
+`insert_deduplication_token` working per replica; readers query the Distributed names.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOCAL_SUFFIX = "_local"
+
+_CREATE_TABLE = re.compile(r"^CREATE TABLE IF NOT EXISTS (\w+)\s*\(", re.IGNORECASE)
+_CREATE_MV = re.compile(
+    r"^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS\b", re.IGNORECASE
+)
+_ALTER = re.compile(r"^ALTER TABLE (\w+)\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_ENGINE = re.compile(r"ENGINE\s*=\s*(\w*MergeTree)(?:\(([^)]*)\))?", re.IGNORECASE)
+_ORDER_BY = re.compile(r"ORDER BY\s+(\([^)]*\)|\w+)", re.IGNORECASE)
+_FROM = re.compile(r"\b(FROM|JOIN)\s+(\w+)\b", re.IGNORECASE)
+_COLUMN_CHANGE = re.compile(r"^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b", re.IGNORECASE)
+
+
+class ClusterRenderError(ValueError):
+    pass
+
+
+def insert_table(table: str, cluster: str | None) -> str:
+    """The table a writer inserts into: the local replicated table on a cluster."""
+    return table + LOCAL_SUFFIX if cluster else table
+
+
+def _replicated_engine(engine: str, args: str | None) -> str:
+    path = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'"
+    extra = f", {args.strip()}" if args and args.strip() else ""
+    return f"ENGINE = Replicated{engine}({path}{extra})"
+
+
+def _sharding_key(statement: str, engine: str) -> str:
+    # Rows that replace each other must meet on one shard; everything else spreads evenly.
+    if engine.lower() == "mergetree" or engine.lower() == "aggregatingmergetree":
+        return "rand()"
+    match = _ORDER_BY.search(statement)
+    return f"cityHash64{match.group(1)}" if match and match.group(1).startswith("(") else (
+        f"cityHash64({match.group(1)})" if match else "rand()"
+    )
+
+
+def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str]:
+    """One single-node statement as the statements a cluster needs. `tables` collects the
+    names of tables created so far, so views can be pointed at their local tables."""
+    on = f" ON CLUSTER {cluster}"
+    text = statement.strip()
+    if match := _CREATE_TABLE.match(text):
+        name = match.group(1)
+        engine = _ENGINE.search(text)
+        if engine is None:
+            raise ClusterRenderError(
+                f"table {name}: only MergeTree-family engines can be replicated")
+        local = name + LOCAL_SUFFIX
+        body = text[match.end():]
+        body = body.replace(engine.group(0), _replicated_engine(engine.group(1), engine.group(2)))
+        body = body.replace("non_replicated_deduplication_window",
+                            "replicated_deduplication_window")
+        tables.add(name)
+        return [
+            f"CREATE TABLE IF NOT EXISTS {local}{on} ({body}",
+            f"CREATE TABLE IF NOT EXISTS {name}{on} AS {local} "
+            f"ENGINE = Distributed({cluster}, currentDatabase(), {local}, "
+            f"{_sharding_key(text, engine.group(1))})",
+        ]
+    if match := _CREATE_MV.match(text):
+        view, target = match.group(1), match.group(2)
+        select = text[match.end():]
+        select = _FROM.sub(
+            lambda m: f"{m.group(1)} {m.group(2)}{LOCAL_SUFFIX}" if m.group(2) in tables
+            else m.group(0),
+            select,
+        )
+        return [f"CREATE MATERIALIZED VIEW IF NOT EXISTS {view}{on} TO {target}{LOCAL_SUFFIX} AS"
+                f"{select}"]
+    if match := _ALTER.match(text):
+        name, rest = match.group(1), match.group(2)
+        rendered = [f"ALTER TABLE {name}{LOCAL_SUFFIX}{on} {rest}"]
+        if _COLUMN_CHANGE.match(rest):
+            rendered.append(f"ALTER TABLE {name}{on} {rest}")
+        return rendered
+    raise ClusterRenderError(f"cannot render for a cluster: {text[:80]!r}")

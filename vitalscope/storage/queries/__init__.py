@@ -1,0 +1,1 @@
+"""Named SQL files of the shared storage layer."""
