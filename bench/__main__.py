@@ -1,0 +1,25 @@
+"""`python -m bench NAME [args]`: run one benchmark. Each prints readable lines and, last,
+one JSON object with its figures, measured against a baseline in the same run."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# name -> module under bench/ with `main(argv: list[str]) -> int`
+BENCHMARKS: dict[str, str] = {
+    "startup": "bench.startup",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in BENCHMARKS:
+        names = ", ".join(sorted(BENCHMARKS))
+        print(f"usage: python -m bench NAME [args]   (NAME: {names})", file=sys.stderr)
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    module = importlib.import_module(BENCHMARKS[argv[0]])
+    return int(module.main(argv[1:]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

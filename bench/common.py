@@ -1,0 +1,48 @@
+"""Helpers shared by benchmarks."""
+
+from __future__ import annotations
+
+import json
+import socket
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http_ok(url: str, timeout: float = 120.0, alive: Callable[[], bool] | None = None
+                 ) -> float:
+    """Seconds until `url` answers 200."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if alive is not None and not alive():
+            raise RuntimeError(f"process died before {url} answered")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.01)
+    raise TimeoutError(f"{url} not ready within {timeout} s")
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "min": ordered[0],
+        "median": statistics.median(ordered),
+        "max": ordered[-1],
+    }
+
+
+def emit(figures: dict[str, Any]) -> None:
+    """The last line of every benchmark: one JSON object."""
+    print(json.dumps(figures, sort_keys=True))
