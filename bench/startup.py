@@ -49,7 +49,10 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "noop_app.py").write_text(NOOP_APP)
-        baseline, serve_cold, serve_warm, stops = [], [], [], []
+        baseline: list[float] = []
+        serve_cold: list[float] = []
+        serve_warm: list[float] = []
+        stops: list[float] = []
         for run in range(args.runs):
             port = free_port()
             ready, _ = _time_process(
@@ -59,11 +62,11 @@ def main(argv: list[str]) -> int:
             data = Path(tmp) / f"data{run}"
             for bucket in (serve_cold, serve_warm):  # empty folder, then restart on it
                 port = free_port()
-                ready, stop = _time_process(
+                ready, stopped = _time_process(
                     [sys.executable, "-m", "vitalscope", "serve", "--data", str(data),
                      "--port", str(port)], f"http://127.0.0.1:{port}/readyz")
                 bucket.append(ready)
-                stops.append(stop)
+                stops.append(stopped)
     noop, cold, warm, stop = (summary(baseline), summary(serve_cold), summary(serve_warm),
                               summary(stops))
     ratio = cold["median"] / noop["median"]
