@@ -10,9 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vitalscope.config.synthetics import CheckConfig, load_flow_file
-
 from synthetics.model import StepResult
+from vitalscope.config.synthetics import CheckConfig, load_flow_file
 
 if TYPE_CHECKING:
     from playwright.async_api import Page

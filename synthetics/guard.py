@@ -9,6 +9,7 @@ gets the first hop's answer and follows the chain itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 import time
@@ -146,7 +147,5 @@ class Guard:
 
 async def _quietly(awaitable: object) -> None:
     """Route calls fail once the page is gone; nothing is left to do then."""
-    try:
+    with contextlib.suppress(Exception):
         await awaitable  # type: ignore[misc]
-    except Exception:  # noqa: S110 - the page closed under the request
-        pass

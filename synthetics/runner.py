@@ -4,6 +4,7 @@ vitals, console errors and failed requests gathered, screenshot and trace kept o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -33,7 +34,22 @@ NEXT_FRAMES = (
 )
 ARTIFACT_TIMEOUT_S = 4.0
 MAX_LISTED = 50
+INTERACTIONS = frozenset({"click", "fill", "press", "select"})
 METRICS = ("LCP", "CLS", "FCP", "TTFB", "INP")
+
+
+def _remove_if_empty(folder: Path) -> None:
+    if not any(folder.iterdir()):
+        folder.rmdir()
+
+
+async def _responds(page: Page) -> bool:
+    """False when the page's renderer is stuck (an endless loop): reading it would hang."""
+    try:
+        await asyncio.wait_for(page.evaluate("1"), 0.5)
+    except Exception:
+        return False
+    return True
 
 
 def _first_line(exc: BaseException) -> str:
@@ -136,8 +152,12 @@ class Runner:
                     result.error = f"step {failed[-1].step} ({failed[-1].name}): {result.error}"
                 if guard.refused:
                     result.error += f" [guard rails: {guard.refused[0]}]"
-            await self._read_lab(page, state)
-            await self._keep_artifacts(context, page, result, ctx, folder, number)
+            responsive = await _responds(page)
+            if responsive:
+                await self._read_lab(page, state)
+            else:
+                result.error += " (the page stopped responding)"
+            await self._keep_artifacts(context, page, result, ctx, folder, number, responsive)
         except Exception as exc:  # the browser went away under the attempt
             result.passed = False
             result.error = result.error or f"browser: {_first_line(exc)}"
@@ -205,8 +225,10 @@ class Runner:
                 number, step.action, step.describe(), "passed",
                 (began - state.started) * 1000, (time.monotonic() - began) * 1000,
                 url=page.url))
-            if page.url != previous_url:
-                await self._read_lab(page, state)  # a new page: let it paint before going on
+            if page.url != previous_url or step.action in INTERACTIONS:
+                # A new page or an interaction: its paint (FCP, LCP, INP) comes with the
+                # next frames, and the next step may leave the page.
+                await self._read_lab(page, state)
             else:
                 await self._snapshot_lab(page, state)
             previous_url = page.url
@@ -233,10 +255,8 @@ class Runner:
 
     async def _read_lab(self, page: Page, state: _Attempt) -> None:
         """The last reading waits for the next frames, so the last page has painted."""
-        try:
+        with contextlib.suppress(Exception):  # a busy or closed page gives what it has
             await asyncio.wait_for(page.evaluate(NEXT_FRAMES), 1.0)
-        except Exception:  # noqa: S110 - a busy or closed page gives what it has
-            pass
         await self._snapshot_lab(page, state)
 
     def _vitals(self, state: _Attempt, ctx: StepContext) -> list[LabVital]:
@@ -253,11 +273,11 @@ class Runner:
 
     async def _keep_artifacts(self, context: BrowserContext, page: Page,
                               result: AttemptResult, ctx: StepContext, folder: Path,
-                              number: int) -> None:
+                              number: int, responsive: bool) -> None:
         """Screenshot and trace of a failure (and a final screenshot when asked): bounded in
         time, because the page may be the reason the attempt failed."""
-        folder.mkdir(parents=True, exist_ok=True)
-        if not result.passed or ctx.final_screenshot:
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        if responsive and (not result.passed or ctx.final_screenshot):
             shot = folder / f"attempt-{number}-{'final' if result.passed else 'failure'}.png"
             try:
                 await asyncio.wait_for(page.screenshot(path=str(shot), timeout=3000),
@@ -275,5 +295,4 @@ class Runner:
                 result.trace = relative(self.artifacts_root.parent, trace)
         except Exception as exc:
             log.info("no trace of %s: %s", ctx.check.name, _first_line(exc))
-        if not any(folder.iterdir()):
-            folder.rmdir()
+        await asyncio.to_thread(_remove_if_empty, folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import re
 from collections.abc import Awaitable, Callable
@@ -42,62 +43,62 @@ def url_matches(url: str, pattern: str) -> bool:
     return url == pattern or fnmatch.fnmatchcase(url, pattern)
 
 
-async def _goto(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _goto(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.url is not None
     url = ctx.check.absolute_url(step.url)
-    response = await page.goto(url, timeout=timeout, wait_until="load")
+    response = await page.goto(url, timeout=timeout_ms, wait_until="load")
     if response is not None:
         ctx.last_status = response.status
     if step.page_group:
         ctx.page_groups[page.url] = step.page_group
 
 
-async def _click(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _click(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.selector is not None
-    await page.click(step.selector, timeout=timeout)
+    await page.click(step.selector, timeout=timeout_ms)
 
 
-async def _fill(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _fill(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.selector is not None and step.value is not None
-    await page.fill(step.selector, step.value, timeout=timeout)
+    await page.fill(step.selector, step.value, timeout=timeout_ms)
 
 
-async def _press(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _press(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.key is not None
     if step.selector:
-        await page.press(step.selector, step.key, timeout=timeout)
+        await page.press(step.selector, step.key, timeout=timeout_ms)
     else:
         await page.keyboard.press(step.key)
 
 
-async def _select(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _select(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.selector is not None and step.value is not None
-    await page.select_option(step.selector, step.value, timeout=timeout)
+    await page.select_option(step.selector, step.value, timeout=timeout_ms)
 
 
-async def _wait_for(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _wait_for(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     if step.selector is not None:
         state: Any = step.state or "visible"
-        await page.wait_for_selector(step.selector, state=state, timeout=timeout)
+        await page.wait_for_selector(step.selector, state=state, timeout=timeout_ms)
     elif step.url is not None:
         pattern = step.url
 
         def matches(url: str) -> bool:
             return url_matches(url, pattern)
 
-        await page.wait_for_url(matches, timeout=timeout)
+        await page.wait_for_url(matches, timeout=timeout_ms)
     else:
-        await page.wait_for_load_state("networkidle", timeout=timeout)
+        await page.wait_for_load_state("networkidle", timeout=timeout_ms)
 
 
-async def _assert_text(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _assert_text(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.text is not None
     selector = step.selector or "body"
     expected = step.text
     locator = page.locator(selector).first
     try:
         await locator.filter(has_text=re.compile(re.escape(expected))).wait_for(
-            state="attached", timeout=timeout)
+            state="attached", timeout=timeout_ms)
     except Exception:
         found = await locator.text_content(timeout=1000) if await locator.count() else None
         shown = "no such element" if found is None else repr(" ".join(found.split())[:120])
@@ -105,32 +106,32 @@ async def _assert_text(page: Page, step: StepConfig, ctx: StepContext, timeout: 
 
 
 async def _assert_visible(page: Page, step: StepConfig, ctx: StepContext,
-                          timeout: float) -> None:
+                          timeout_ms: float) -> None:
     assert step.selector is not None
     try:
-        await page.locator(step.selector).first.wait_for(state="visible", timeout=timeout)
+        await page.locator(step.selector).first.wait_for(state="visible", timeout=timeout_ms)
     except Exception:
         raise StepFailed(f"{step.selector} is not visible") from None
 
 
-async def _assert_url(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _assert_url(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     assert step.url is not None
     if not url_matches(page.url, step.url):
         raise StepFailed(f"expected the URL to match {step.url!r}, it is {page.url!r}")
 
 
 async def _assert_status(page: Page, step: StepConfig, ctx: StepContext,
-                         timeout: float) -> None:
+                         timeout_ms: float) -> None:
     if ctx.last_status != step.status:
         raise StepFailed(f"expected HTTP status {step.status}, the last page answered "
                          f"{ctx.last_status if ctx.last_status is not None else 'nothing'}")
 
 
-async def _screenshot(page: Page, step: StepConfig, ctx: StepContext, timeout: float) -> None:
+async def _screenshot(page: Page, step: StepConfig, ctx: StepContext, timeout_ms: float) -> None:
     label = re.sub(r"[^A-Za-z0-9_.-]+", "-", step.label or f"step-{len(ctx.screenshots) + 1}")
     path = ctx.artifacts / f"{label}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(path), full_page=bool(step.full_page), timeout=timeout)
+    await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+    await page.screenshot(path=str(path), full_page=bool(step.full_page), timeout=timeout_ms)
     ctx.screenshots.append(str(path))
 
 

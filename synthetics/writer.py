@@ -5,6 +5,7 @@ stored once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import threading
@@ -13,9 +14,8 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from vitalscope.storage.cluster import insert_table
-
 from synthetics.model import RunResult
+from vitalscope.storage.cluster import insert_table
 
 log = logging.getLogger("vitalscope.synthetics")
 
@@ -117,10 +117,8 @@ class ResultsWriter:
 
     async def _loop(self) -> None:
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval_s)
-            except TimeoutError:
-                pass
             self._wake.clear()
             try:
                 await self.flush()
@@ -135,10 +133,8 @@ class ResultsWriter:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
         try:
             await self.flush()

@@ -185,9 +185,9 @@ class CheckConfig(BaseModel):
         if self.interval_s is not None and self.cron is not None:
             raise ValueError("give either interval_s or cron, not both")
         for index, step in enumerate(self.steps, start=1):
-            if step.action == "goto" and step.url and not _is_http_url(step.url):
-                if self.base_url is None:
-                    raise ValueError(f"step {index} (goto): {step.url!r} is not an absolute "
+            if step.action == "goto" and step.url and not _is_http_url(step.url) \
+                    and self.base_url is None:
+                raise ValueError(f"step {index} (goto): {step.url!r} is not an absolute "
                                      "http(s) URL and the check has no base_url")
         if self.flow is not None and self.allowed_hosts is None and self.base_url is None:
             raise ValueError("a flow check needs allowed_hosts or base_url (the hosts its "

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import vitalscope
+from synthetics import admin as synthetics_admin
+from synthetics.service import SyntheticsService
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
@@ -18,7 +20,10 @@ from vitalscope.server.services import Service, ServiceGroup
 
 def _services(runtime: Runtime) -> list[Service]:
     """Which background services run in which role. Embedded `serve` runs all of them."""
-    return []
+    services: list[Service] = []
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        services.append(SyntheticsService(runtime))
+    return services
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -62,4 +67,6 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        app.include_router(synthetics_admin.router)
     return app

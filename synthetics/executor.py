@@ -1,0 +1,106 @@
+"""The executor: takes run requests from the queue, at most `concurrency` at a time, runs
+them in the shared browser, stores the results and releases the check. Every run is bounded
+in time, so nothing a page does can hold a slot forever."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import uuid
+from datetime import UTC, datetime
+
+from synthetics.model import AttemptResult, CheckPlan, RunResult
+from synthetics.runner import Runner
+from synthetics.runqueue import RunQueue, RunRequest
+from synthetics.writer import ResultsWriter
+
+log = logging.getLogger("vitalscope.synthetics")
+
+CANCEL_GRACE_S = 5.0
+
+
+async def run_bounded(runner: Runner, plan: CheckPlan, trigger: str, run_id: str) -> RunResult:
+    """The run, or a failed result when it outlives every timeout it was given."""
+    started_at = datetime.now(UTC)
+    task = asyncio.get_running_loop().create_task(runner.run(plan, trigger, run_id))
+    done, _ = await asyncio.wait({task}, timeout=plan.max_duration_s + CANCEL_GRACE_S)
+    if task in done and task.exception() is None:
+        return task.result()
+    if task in done:
+        error = f"run crashed: {type(task.exception()).__name__}: {task.exception()}"
+    else:
+        task.cancel()
+        await asyncio.wait({task}, timeout=CANCEL_GRACE_S)  # abandoned if it will not end
+        error = f"run exceeded its limit of {plan.max_duration_s:g} s and was stopped"
+    log.error("check %s: %s", plan.name, error)
+    finished_at = datetime.now(UTC)
+    attempt = AttemptResult(1, started_at, (finished_at - started_at).total_seconds() * 1000,
+                            passed=False, error=error[:500])
+    return RunResult(run_id, plan.name, plan.location, plan.config.site or "",
+                     list(plan.config.tags), trigger, started_at, finished_at, [attempt])
+
+
+class Executor:
+    def __init__(self, queue: RunQueue, runner: Runner, writer: ResultsWriter,
+                 plans: dict[str, CheckPlan], concurrency: int) -> None:
+        self.queue = queue
+        self.runner = runner
+        self.writer = writer
+        self.plans = plans
+        self.consumer = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+        self._slots = asyncio.Semaphore(concurrency)
+        self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def _loop(self) -> None:
+        while True:
+            await self._slots.acquire()
+            try:
+                requests = await self.queue.take(self.consumer, 1)
+            except asyncio.CancelledError:
+                self._slots.release()
+                raise
+            except Exception as exc:
+                self._slots.release()
+                log.warning("reading synthetic run requests failed: %s", exc)
+                await asyncio.sleep(1.0)
+                continue
+            if not requests:
+                self._slots.release()
+                continue
+            task = asyncio.get_running_loop().create_task(self._execute(requests[0]))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def _execute(self, request: RunRequest) -> None:
+        try:
+            plan = self.plans.get(request.check)
+            if plan is None:
+                log.warning("run request for unknown check %r dropped", request.check)
+                await self.queue.done(request, {"error": f"unknown check {request.check!r}"})
+                return
+            await self.queue.started(request, plan.max_duration_s)
+            result = await run_bounded(self.runner, plan, request.trigger, request.run_id)
+            self.writer.add(result)
+            if request.reply:
+                await self.writer.flush()  # whoever waits reads it from ClickHouse next
+            await self.queue.done(request, result.as_dict())
+        except Exception:
+            log.exception("synthetic run %s of %s failed to complete", request.run_id,
+                          request.check)
+        finally:
+            self._slots.release()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=30)
