@@ -117,6 +117,9 @@ class Shop:
             with self.lock:
                 self.active[path] -= 1
             handler._send(200, _page("Slow", '<p id="done">done</p>'))
+        elif path == "/external":
+            port = self.server.server_address[1]
+            handler._send(200, _page("External", f'<img src="http://localhost:{port}/x.png">'))
         elif path == "/redirect":
             handler._send(302, b"", {"Location": query["to"][0]})
         else:
