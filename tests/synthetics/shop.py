@@ -41,7 +41,6 @@ PAGES = {
 
 class Shop:
     def __init__(self) -> None:
-        self.cart: Counter[str] = Counter()
         self.hits: Counter[str] = Counter()
         self.active: Counter[str] = Counter()
         self.max_active: Counter[str] = Counter()
@@ -99,7 +98,10 @@ class Shop:
         if path in PAGES:
             handler._send(200, PAGES[path])
         elif path == "/cart":
-            items = sum(self.cart.values())
+            # The cart lives in a cookie: each browser context (each run) has its own.
+            cookies = handler.headers.get("Cookie") or ""
+            items = next((int(c.split("=")[1]) for c in cookies.split("; ")
+                          if c.startswith("cart=")), 0)
             handler._send(200, _page("Cart", f'<p id="items">{items} item(s)</p>'
                                              '<a id="checkout" href="/checkout">Checkout</a>'))
         elif path == "/thanks":
@@ -128,9 +130,10 @@ class Shop:
     def post(self, handler: any, body: str) -> None:  # type: ignore[valid-type]
         path = urlsplit(handler.path).path
         if path == "/api/cart":
-            with self.lock:
-                self.cart[body] += 1
-            handler._send(200, b"ok")
+            cookies = handler.headers.get("Cookie") or ""
+            items = next((int(c.split("=")[1]) for c in cookies.split("; ")
+                          if c.startswith("cart=")), 0)
+            handler._send(200, b"ok", {"Set-Cookie": f"cart={items + 1}; Path=/"})
         elif path == "/order":
             handler._send(303, b"", {"Location": "/thanks"})
         else:
