@@ -50,7 +50,7 @@ class CheckPlan:
         )
 
 
-ARTIFACT_GRACE_S = 10.0
+ARTIFACT_GRACE_S = 15.0
 
 
 @dataclass
