@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 if TYPE_CHECKING:
-    from playwright.async_api import APIResponse, BrowserContext, Route
+    from playwright.async_api import APIResponse, BrowserContext, Route, WebSocketRoute
 
 MAX_REDIRECTS = 10
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -76,6 +76,9 @@ class Guard:
         host = (parts.hostname or "").lower()
         if host in METADATA_HOSTS:
             raise Refused(f"{host} is a cloud metadata host")
+        literal = _literal_address(host)
+        if literal is not None and (reason := refused_address(literal)):
+            raise Refused(f"{host} is a {reason}")
         if not host_allowed(parts.netloc, self.hosts):
             raise Refused(f"host {parts.netloc} is not in the check's allowed hosts")
         reason = await self._address_problem(host)
@@ -119,9 +122,21 @@ class Guard:
             return
         await _quietly(route.fulfill(response=response))
 
+    async def handle_websocket(self, socket_route: WebSocketRoute) -> None:
+        url = socket_route.url
+        try:
+            # ws:// and wss:// go to the same hosts as http:// and https://.
+            await self.check("http" + url[2:] if url.startswith("ws") else url)
+        except Refused as exc:
+            self.refused.append(f"{url}: refused: {exc}")
+            await _quietly(socket_route.close(code=1008, reason="refused by guard rails"))
+            return
+        socket_route.connect_to_server()
+
     async def install(self, context: BrowserContext) -> None:
         self.context = context
         await context.route("**/*", self.handle)
+        await context.route_web_socket(_every_url, self.handle_websocket)
 
     async def _check_redirects(self, url: str, first: APIResponse) -> None:
         assert self.context is not None
@@ -143,6 +158,17 @@ class Guard:
                 url, method=method, max_redirects=0, timeout=self._timeout_ms())
         if response is not first:
             await response.dispose()
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _every_url(url: str) -> bool:
+    return True
 
 
 async def _quietly(awaitable: object) -> None:

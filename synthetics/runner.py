@@ -150,6 +150,9 @@ class Runner:
                 if failed:
                     result.failed_step = failed[-1].step
                     result.error = f"step {failed[-1].step} ({failed[-1].name}): {result.error}"
+                elif state.steps:  # between steps, e.g. reading the page's vitals
+                    done = state.steps[-1]
+                    result.error = f"after step {done.step} ({done.name}): {result.error}"
                 if guard.refused:
                     result.error += f" [guard rails: {guard.refused[0]}]"
             responsive = await _responds(page)
@@ -247,7 +250,7 @@ class Runner:
         """The lab vitals of the document now in the page: kept per document, so each page of
         the flow keeps its last reading."""
         try:
-            lab = await asyncio.wait_for(page.evaluate(READ_LAB), 2.0)
+            lab = await asyncio.wait_for(page.evaluate(READ_LAB), 1.0)
         except Exception:
             return  # mid-navigation or a busy page: the next snapshot will do
         if isinstance(lab, dict) and "id" in lab:

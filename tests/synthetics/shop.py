@@ -33,7 +33,7 @@ PAGES = {
         '<select id="shipping" name="shipping"><option value="standard">Standard</option>'
         '<option value="express">Express</option></select>'
         '<button id="pay" type="submit">Pay</button></form>'),
-    "/loop": _page("Busy", "<script>setTimeout(() => { for (;;) {} }, 50);</script>"),
+    "/loop": _page("Busy", '<button id="spin" onclick="for (;;) {}">Spin</button>'),
     "/popup": _page("Popups", '<a id="next" href="/">Home</a>'
                               "<script>window.open('/'); window.open('/product/1');</script>"),
 }

@@ -78,3 +78,22 @@ def test_popups_are_closed(aloop: Loop, pool: BrowserPool, shop: Shop, artifacts
     result = aloop.run(Runner(pool, artifacts).run(plan(check)))
     assert result.status == "passed", result.error
     assert sum("popup closed" in e for e in result.last.console_errors) == 2
+
+
+def test_websocket_to_a_disallowed_host_is_refused(
+        aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path, tmp_path: Path) -> None:
+    flow = tmp_path / "socket_flow.py"
+    flow.write_text(
+        "async def flow(page, check):\n"
+        "    await page.goto(check.url('/'))\n"
+        "    closed = await page.evaluate('''() => new Promise(resolve => {\n"
+        "        const ws = new WebSocket('ws://169.254.169.254/stream');\n"
+        "        ws.onclose = (event) => resolve(event.code);\n"
+        "    })''')\n"
+        "    assert closed == 1008, closed\n"
+    )
+    result = aloop.run(Runner(pool, artifacts).run(plan(
+        {"name": "socket", "flow": str(flow), "base_url": shop.url})))
+    assert result.status == "passed", result.error
+    assert any(r.startswith("ws://169.254.169.254/stream: refused") and "cloud metadata" in r
+               for r in result.last.failed_requests)

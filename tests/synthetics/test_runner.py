@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clickhouse_connect.driver.client import Client
+
 from synthetics.browser import BrowserPool
+from synthetics.model import RunResult
 from synthetics.runner import Runner
+from synthetics.writer import ResultsWriter
 from tests.synthetics.checks import checkout, plan
 from tests.synthetics.conftest import Loop
 from tests.synthetics.shop import Shop
+from vitalscope.config import Settings
+from vitalscope.storage.clickhouse import connect
+
+
+def _stored(settings: Settings, clickhouse: Client, result: RunResult) -> dict[str, object]:
+    """The run as the results writer stores it, read back from ClickHouse."""
+    writer = ResultsWriter(lambda: connect(settings), None)
+    writer.add(result)
+    assert writer.flush_sync() == 1
+    # A batch sent again (its first insert landed, but the answer was lost) is stored once.
+    writer.add(result)
+    assert writer.flush_sync() == 1
+    query = clickhouse.query(
+        "SELECT status, attempts, error, failed_step, screenshot, trace, duration_ms "
+        "FROM synthetic_runs WHERE run_id = {id:String}", parameters={"id": result.run_id})
+    assert len(query.result_rows) == 1
+    return dict(zip(query.column_names, query.result_rows[0], strict=True))
 
 
 def test_passing_checkout_flow_records_steps_timings_and_lab_vitals(
@@ -34,7 +55,8 @@ def test_passing_checkout_flow_records_steps_timings_and_lab_vitals(
 
 
 def test_missing_selector_fails_with_screenshot_trace_and_error(
-        aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path) -> None:
+        aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path, settings: Settings,
+        clickhouse: Client) -> None:
     check = {"name": "broken", "base_url": shop.url, "retries": 0,
              "steps": [{"goto": "/"}, {"click": {"selector": "#no-such-button",
                                                  "timeout_s": 1}}]}
@@ -50,15 +72,21 @@ def test_missing_selector_fails_with_screenshot_trace_and_error(
     assert attempt.trace.endswith("attempt-1-trace.zip")
     assert (root / attempt.screenshot).read_bytes()[:4] == b"\x89PNG"
     assert (root / attempt.trace).stat().st_size > 1000
+    stored = _stored(settings, clickhouse, result)
+    assert stored["status"] == "failed" and stored["attempts"] == 1
+    assert stored["error"] == result.error and stored["failed_step"] == 2
+    assert (stored["screenshot"], stored["trace"]) == (attempt.screenshot, attempt.trace)
 
 
 def test_page_that_loops_forever_is_stopped_at_the_timeout(
         aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path) -> None:
     check = {"name": "busy", "base_url": shop.url, "retries": 0, "timeout_s": 3,
-             "steps": [{"goto": "/loop"}, {"click": {"selector": "#never", "timeout_s": 30}}]}
+             "steps": [{"goto": "/loop"}, {"click": {"selector": "#spin", "timeout_s": 30}},
+                       {"assert_text": "never gets here"}]}
     result = aloop.run(Runner(pool, artifacts).run(plan(check)), timeout=60)
     assert result.status == "failed"
-    assert "timed out after 3 s" in result.error and "step 2" in result.error
+    assert result.error.startswith("step 2 (click #spin): timed out after 3 s")
+    assert "the page stopped responding" in result.error
     assert result.duration_ms < 30_000
     # The shared browser still serves the next run.
     after = aloop.run(Runner(pool, artifacts).run(plan(
@@ -68,7 +96,8 @@ def test_page_that_loops_forever_is_stopped_at_the_timeout(
 
 
 def test_flow_that_passes_on_retry_is_flaky(
-        aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path) -> None:
+        aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path, settings: Settings,
+        clickhouse: Client) -> None:
     check = {"name": "flaky", "base_url": shop.url, "retries": 2,
              "steps": [{"goto": "/flaky/runner-test"},
                        {"assert_visible": {"selector": "#ready", "timeout_s": 0.5}}]}
@@ -77,6 +106,14 @@ def test_flow_that_passes_on_retry_is_flaky(
     assert [a.passed for a in result.attempts] == [False, True]
     assert "#ready is not visible" in result.error
     assert result.attempts[0].screenshot  # the evidence of the flake is kept
+    stored = _stored(settings, clickhouse, result)
+    assert stored["status"] == "flaky" and stored["attempts"] == 2
+    assert "#ready is not visible" in str(stored["error"])
+    assert stored["screenshot"] == result.attempts[0].screenshot
+    steps = clickhouse.query("SELECT attempt, step, status FROM synthetic_steps "
+                             "WHERE run_id = {id:String} ORDER BY attempt, step",
+                             parameters={"id": result.run_id}).result_rows
+    assert steps == [(1, 1, "passed"), (1, 2, "failed"), (2, 1, "passed"), (2, 2, "passed")]
 
 
 def test_python_flow_with_its_own_steps(
