@@ -21,6 +21,18 @@ def relative(root: Path, path: Path | str) -> str:
     return str(Path(path).relative_to(root)) if path else ""
 
 
+def artifact_file(root: Path, stored: str) -> Path | None:
+    """The file of a stored artifact path (as in `synthetic_runs.screenshot`), for serving it;
+    None when it is missing or would lead outside the artifacts folder."""
+    if not stored:
+        return None
+    base = root.parent.resolve()
+    path = (base / stored).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        return None
+    return path
+
+
 def remove_expired(root: Path, retention_days: float, now: float | None = None) -> int:
     """Deletes run folders older than the retention; returns how many went."""
     if not root.is_dir():

@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 
 from synthetics.model import AttemptResult, CheckPlan, RunResult
 from synthetics.runner import Runner
-from synthetics.runqueue import RunQueue, RunRequest
+from synthetics.runqueue import QUEUE_SLACK_S, RunQueue, RunRequest
 from synthetics.writer import ResultsWriter
 
 log = logging.getLogger("vitalscope.synthetics")
 
 CANCEL_GRACE_S = 5.0
+STALE_CHECK_EVERY_S = 60.0
 
 
 async def run_bounded(runner: Runner, plan: CheckPlan, trigger: str, run_id: str) -> RunResult:
@@ -52,6 +53,7 @@ class Executor:
         self.consumer = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
         self._slots = asyncio.Semaphore(concurrency)
         self._task: asyncio.Task[None] | None = None
+        self._stale: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
 
     async def _loop(self) -> None:
@@ -93,10 +95,31 @@ class Executor:
         finally:
             self._slots.release()
 
+    async def _drop_stale(self) -> None:
+        # Runs are bounded, so a request pending longer than any run can take was taken by a
+        # worker that died.
+        longest = max((p.max_duration_s for p in self.plans.values()), default=60.0)
+        while True:
+            await asyncio.sleep(STALE_CHECK_EVERY_S)
+            try:
+                for request in await self.queue.drop_stale(
+                        self.consumer, longest + QUEUE_SLACK_S + CANCEL_GRACE_S):
+                    log.warning("dropped run %s of %s: its worker died while running it",
+                                request.run_id, request.check)
+            except Exception as exc:
+                log.warning("checking for abandoned synthetic runs failed: %s", exc)
+
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop())
+        loop = asyncio.get_running_loop()
+        self._task = loop.create_task(self._loop())
+        self._stale = loop.create_task(self._drop_stale())
 
     async def stop(self) -> None:
+        if self._stale is not None:
+            self._stale.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._stale
+            self._stale = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

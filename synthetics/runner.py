@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from synthetics.artifacts import relative, run_folder
 from synthetics.browser import BrowserPool
@@ -266,7 +265,7 @@ class Runner:
         vitals = []
         for lab in state.labs.values():
             url = str(lab.get("url", ""))
-            group = ctx.page_groups.get(url) or urlsplit(url).path or "/"
+            group = ctx.page_groups.get(url) or state.plan.config.page_group(url)
             values = lab.get("values") or {}
             for metric in METRICS:
                 value = values.get(metric)

@@ -107,6 +107,26 @@ class RunQueue:
         await self.client.xdel(STREAM, request.entry_id)
         await release_if_held(self.client, busy_key(request.check), request.run_id)
 
+    async def drop_stale(self, consumer: str, min_idle_s: float) -> list[RunRequest]:
+        """Requests taken by a worker that died before finishing them. They are dropped, not
+        run: their busy mark has lapsed by now, so the scheduler has queued the check again,
+        and running the old request too could run the check twice at once."""
+        await self._ensure_group()
+        answer: Any = await self.client.xautoclaim(
+            STREAM, GROUP, consumer, min_idle_time=int(min_idle_s * 1000), start_id="0-0",
+            count=100)
+        dropped = []
+        for entry_id, fields in answer[1] if answer else []:
+            if not fields:
+                continue
+            data = {_text(k): _text(v) for k, v in fields.items()}
+            dropped.append(RunRequest(_text(entry_id), data.get("check", ""),
+                                      data.get("run_id", ""), data.get("trigger", ""),
+                                      data.get("reply") == "1"))
+            await self.client.xack(STREAM, GROUP, entry_id)
+            await self.client.xdel(STREAM, entry_id)
+        return dropped
+
     async def wait_result(self, run_id: str, timeout_s: float) -> dict[str, Any] | None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

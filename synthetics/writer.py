@@ -19,6 +19,8 @@ from vitalscope.storage.cluster import insert_table
 
 log = logging.getLogger("vitalscope.synthetics")
 
+MAX_PENDING = 10_000
+
 RUN_COLUMNS = [
     "run_id", "check", "location", "started_at", "finished_at", "status", "duration_ms",
     "attempts", "error", "failed_step", "trigger", "site", "tags", "console_errors",
@@ -82,6 +84,11 @@ class ResultsWriter:
     def add(self, result: RunResult) -> None:
         with self._lock:
             self._pending.append(result)
+            if len(self._pending) > MAX_PENDING:
+                # ClickHouse has been away for long: keep the newest results.
+                lost = self._pending.pop(0)
+                log.error("synthetic result of %s (run %s) dropped: ClickHouse unreachable "
+                          "for %d runs", lost.check, lost.run_id, MAX_PENDING)
             full = len(self._pending) >= self.batch_size
         if full:
             self._wake.set()

@@ -16,6 +16,7 @@ def checkout(shop: Shop, **extra: Any) -> dict[str, Any]:
         "base_url": shop.url,
         "site": "shop",
         "tags": ["team:shop"],
+        "page_groups": {"/product/*": "/product/:id"},
         "steps": [
             {"goto": "/", "page_group": "home"},
             {"assert_status": 200},

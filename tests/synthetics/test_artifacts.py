@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from synthetics.artifacts import remove_expired
+from synthetics.artifacts import artifact_file, remove_expired
 
 
 def test_old_run_folders_are_removed(tmp_path: Path) -> None:
@@ -21,3 +21,17 @@ def test_old_run_folders_are_removed(tmp_path: Path) -> None:
     assert not old.exists() and not old.parent.exists()  # the empty day folder goes too
     assert (new / "attempt-1-failure.png").exists()
     assert remove_expired(tmp_path / "missing", retention_days=14) == 0
+
+
+def test_stored_artifact_paths_resolve_only_inside_the_artifacts_folder(tmp_path: Path) -> None:
+    root = tmp_path / "artifacts" / "synthetics"
+    shot = root / "checkout" / "2026-01-20" / "run" / "attempt-1-failure.png"
+    shot.parent.mkdir(parents=True)
+    shot.write_bytes(b"png")
+    (tmp_path / "secret").write_text("no")
+    assert artifact_file(root, "synthetics/checkout/2026-01-20/run/attempt-1-failure.png") == \
+        shot.resolve()
+    assert artifact_file(root, "synthetics/../../secret") is None
+    assert artifact_file(root, "/etc/passwd") is None
+    assert artifact_file(root, "synthetics/checkout/missing.png") is None
+    assert artifact_file(root, "") is None

@@ -151,3 +151,22 @@ def test_a_check_queued_or_running_is_not_requested_again(
         await client.aclose()
 
     aloop.run(scenario(), timeout=30)
+
+
+def test_requests_of_a_dead_worker_are_dropped_not_run_twice(
+        aloop: Loop, redis_server: EmbeddedRedis, redis_client: redis.Redis) -> None:
+    async def scenario() -> None:
+        client = async_client(redis_server.url)
+        queue = RunQueue(client)
+        run_id = await queue.request("shop", 30)
+        taken = await queue.take("dead-worker", 1, block_ms=100)
+        assert [r.run_id for r in taken] == [run_id]
+        assert await queue.drop_stale("live-worker", min_idle_s=60) == []  # still fresh
+        await asyncio.sleep(0.3)
+        dropped = await queue.drop_stale("live-worker", min_idle_s=0.2)
+        assert [(r.check, r.run_id) for r in dropped] == [("shop", run_id)]
+        assert await client.xpending("vs:synthetics:runs", "executors") == {
+            "pending": 0, "min": None, "max": None, "consumers": []}
+        await client.aclose()
+
+    aloop.run(scenario(), timeout=30)

@@ -3,6 +3,7 @@ and how they are scheduled and run."""
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import inspect
 import re
@@ -92,6 +93,12 @@ class CheckConfig(BaseModel):
         default=None, ge=0, le=5,
         description="Attempts after a failed one before the run counts as failed; a run that "
         "passes on retry is recorded as flaky. Default `synthetics.default_retries`.",
+    )
+    page_groups: dict[str, str] = Field(
+        default_factory=dict,
+        description="URL path pattern -> page group of the lab vitals (`/product/*: "
+        "/product/:id`), to match the real-user page groups. Default: the path itself; a "
+        "goto step's `page_group` wins.",
     )
     tags: list[str] = Field(default_factory=list, description="Free labels (`team:shop`).")
     location: str | None = Field(
@@ -193,6 +200,12 @@ class CheckConfig(BaseModel):
             raise ValueError("a flow check needs allowed_hosts or base_url (the hosts its "
                              "browser may visit)")
         return self
+
+    def page_group(self, url: str) -> str:
+        """The page group of a URL: the first matching `page_groups` pattern, else the path."""
+        path = urlsplit(url).path or "/"
+        return next((group for pattern, group in self.page_groups.items()
+                     if fnmatch.fnmatchcase(path, pattern)), path)
 
     def absolute_url(self, url: str) -> str:
         return url if _is_http_url(url) else urljoin(self.base_url or "", url)
