@@ -20,6 +20,7 @@ log = logging.getLogger("vitalscope.synthetics")
 
 CANCEL_GRACE_S = 5.0
 STALE_CHECK_EVERY_S = 60.0
+STOP_WAIT_S = 5.0
 
 
 async def run_bounded(runner: Runner, plan: CheckPlan, trigger: str, run_id: str) -> RunResult:
@@ -27,10 +28,11 @@ async def run_bounded(runner: Runner, plan: CheckPlan, trigger: str, run_id: str
     started_at = datetime.now(UTC)
     task = asyncio.get_running_loop().create_task(runner.run(plan, trigger, run_id))
     done, _ = await asyncio.wait({task}, timeout=plan.max_duration_s + CANCEL_GRACE_S)
-    if task in done and task.exception() is None:
+    if task in done and not task.cancelled() and task.exception() is None:
         return task.result()
     if task in done:
-        error = f"run crashed: {type(task.exception()).__name__}: {task.exception()}"
+        problem = "cancelled" if task.cancelled() else repr(task.exception())
+        error = f"run crashed: {problem}"
     else:
         task.cancel()
         await asyncio.wait({task}, timeout=CANCEL_GRACE_S)  # abandoned if it will not end
@@ -126,4 +128,10 @@ class Executor:
                 await self._task
             self._task = None
         if self._running:
-            await asyncio.wait(set(self._running), timeout=30)
+            # Runs in progress get a moment to finish; the rest are cancelled, their requests
+            # stay pending and are dropped later by a live worker.
+            _, unfinished = await asyncio.wait(set(self._running), timeout=STOP_WAIT_S)
+            for task in unfinished:
+                task.cancel()
+            if unfinished:
+                await asyncio.wait(unfinished, timeout=CANCEL_GRACE_S)

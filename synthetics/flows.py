@@ -3,6 +3,7 @@ gives the flow its configuration and a way to time its own steps."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -54,10 +55,13 @@ class FlowCheck:
         try:
             yield
         except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                error = "interrupted at the attempt's timeout"
+            else:
+                error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
             self._steps.append(StepResult(
                 number, "flow", name, "failed", (began - self._started) * 1000,
-                (time.monotonic() - began) * 1000, error=str(exc).splitlines()[0][:500]
-                if str(exc) else type(exc).__name__))
+                (time.monotonic() - began) * 1000, error=error))
             raise
         finally:
             self.current = None

@@ -94,6 +94,8 @@ class Scheduler:
             await asyncio.sleep(interval)
 
     async def start(self) -> None:
+        # Its INFO lines ("Running job ...") repeat every tick; our own log says what matters.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.start()
         self._task = asyncio.get_running_loop().create_task(self._hold_lease())

@@ -133,3 +133,24 @@ def test_python_flow_with_its_own_steps(
     assert [(s.name, s.status) for s in result.last.steps] == [
         ("open product", "passed"), ("add to cart", "passed")]
     assert any(v.page_group == "/product/1" for v in result.last.vitals)
+
+
+def test_python_flow_stopped_at_the_timeout_names_its_step(
+        aloop: Loop, pool: BrowserPool, shop: Shop, artifacts: Path, tmp_path: Path) -> None:
+    flow = tmp_path / "stuck_flow.py"
+    flow.write_text(
+        "import asyncio\n\n"
+        "async def flow(page, check):\n"
+        "    async with check.step('open'):\n"
+        "        await page.goto(check.url('/'))\n"
+        "    async with check.step('wait forever'):\n"
+        "        await asyncio.Event().wait()\n"
+    )
+    result = aloop.run(Runner(pool, artifacts).run(plan(
+        {"name": "stuck", "flow": str(flow), "base_url": shop.url, "timeout_s": 2,
+         "retries": 0})))
+    assert result.status == "failed"
+    assert result.error.startswith("step 2 (wait forever): timed out after 2 s")
+    assert [(s.name, s.status) for s in result.last.steps] == [
+        ("open", "passed"), ("wait forever", "failed")]
+    assert result.last.steps[1].error == "interrupted at the attempt's timeout"
