@@ -18,6 +18,8 @@ SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
+    # Containers give /dev/shm 64 MB, too little for Chromium's shared memory.
+    "--disable-dev-shm-usage",
     # A page that allocates without end dies on its own instead of taking the machine.
     "--js-flags=--max-old-space-size=512",
 ]
