@@ -123,26 +123,16 @@ class CheckConfig(BaseModel):
     @classmethod
     def _name_the_check(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         """Every problem is told with the check's name and step number, not only its index."""
+        name = data.get("name") if isinstance(data, dict) else None
         try:
-            return handler(data)
-        except ValidationError as exc:
-            name = data.get("name") if isinstance(data, dict) else None
-            steps = data.get("steps") if isinstance(data, dict) else None
-            errors = []
-            for err in exc.errors(include_url=False):
-                loc = err["loc"]
-                where = f"check {name!r}" if isinstance(name, str) else "check"
-                if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-                    raw = steps[loc[1]] if isinstance(steps, list) and loc[1] < len(steps) else {}
-                    action = _action_of(raw)
-                    where += f", step {loc[1] + 1}" + (f" ({action})" if action else "")
-                message = str(err["msg"]).removeprefix("Value error, ")
-                errors.append(InitErrorDetails(
-                    type=PydanticCustomError("check", "{message}",
-                                             {"message": f"{where}: {message}"}),
-                    loc=loc, input=err.get("input"),
-                ))
-            raise ValidationError.from_exception_data(exc.title, errors) from None
+            check = handler(data)
+            check._consistent()
+            return check
+        except ValueError as exc:
+            if isinstance(exc, ValidationError):
+                raise _named(exc, data) from None
+            raise PydanticCustomError(
+                "check", "{message}", {"message": f"check {name!r}: {exc}"}) from None
 
     @field_validator("name")
     @classmethod
@@ -185,8 +175,7 @@ class CheckConfig(BaseModel):
         load_flow_file(path)
         return path
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CheckConfig:
+    def _consistent(self) -> None:
         if bool(self.steps) == (self.flow is not None):
             raise ValueError("give either steps or flow (a Python file), not both or neither")
         if self.interval_s is not None and self.cron is not None:
@@ -195,11 +184,10 @@ class CheckConfig(BaseModel):
             if step.action == "goto" and step.url and not _is_http_url(step.url) \
                     and self.base_url is None:
                 raise ValueError(f"step {index} (goto): {step.url!r} is not an absolute "
-                                     "http(s) URL and the check has no base_url")
+                                 "http(s) URL and the check has no base_url")
         if self.flow is not None and self.allowed_hosts is None and self.base_url is None:
             raise ValueError("a flow check needs allowed_hosts or base_url (the hosts its "
                              "browser may visit)")
-        return self
 
     def page_group(self, url: str) -> str:
         """The page group of a URL: the first matching `page_groups` pattern, else the path."""
@@ -222,6 +210,26 @@ class CheckConfig(BaseModel):
             if netloc and netloc not in found:
                 found.append(netloc)
         return found
+
+
+def _named(exc: ValidationError, data: Any) -> ValidationError:
+    """The errors of a check with the check's name and step number in each message."""
+    name = data.get("name") if isinstance(data, dict) else None
+    steps = data.get("steps") if isinstance(data, dict) else None
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        where = f"check {name!r}" if isinstance(name, str) else "check"
+        if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+            raw = steps[loc[1]] if isinstance(steps, list) and loc[1] < len(steps) else {}
+            action = _action_of(raw)
+            where += f", step {loc[1] + 1}" + (f" ({action})" if action else "")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        errors.append(InitErrorDetails(
+            type=PydanticCustomError("check", "{message}", {"message": f"{where}: {message}"}),
+            loc=loc, input=err.get("input"),
+        ))
+    return ValidationError.from_exception_data(exc.title, errors)
 
 
 def _is_http_url(value: str) -> bool:
