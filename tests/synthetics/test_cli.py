@@ -95,3 +95,16 @@ def test_run_while_serve_holds_the_folder(server: ServeProcess, config: Path) ->
                  if line.strip().startswith("trace:"))
     # The server ran it: the artifacts are in the server's data folder.
     assert Path(trace).is_file() and Path(trace).is_relative_to(server.data)
+
+
+def test_admin_api_refuses_unknown_checks_and_missing_tokens(server: ServeProcess) -> None:
+    import httpx
+
+    url = f"{server.url}/admin/v1/synthetics/checks"
+    headers = {"Authorization": f"Bearer {server.admin_token()}"}
+    unknown = httpx.post(f"{url}/nope/run", headers=headers, timeout=10)
+    assert unknown.status_code == 404
+    assert unknown.json()["message"] == "no check named 'nope' in the server's configuration"
+    assert httpx.post(f"{url}/checkout/run", timeout=10).status_code == 401
+    listed = httpx.get(url, headers=headers, timeout=10).json()
+    assert [c["name"] for c in listed] == ["checkout", "broken"]
