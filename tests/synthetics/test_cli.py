@@ -3,9 +3,11 @@ the command) and while `serve` holds the data folder (the server runs the check)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
@@ -81,8 +83,6 @@ def test_run_while_serve_holds_the_folder(server: ServeProcess, config: Path) ->
     passed = run_cli("synthetics", "run", "checkout", "--json", "--config", str(config),
                      "--data", str(server.data))
     assert passed.returncode == 0, passed.stderr
-    import json
-
     result = json.loads(passed.stdout)
     assert result["status"] == "passed" and result["trigger"] == "manual"
     assert len(result["attempts"][0]["steps"]) == 15
@@ -98,8 +98,6 @@ def test_run_while_serve_holds_the_folder(server: ServeProcess, config: Path) ->
 
 
 def test_admin_api_refuses_unknown_checks_and_missing_tokens(server: ServeProcess) -> None:
-    import httpx
-
     url = f"{server.url}/admin/v1/synthetics/checks"
     headers = {"Authorization": f"Bearer {server.admin_token()}"}
     unknown = httpx.post(f"{url}/nope/run", headers=headers, timeout=10)
