@@ -9,6 +9,7 @@ from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
+from vitalscope.cli.synthetics import synthetics
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,7 +18,8 @@ def cli() -> None:
     """Vitalscope: real-user monitoring, synthetic monitoring and alerting on ClickHouse."""
 
 
-for command in (serve, collector, worker, dashboard, migrate, sites, config_group):
+for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
+                synthetics):
     cli.add_command(command)
 
 

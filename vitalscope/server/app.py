@@ -13,6 +13,8 @@ from starlette.types import ASGIApp
 
 import vitalscope
 from collector.wiring import Ingest, flusher
+from synthetics import admin as synthetics_admin
+from synthetics.service import SyntheticsService
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
@@ -25,6 +27,7 @@ def _services(runtime: Runtime, ingest: Ingest | None) -> list[Service]:
         services += ingest.services
     if runtime.role in (Role.SERVE, Role.WORKER):
         services.append(flusher(runtime))
+        services.append(SyntheticsService(runtime))
     return services
 
 
@@ -79,4 +82,6 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        app.include_router(synthetics_admin.router)
     return app
