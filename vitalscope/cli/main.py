@@ -6,6 +6,7 @@ import click
 
 import vitalscope
 from vitalscope.cli.configcmd import config_group
+from vitalscope.cli.demo import demo
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
@@ -19,7 +20,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics):
+                synthetics, demo):
     cli.add_command(command)
 
 

@@ -1,0 +1,118 @@
+"""`vitalscope demo`: the embedded platform, the demo shop, real-browser traffic, two
+synthetic checks, a rule of every kind and a webhook sink, all in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from vitalscope.cli.common import load
+from vitalscope.cli.serve import open_runtime, serve_runtime
+from vitalscope.datadir import DataDir
+from vitalscope.demo.config import DEMO_SITE, demo_overrides, sink_secret
+from vitalscope.demo.shop import DemoShop
+from vitalscope.demo.sink import WebhookSink
+from vitalscope.demo.traffic import VISITS, drive
+from vitalscope.runtime import Role, Runtime
+from vitalscope.server.runner import CompanionServer, MainServer, bind, local_url
+from vitalscope.sites import SiteRepository
+
+console = Console(highlight=False)
+
+
+@dataclass
+class DemoOptions:
+    config: Path | None
+    data: Path | None
+    host: str | None
+    port: int | None
+    duration: float | None
+    rounds: int
+    check_interval_s: int
+
+
+def _bind_near(preferred: int) -> socket.socket:
+    """The port next to the main one when free (stable URLs across reruns), else any."""
+    try:
+        return bind("127.0.0.1", preferred) if preferred else bind("127.0.0.1", 0)
+    except Exception:
+        return bind("127.0.0.1", 0)
+
+
+def sdk_snippet(collector_url: str, key: str) -> str:
+    return (f'<script defer src="{html.escape(collector_url)}/sdk.js" '
+            f'data-site="{html.escape(key)}"></script>')
+
+
+def run_demo(options: DemoOptions) -> None:
+    base = load(options.config, data=options.data, host=options.host, port=options.port)
+    shop_sock = _bind_near(base.port + 1 if base.port else 0)
+    sink_sock = _bind_near(base.port + 2 if base.port else 0)
+    shop_url, sink_url = local_url(shop_sock), local_url(sink_sock)
+    secret = sink_secret(DataDir(base.data_dir))
+    settings = load(options.config, data=options.data, host=options.host, port=options.port,
+                    **demo_overrides(shop_url, sink_url, secret, options.check_interval_s))
+    runtime = open_runtime(Role.SERVE, settings)
+    site = SiteRepository(runtime.require_clickhouse(), settings.clickhouse_cluster).get(DEMO_SITE)
+    assert site is not None  # created from the demo configuration just above
+    shop = DemoShop(sdk_snippet(settings.effective_public_url, site.public_key))
+    sink = WebhookSink(secret, say=lambda line: console.print(line, markup=False))
+
+    async def companion(server: MainServer) -> None:
+        shop_server = CompanionServer(shop.app(), "warning")
+        sink_server = CompanionServer(sink.app(), "warning")
+        tasks = [asyncio.create_task(shop_server.serve(sockets=[shop_sock])),
+                 asyncio.create_task(sink_server.serve(sockets=[sink_sock]))]
+        try:
+            await _show(server, runtime, shop_url, sink_url, options)
+        finally:
+            shop_server.should_exit = sink_server.should_exit = True
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        serve_runtime(runtime, companion)
+    finally:
+        shop_sock.close()
+        sink_sock.close()
+
+
+async def _show(server: MainServer, runtime: Runtime, shop_url: str, sink_url: str,
+                options: DemoOptions) -> None:
+    started = time.monotonic()
+    while not server.started:  # uvicorn offers no event for this
+        await asyncio.sleep(0.05)  # noqa: ASYNC110
+    url = runtime.settings.effective_public_url
+    console.print("\n[bold green]Vitalscope demo is running[/]")
+    console.print(f"  Dashboard     {url}/dashboard/   (login token: {runtime.admin_token})")
+    console.print(f"  Demo shop     {shop_url}/")
+    console.print(f"  Webhook sink  {sink_url}/hooks/vitalscope   (received: {sink_url}/received)")
+    total = options.rounds * len(VISITS)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("real-browser visits", total=total)
+        try:
+            visits = await drive(shop_url, options.rounds,
+                                 runtime.settings.synthetics.browser_executable,
+                                 lambda: progress.advance(task))
+        except Exception as exc:  # the demo goes on without traffic; say why
+            console.print(f"[yellow]real-browser traffic stopped: {exc}[/]")
+            visits = 0
+    console.print(f"  {visits} real-browser visits made; synthetic checks run every "
+                  f"{options.check_interval_s} s; alerts arrive below.")
+    console.print("  Press Ctrl-C to stop." if options.duration is None else
+                  f"  Stopping after {options.duration:.0f} s (--duration).")
+    if options.duration is None:
+        await asyncio.Event().wait()
+        return
+    remaining = options.duration - (time.monotonic() - started)
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.sleep(max(0.0, remaining))
+    server.should_exit = True
