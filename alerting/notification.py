@@ -25,4 +25,6 @@ class Notification:
 
     @property
     def status(self) -> str:
+        if self.kind == "test":
+            return "test"
         return "firing" if any(a.state == "firing" for a in self.alerts) else "resolved"

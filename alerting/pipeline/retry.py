@@ -74,7 +74,7 @@ class RetryStage:
             return []
         raw = self.redis.hmget(OUTBOX_KEY, ids)
         items = []
-        for item_id, value in zip(ids, raw, strict=True):  # type: ignore[arg-type]
+        for item_id, value in zip(ids, raw, strict=True):
             if value is None:
                 self.redis.zrem(DUE_KEY, item_id)
                 continue
@@ -83,8 +83,9 @@ class RetryStage:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self.settings.backoff_max)
-        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempt - 1))
+            return float(min(retry_after, self.settings.backoff_max))
+        ceiling = float(min(self.settings.backoff_max,
+                            self.settings.backoff_base * 2.0 ** (attempt - 1)))
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
 
     def settle(self, item: OutboxItem, result: Result, now: float, max_attempts: int
@@ -121,7 +122,7 @@ class RetryStage:
         return bool(self.redis.hdel(DISABLED_KEY, receiver))
 
     def pending(self) -> int:
-        return int(self.redis.zcard(DUE_KEY))  # type: ignore[arg-type]
+        return int(self.redis.zcard(DUE_KEY))
 
     def dead_letters(self, limit: int = 100) -> list[dict[str, Any]]:
         raw: list[bytes] = self.redis.lrange(DEAD_KEY, 0, limit - 1)  # type: ignore[assignment]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 import vitalscope
+from vitalscope.cli.alerts import alerts
 from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.serve import collector, dashboard, serve, worker
@@ -17,7 +18,7 @@ def cli() -> None:
     """Vitalscope: real-user monitoring, synthetic monitoring and alerting on ClickHouse."""
 
 
-for command in (serve, collector, worker, dashboard, migrate, sites, config_group):
+for command in (serve, collector, worker, dashboard, migrate, sites, config_group, alerts):
     cli.add_command(command)
 
 

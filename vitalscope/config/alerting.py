@@ -29,6 +29,7 @@ RuleKind = Literal[
     "traffic_drop",
 ]
 Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
+QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99)
 SEGMENT_KEYS = ("page_group", "device", "browser", "country", "connection", "nav_type", "os",
                 "release")
 # Per kind: fields a rule of that kind must set, and defaults of the shared knobs.
@@ -88,7 +89,7 @@ class RuleConfig(BaseModel):
         default_factory=dict,
         description="Only samples of this segment, e.g. {page_group: /checkout, device: "
         "mobile}. Keys: " + ", ".join(SEGMENT_KEYS) + ".")
-    quantile: Literal[0.5, 0.75, 0.9, 0.95, 0.99] = Field(
+    quantile: float = Field(
         default=0.75, description="Quantile a threshold rule compares: 0.5, 0.75 (default), "
         "0.9, 0.95 or 0.99.")
     op: Literal[">", "<"] = Field(default=">", description="Threshold fires when the quantile "
@@ -152,6 +153,13 @@ class RuleConfig(BaseModel):
         if not NAME.match(value):
             raise ValueError(f"{value!r} is not a rule name: use 1-63 lowercase letters, "
                              "digits, '-', '_' or '.'")
+        return value
+
+    @field_validator("quantile")
+    @classmethod
+    def _quantile(cls, value: float) -> float:
+        if value not in QUANTILES:
+            raise ValueError("must be one of " + ", ".join(str(q) for q in QUANTILES))
         return value
 
     @field_validator("segment")

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import vitalscope
+from alerting import api as alerts_api
+from alerting.service import AlertingService
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
@@ -18,7 +20,10 @@ from vitalscope.server.services import Service, ServiceGroup
 
 def _services(runtime: Runtime) -> list[Service]:
     """Which background services run in which role. Embedded `serve` runs all of them."""
-    return []
+    services: list[Service] = []
+    if runtime.role in (Role.SERVE, Role.WORKER) and runtime.settings.alerting.enabled:
+        services.append(AlertingService(runtime))
+    return services
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -62,4 +67,5 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+        app.include_router(alerts_api.router)
     return app
