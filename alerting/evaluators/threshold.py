@@ -15,7 +15,8 @@ class ThresholdEvaluator:
 
     def evaluate(self, queries: Queries, rules: Sequence[RuleConfig], now: float
                  ) -> list[Observation]:
-        windows, _ = vitals_windows(queries, rules, now, sample=0)
+        # The reservoir is only for the rank test of regressions: one value is the minimum.
+        windows, _ = vitals_windows(queries, rules, now, sample=1)
         observations = []
         for rule, window in zip(rules, windows, strict=True):
             cur = window.current
