@@ -10,7 +10,7 @@ FROM
         source,
         cache_hits,
         cache_total,
-        {now_ms:Int64} - toUnixTimestamp64Milli(toDateTime64(minute, 3)) AS age_ms,
+        {now_ms:Int64} - toUnixTimestamp64Milli(toDateTime64(minute, 3)) - 1 AS age_ms,
         intDiv(age_ms, 86400000) AS day_n,
         multiIf(age_ms - day_n * 86400000 >= {window_ms:Array(Int64)}[idx], 0,
                 day_n = 0, 1,
@@ -18,8 +18,8 @@ FROM
                 0) AS side
     FROM server_timings_1m
     WHERE site IN {keys:Array(String)}
-      AND minute > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-      AND minute <= fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC')
+      AND minute >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+      AND minute < fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC')
       AND cache_total > 0
 )
 WHERE side > 0
