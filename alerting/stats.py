@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
+
+Samples = Sequence[float] | npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Regression:
     reason: str
 
 
-def p75_regression(baseline: Sequence[float], current: Sequence[float], *, alpha: float,
+def p75_regression(baseline: Samples, current: Samples, *, alpha: float,
                    min_samples: int, min_effect: float,
                    baseline_p75: float | None = None, current_p75: float | None = None,
                    baseline_n: int | None = None, current_n: int | None = None) -> Regression:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alerting.evaluators.common import Queries, grouped, ms
+from alerting.evaluators.common import Queries, batch, ms
 from alerting.model import Observation
 from alerting.stats import count_drop, rate_increase
 from vitalscope.config.alerting import RuleConfig
@@ -13,10 +13,9 @@ from vitalscope.config.alerting import RuleConfig
 
 def _activity(queries: Queries, rules: Sequence[RuleConfig], now: float
               ) -> list[dict[int, tuple[int, int]]]:
-    keys, groups = grouped(rules, lambda r: str(r.site))
     longest = max(r.baseline_days * 86400 + r.window for r in rules)
     rows = queries.rows("site_activity", {
-        "keys": keys, "groups": groups, "now_ms": ms(now), "from_ms": ms(now - longest),
+        **batch(rules, lambda r: str(r.site)), "now_ms": ms(now), "from_ms": ms(now - longest),
         "window_ms": [ms(r.window) for r in rules],
         "days": [r.baseline_days for r in rules]})
     result: list[dict[int, tuple[int, int]]] = [{} for _ in rules]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alerting.evaluators.common import Queries, grouped, ms
+from alerting.evaluators.common import Queries, batch, ms
 from alerting.model import Observation
 from alerting.stats import two_proportion_drop
 from vitalscope.config.alerting import RuleConfig
@@ -16,10 +16,9 @@ class CacheHitRateEvaluator:
 
     def evaluate(self, queries: Queries, rules: Sequence[RuleConfig], now: float
                  ) -> list[Observation]:
-        keys, groups = grouped(rules, lambda r: str(r.site))
         longest = max(r.baseline_days * 86400 + r.window for r in rules)
         rows = queries.rows("cache_hits", {
-            "keys": keys, "groups": groups, "now_ms": ms(now), "from_ms": ms(now - longest),
+            **batch(rules, lambda r: str(r.site)), "now_ms": ms(now), "from_ms": ms(now - longest),
             "window_ms": [ms(r.window) for r in rules],
             "days": [r.baseline_days for r in rules],
             "names": [r.cache_name or "" for r in rules],

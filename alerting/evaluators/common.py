@@ -51,5 +51,11 @@ def grouped(rules: Sequence[RuleConfig], key: Callable[[RuleConfig], str]
     return keys, groups
 
 
+def batch(rules: Sequence[RuleConfig], key: Callable[[RuleConfig], str]) -> dict[str, Any]:
+    """The `keys`, `groups` and `positions` parameters of a batched query."""
+    keys, groups = grouped(rules, key)
+    return {"keys": keys, "groups": groups, "positions": list(range(1, len(keys) + 1))}
+
+
 def ms(seconds: float) -> int:
     return round(seconds * 1000)

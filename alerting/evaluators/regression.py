@@ -23,7 +23,7 @@ class RegressionEvaluator:
 
     def evaluate(self, queries: Queries, rules: Sequence[RuleConfig], now: float
                  ) -> list[Observation]:
-        windows, params = vitals_windows(queries, rules, now, sample=SAMPLE_PER_SIDE)
+        windows, releases = vitals_windows(queries, rules, now, sample=SAMPLE_PER_SIDE)
         observations = []
         regressed: list[int] = []
         for idx, (rule, window) in enumerate(zip(rules, windows, strict=True), start=1):
@@ -59,7 +59,7 @@ class RegressionEvaluator:
             if result.detected:
                 regressed.append(idx)
         if regressed:
-            found = causes_of(queries, rules, params, regressed, now)
+            found = causes_of(queries, rules, releases, regressed, now)
             for idx in regressed:
                 observations[idx - 1].details["causes"] = found.get(idx, [])
         return observations

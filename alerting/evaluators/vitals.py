@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from alerting.evaluators.common import Queries, grouped, ms
+from alerting.evaluators.common import Queries, batch, ms
 from vitalscope.config.alerting import SEGMENT_KEYS, RuleConfig
 
 DAY_S = 86400.0
@@ -46,13 +46,11 @@ def latest_releases(queries: Queries, sites: list[str], now: float, days: int
 
 def parameters(rules: Sequence[RuleConfig], now: float, releases: dict[str, tuple[str, str]],
                sample: int) -> dict[str, object]:
-    keys, groups = grouped(rules, lambda r: f"{r.site}|{r.metric}")
     release_mode = [r.kind == "regression" and r.baseline == "previous_release" for r in rules]
     longest_days = max((r.baseline_days for r in rules if r.kind == "regression"), default=0)
     max_window = max(r.window for r in rules)
     return {
-        "keys": keys,
-        "groups": groups,
+        **batch(rules, lambda r: f"{r.site}|{r.metric}"),
         "sites": sorted({str(r.site) for r in rules}),
         "metrics": sorted({str(r.metric) for r in rules}),
         "now_ms": ms(now),
@@ -69,14 +67,15 @@ def parameters(rules: Sequence[RuleConfig], now: float, releases: dict[str, tupl
         "release_sites": sorted({str(r.site) for r, m in zip(rules, release_mode, strict=True)
                                  if m}),
         "segments": [[r.segment.get(k, "") for k in SEGMENT_KEYS] for r in rules],
+        "segmented": [1 if r.segment else 0 for r in rules],
         "sample": sample,
     }
 
 
 def vitals_windows(queries: Queries, rules: Sequence[RuleConfig], now: float, sample: int
-                   ) -> tuple[list[Windows], dict[str, object]]:
-    """Per rule (in order): its current window and baseline. Also returns the query
-    parameters, which the causes query reuses."""
+                   ) -> tuple[list[Windows], dict[str, tuple[str, str]]]:
+    """Per rule (in order): its current window and baseline. Also returns the releases the
+    `previous_release` rules compared, which the causes query reuses."""
     release_sites = sorted({str(r.site) for r in rules if r.baseline == "previous_release"
                             and r.kind == "regression"})
     longest = max((r.baseline_days for r in rules), default=7)
@@ -87,4 +86,4 @@ def vitals_windows(queries: Queries, rules: Sequence[RuleConfig], now: float, sa
     for idx, side, n, q, values in queries.rows("vitals_windows", params):
         target = result[idx - 1].current if side == 1 else result[idx - 1].baseline
         target.n, target.quantiles, target.sample = int(n), list(q), list(values)
-    return result, params
+    return result, releases

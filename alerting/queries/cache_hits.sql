@@ -5,7 +5,8 @@ SELECT idx, name, source, side, sum(cache_hits) AS hits, sum(cache_total) AS tot
 FROM
 (
     SELECT
-        arrayJoin({groups:Array(Array(UInt32))}[indexOf({keys:Array(String)}, site)]) AS idx,
+        arrayJoin({groups:Array(Array(UInt32))}[transform(site, {keys:Array(String)},
+                                                          {positions:Array(UInt32)}, 0)]) AS idx,
         name,
         source,
         cache_hits,

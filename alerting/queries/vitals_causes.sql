@@ -4,8 +4,9 @@ SELECT idx, side, dim, dim_value, count() AS n, quantileExact(0.75)(value) AS p7
 FROM
 (
     SELECT
-        arrayJoin({groups:Array(Array(UInt32))}[indexOf({keys:Array(String)},
-                                                        concat(site, '|', metric))]) AS idx,
+        arrayJoin({groups:Array(Array(UInt32))}[transform(concat(site, '|', metric),
+                                                          {keys:Array(String)},
+                                                          {positions:Array(UInt32)}, 0)]) AS idx,
         value,
         {now_ms:Int64} - toUnixTimestamp64Milli(ts) AS age_ms,
         intDiv(age_ms, 86400000) AS day_n,
@@ -29,6 +30,7 @@ FROM
 )
 ARRAY JOIN ['page_group', 'release'] AS dim, [dims[1], rel] AS dim_value
 WHERE side > 0
-  AND arrayAll((want, have) -> want = '' OR want = have, {segments:Array(Array(String))}[idx],
-               dims)
+  AND (NOT {segmented:Array(UInt8)}[idx]
+       OR arrayAll((want, have) -> want = '' OR want = have,
+                   {segments:Array(Array(String))}[idx], dims))
 GROUP BY idx, side, dim, dim_value

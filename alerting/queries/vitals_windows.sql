@@ -1,7 +1,8 @@
 -- Current window and baseline of every threshold/regression rule in one scan of `vitals`.
--- Rules are numbered 1..N; `groups[k]` lists the rules of site|metric `keys[k]`, so a row is
--- repeated only for the rules of its own site and metric. side 1 = current window, 2 =
--- baseline (the same hours of the previous `days` days, or the previous release).
+-- Rules are numbered 1..N; `groups[k]` lists the rules of site|metric `keys[k]` (found by
+-- `transform`, a hash lookup), so a row is repeated only for the rules of its own site and
+-- metric. side 1 = current window, 2 = baseline (the same hours of the previous `days` days,
+-- or the previous release).
 SELECT
     idx,
     side,
@@ -11,8 +12,9 @@ SELECT
 FROM
 (
     SELECT
-        arrayJoin({groups:Array(Array(UInt32))}[indexOf({keys:Array(String)},
-                                                        concat(site, '|', metric))]) AS idx,
+        arrayJoin({groups:Array(Array(UInt32))}[transform(concat(site, '|', metric),
+                                                          {keys:Array(String)},
+                                                          {positions:Array(UInt32)}, 0)]) AS idx,
         value,
         {now_ms:Int64} - toUnixTimestamp64Milli(ts) AS age_ms,
         intDiv(age_ms, 86400000) AS day_n,
@@ -37,6 +39,7 @@ FROM
            OR site IN {release_sites:Array(String)})
 )
 WHERE side > 0
-  AND arrayAll((want, have) -> want = '' OR want = have, {segments:Array(Array(String))}[idx],
-               dims)
+  AND (NOT {segmented:Array(UInt8)}[idx]
+       OR arrayAll((want, have) -> want = '' OR want = have,
+                   {segments:Array(Array(String))}[idx], dims))
 GROUP BY idx, side
