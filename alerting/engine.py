@@ -88,6 +88,12 @@ class Evaluator:
         return CycleReport(now, len(rules), queries.count, time.perf_counter() - started,
                            transition.events, transition.firing, enqueued, failed)
 
+    def flush_groups(self, now: float | None = None) -> list[OutboxItem]:
+        """Between evaluations: groups whose group_wait or group_interval ended are
+        notified on time rather than at the next evaluation."""
+        firing = [a for a in self.states.load().values() if a.state == "firing"]
+        return self.pipeline.dispatch(firing, time.time() if now is None else now)
+
     def deliver_due(self, now: float | None = None) -> list[Attempt]:
         return self.pipeline.deliver_due(time.time() if now is None else now)
 

@@ -65,9 +65,11 @@ class AlertingService:
             log.exception("alert evaluation failed")
 
     def _deliver(self) -> None:
-        assert self.evaluator is not None
+        assert self.evaluator is not None and self.lease is not None
         try:
             with self._busy:
+                if self.lease.acquire():
+                    self.evaluator.flush_groups()
                 while len(self.evaluator.deliver_due()) > 0:
                     pass
         except (redis.RedisError, OSError) as exc:

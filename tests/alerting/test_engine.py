@@ -121,3 +121,16 @@ def test_grouping_waits_and_gathers_alerts_of_a_group(
     assert sent_at == [2]
     assert sorted(a["rule"] for a in bodies[0]["alerts"]) == ["inp-p75", "lcp-p75"]
     assert bodies[0]["group_labels"] == {"site": "shop"}
+
+
+def test_group_wait_ends_between_evaluations(
+        clickhouse: Client, receiver: Receiver,
+        make_evaluator: Callable[[AlertingSettings], Evaluator]) -> None:
+    seed_minutes(clickhouse, bad_minutes=[0])
+    evaluator = make_evaluator(alerting_settings(receiver.url, [threshold()],
+                                                 group_wait="30s"))
+    assert [a.state for a in evaluator.cycle(NOW).firing] == ["firing"]
+    assert evaluator.flush_groups(NOW + 29) == []
+    assert len(evaluator.flush_groups(NOW + 30)) == 1
+    evaluator.deliver_due(NOW + 30)
+    assert [b["status"] for b in receiver.bodies()] == ["firing"]
