@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from clickhouse_connect.driver.client import Client
 
+from alerting import views
 from alerting.delivery.signing import verify
 from alerting.engine import Evaluator
 from tests.alerting.conftest import (
@@ -75,6 +76,8 @@ def test_regression_fires_once_with_numbers_and_causes_then_resolves(
     attempts = evaluator.deliver_due(NOW)
     assert [a.outcome for a in attempts] == ["delivered"]
 
+    (active,) = views.active_alerts(evaluator.rules.redis)
+    assert (active["rule"], active["state"]) == ("lcp-regression", "firing")
     # The same regression, one evaluation interval later: nothing new to say.
     evaluator.cycle(NOW + 60)
     evaluator.deliver_due(NOW + 60)
@@ -115,9 +118,16 @@ def test_regression_fires_once_with_numbers_and_causes_then_resolves(
     assert bodies[1]["status"] == "resolved" and bodies[1]["alerts"][0]["ends_at"]
     assert bodies[1]["id"] != bodies[0]["id"]
 
-    history = clickhouse.query(
-        "SELECT state FROM alert_events WHERE rule = 'lcp-regression' ORDER BY ts").result_rows
-    assert [r[0] for r in history] == ["firing", "resolved"]
-    logged = clickhouse.query(
-        "SELECT outcome, status_code FROM alert_deliveries ORDER BY ts").result_rows
-    assert logged == [("delivered", 200), ("delivered", 200)]
+    # What the dashboard's alerts page reads.
+    history = views.alert_history(clickhouse, rule="lcp-regression")
+    assert [h["state"] for h in history] == ["resolved", "firing"]
+    assert history[1]["details"]["causes"][0]["value"] == "/checkout"
+    deliveries = views.deliveries(clickhouse, receiver="hook")
+    assert [(d["outcome"], d["status_code"]) for d in deliveries] == [
+        ("delivered", 200), ("delivered", 200)]
+    assert {d["notification_id"] for d in deliveries} == {b["id"] for b in bodies}
+    assert views.active_alerts(evaluator.rules.redis) == []
+    assert [r["name"] for r in views.rules(evaluator.settings, evaluator.rules.redis)] == [
+        "lcp-regression"]
+    assert views.receivers(evaluator.settings, evaluator.rules.redis) == [
+        {"name": "hook", "type": "webhook", "secrets": 1, "disabled": None}]
