@@ -56,7 +56,7 @@ class Handler(BaseHTTPRequestHandler):
             headers["retry-after"] = str(control["retry_after"])
         if control.get("location"):
             headers["location"] = str(control["location"])
-        self._reply(int(control["status"]), b"ok", headers)  # type: ignore[call-overload]
+        self._reply(int(str(control["status"])), b"ok", headers)
 
 
 if __name__ == "__main__":
