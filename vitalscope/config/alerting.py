@@ -133,7 +133,7 @@ class RuleConfig(BaseModel):
                                        "share of the runs in `window` failed.")
     count_flaky: bool = Field(default=False, description="Synthetic rules: count flaky runs "
                               "(passed after a retry) as failures.")
-    pending_for: Duration = Field(default=60.0, ge=0, alias="for",
+    pending_for: Duration = Field(default=0.0, ge=0, alias="for",
                                   description="How long the condition must hold before the "
                                   "alert fires (`for`, as in Prometheus).")
     keep_firing_for: Duration = Field(default=300.0, ge=0,
