@@ -66,16 +66,21 @@ class AlertingService:
 
     def _deliver(self) -> None:
         assert self.evaluator is not None and self.lease is not None
+        # While an evaluation runs, this round is skipped: the cycle ends by feeding the
+        # outbox, and the next round (a second later) sends it.
+        if not self._busy.acquire(blocking=False):
+            return
         try:
-            with self._busy:
-                if self.lease.acquire():
-                    self.evaluator.flush_groups()
-                while len(self.evaluator.deliver_due()) > 0:
-                    pass
+            if self.lease.acquire():
+                self.evaluator.flush_groups()
+            while len(self.evaluator.deliver_due()) > 0:
+                pass
         except (redis.RedisError, OSError) as exc:
             log.warning("alert delivery failed: %s", exc)
         except Exception:
             log.exception("alert delivery failed")
+        finally:
+            self._busy.release()
 
     async def stop(self) -> None:
         if self.scheduler is not None:

@@ -74,8 +74,12 @@ class Sender:
         url = target_url(receiver.type, receiver.url.get_secret_value())
         started = time.perf_counter()
         try:
-            response = self.client.post(url, content=body, headers=headers,
-                                        timeout=receiver.timeout)
+            # Streamed and never read: only the status and headers matter, and a receiver
+            # cannot make us buffer a large answer.
+            with self.client.stream("POST", url, content=body, headers=headers,
+                                    timeout=receiver.timeout) as response:
+                status = response.status_code
+                retry_after = response.headers.get("retry-after")
         except SSRFRefused as exc:
             return Result("refused", 0, 0.0, str(exc))
         except httpx.TimeoutException:
@@ -86,9 +90,7 @@ class Sender:
             return Result("retry", 0, (time.perf_counter() - started) * 1000,
                           f"{type(exc).__name__}: {exc}")
         latency = (time.perf_counter() - started) * 1000
-        outcome = classify(response.status_code)
+        outcome = classify(status)
         error = "" if outcome == "delivered" else (
-            f"HTTP {response.status_code}" + (" (redirect not followed)"
-                                              if 300 <= response.status_code < 400 else ""))
-        return Result(outcome, response.status_code, latency, error,
-                      parse_retry_after(response.headers.get("retry-after"), now))
+            f"HTTP {status}" + (" (redirect not followed)" if 300 <= status < 400 else ""))
+        return Result(outcome, status, latency, error, parse_retry_after(retry_after, now))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from alerting.evaluators.common import Queries, batch, ms
+from alerting.evaluators.common import QUANTILE_LEVELS, Queries, batch, ms
 from vitalscope.config.alerting import SEGMENT_KEYS, RuleConfig
 
 DAY_S = 86400.0
@@ -18,8 +18,6 @@ class Side:
     sample: list[float] = field(default_factory=list)
 
     def quantile(self, level: float) -> float:
-        from alerting.evaluators.common import QUANTILE_LEVELS
-
         return self.quantiles[QUANTILE_LEVELS.index(level)] if self.quantiles else 0.0
 
 
