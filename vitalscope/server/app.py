@@ -9,18 +9,24 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 import vitalscope
 from alerting import api as alerts_api
 from alerting.service import AlertingService
+from collector.wiring import Ingest, flusher
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
 
 
-def _services(runtime: Runtime) -> list[Service]:
+def _services(runtime: Runtime, ingest: Ingest | None) -> list[Service]:
     """Which background services run in which role. Embedded `serve` runs all of them."""
     services: list[Service] = []
+    if ingest is not None:
+        services += ingest.services
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        services.append(flusher(runtime))
     if runtime.role in (Role.SERVE, Role.WORKER) and runtime.settings.alerting.enabled:
         services.append(AlertingService(runtime))
     return services
@@ -45,8 +51,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def build_asgi(runtime: Runtime) -> ASGIApp:
+    """What uvicorn serves: the collector's raw ingest endpoints in front of the FastAPI app
+    (beacons skip FastAPI's middleware stack: that is most of ingest throughput)."""
+    app = build_app(runtime)
+    ingest: Ingest | None = app.state.ingest
+    return ingest.asgi(app) if ingest is not None else app
+
+
 def build_app(runtime: Runtime) -> FastAPI:
-    services = ServiceGroup(_services(runtime))
+    ingest = Ingest(runtime) if runtime.role in (Role.SERVE, Role.COLLECTOR) else None
+    services = ServiceGroup(_services(runtime, ingest))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +77,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.services = services
+    app.state.ingest = ingest
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(health.router)
