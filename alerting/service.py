@@ -9,14 +9,17 @@ import contextlib
 import logging
 import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import redis
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
-from alerting.engine import Evaluator
 from alerting.lease import Lease
 from vitalscope.runtime import Runtime
+
+if TYPE_CHECKING:
+    from alerting.engine import Evaluator
 
 log = logging.getLogger("vitalscope.alerting")
 
@@ -34,6 +37,10 @@ class AlertingService:
         self._busy = threading.Lock()
 
     async def start(self) -> None:
+        # Imported here: the engine pulls in scipy, and every CLI command imports this module
+        # through the app without ever starting the service.
+        from alerting.engine import Evaluator
+
         runtime = self.runtime
         self.evaluator = Evaluator(self.settings, runtime.redis, runtime.new_clickhouse_client(),
                                    runtime.settings.clickhouse_cluster)
