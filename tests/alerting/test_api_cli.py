@@ -146,4 +146,4 @@ def test_receiver_test_without_a_running_server(tmp_path: Path, receiver: Receiv
     failed = run_cli("alerts", "test", "hook", "--config", str(config),
                      "--data", str(tmp_path / "data"))
     assert failed.returncode == 1
-    assert "retry, HTTP 503" in failed.stdout and "HTTP 503" in failed.stdout
+    assert "failed (a notification would be retried), HTTP 503 in" in failed.stdout

@@ -22,6 +22,13 @@ from vitalscope.datadir import DataDir
 from vitalscope.runtime import Role, Runtime
 
 T = TypeVar("T")
+# What each delivery outcome would mean for a real notification.
+OUTCOME_WORDS = {
+    "retry": "failed (a notification would be retried)",
+    "dead": "failed (a notification would go to the dead letters)",
+    "gone": "failed: 410 Gone (a notification would disable the receiver)",
+    "refused": "refused by the SSRF guard (nothing was sent)",
+}
 
 
 def _run(settings: Settings, via_server: Callable[[AdminClient], T],
@@ -76,7 +83,8 @@ def test(name: str, as_json: bool, config: Path | None, data: Path | None) -> No
         _print_json(result)
     else:
         status = f"HTTP {result['status_code']}" if result["status_code"] else "no response"
-        line = (f"receiver {result['receiver']}: {result['outcome']}, {status} in "
+        outcome = OUTCOME_WORDS.get(result["outcome"], result["outcome"])
+        line = (f"receiver {result['receiver']}: {outcome}, {status} in "
                 f"{result['latency_ms']} ms (webhook-id {result['webhook_id']})")
         click.echo(line + (f": {result['error']}" if result["error"] else ""))
     if result["outcome"] != "delivered":
