@@ -10,6 +10,7 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "startup": "bench.startup",
+    "synthetics": "bench.synthetics",
 }
 
 

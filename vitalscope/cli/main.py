@@ -10,6 +10,7 @@ from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
+from vitalscope.cli.synthetics import synthetics
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +19,8 @@ def cli() -> None:
     """Vitalscope: real-user monitoring, synthetic monitoring and alerting on ClickHouse."""
 
 
-for command in (serve, collector, worker, dashboard, migrate, sites, config_group, alerts):
+for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
+                synthetics, alerts):
     cli.add_command(command)
 
 

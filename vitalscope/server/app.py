@@ -15,6 +15,8 @@ import vitalscope
 from alerting import api as alerts_api
 from alerting.service import AlertingService
 from collector.wiring import Ingest, flusher
+from synthetics import admin as synthetics_admin
+from synthetics.service import SyntheticsService
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
@@ -27,6 +29,7 @@ def _services(runtime: Runtime, ingest: Ingest | None) -> list[Service]:
         services += ingest.services
     if runtime.role in (Role.SERVE, Role.WORKER):
         services.append(flusher(runtime))
+        services.append(SyntheticsService(runtime))
     if runtime.role in (Role.SERVE, Role.WORKER) and runtime.settings.alerting.enabled:
         services.append(AlertingService(runtime))
     return services
@@ -84,4 +87,6 @@ def build_app(runtime: Runtime) -> FastAPI:
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
         app.include_router(alerts_api.router)
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        app.include_router(synthetics_admin.router)
     return app
