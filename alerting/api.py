@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from alerting import views
+from alerting.pipeline.retry import DISABLED_KEY
 from alerting.receivertest import UnknownReceiver, send_test
 from alerting.rulestore import RuleConflict, RuleError, RuleStore, parse_rule
 from alerting.silences import SilenceError, SilenceStore
@@ -145,8 +146,6 @@ async def test_receiver(request: Request, name: str) -> dict[str, Any]:
 
 @router.post("/receivers/{name}/enable")
 async def enable_receiver(request: Request, name: str) -> dict[str, Any]:
-    from alerting.pipeline.retry import DISABLED_KEY
-
     runtime = _runtime(request)
     if name not in {r.name for r in runtime.settings.alerting.receivers}:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no receiver {name!r}")

@@ -86,6 +86,20 @@ def test_rules_through_the_admin_api(server: ServeProcess) -> None:
         assert api.delete("/rules/shop-traffic").status_code == 409
 
 
+def test_receivers_and_empty_reads_through_the_admin_api(server: ServeProcess) -> None:
+    with _admin(server) as api:
+        assert api.get("/receivers").json() == [
+            {"name": "hook", "type": "webhook", "secrets": 1, "disabled": None}]
+        assert api.post("/receivers/hook/enable").json() == {"receiver": "hook",
+                                                             "was_disabled": False}
+        assert api.post("/receivers/nope/enable").status_code == 404
+        assert api.post("/receivers/nope/test").status_code == 404
+        assert httpx.get(server.url + "/admin/v1/alerts", headers=api.headers).json() == []
+        assert api.get("/history").json() == []
+        assert api.get("/deadletter").json() == []
+        assert api.get("/history", params={"limit": 0}).status_code == 422
+
+
 def test_silences_from_the_cli_while_serve_runs(server: ServeProcess) -> None:
     code, out, err = _cli(server, "silence", "add", "-m", "site=shop", "-m", "rule=~lcp.*",
                           "--duration", "1h", "--comment", "deploy", "--json")
