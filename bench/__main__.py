@@ -8,6 +8,7 @@ import sys
 
 # name -> module under bench/ with `main(argv: list[str]) -> int`
 BENCHMARKS: dict[str, str] = {
+    "alerting": "bench.alerting",
     "startup": "bench.startup",
     "synthetics": "bench.synthetics",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 import vitalscope
+from vitalscope.cli.alerts import alerts
 from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.demo import demo
 from vitalscope.cli.migrate import migrate
@@ -20,7 +21,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics, demo):
+                synthetics, alerts, demo):
     cli.add_command(command)
 
 

@@ -87,8 +87,8 @@ def run_demo(options: DemoOptions) -> None:
 async def _show(server: MainServer, runtime: Runtime, shop_url: str, sink_url: str,
                 options: DemoOptions) -> None:
     started = time.monotonic()
-    while not server.started:  # uvicorn offers no event for this
-        await asyncio.sleep(0.05)  # noqa: ASYNC110
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for this
+        await asyncio.sleep(0.05)
     url = runtime.settings.effective_public_url
     console.print("\n[bold green]Vitalscope demo is running[/]")
     console.print(f"  Dashboard     {url}/dashboard/   (login token: {runtime.admin_token})")

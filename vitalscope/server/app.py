@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 import vitalscope
+from alerting import api as alerts_api
+from alerting.service import AlertingService
 from collector.wiring import Ingest, flusher
 from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
@@ -28,6 +30,8 @@ def _services(runtime: Runtime, ingest: Ingest | None) -> list[Service]:
     if runtime.role in (Role.SERVE, Role.WORKER):
         services.append(flusher(runtime))
         services.append(SyntheticsService(runtime))
+    if runtime.role in (Role.SERVE, Role.WORKER) and runtime.settings.alerting.enabled:
+        services.append(AlertingService(runtime))
     return services
 
 
@@ -82,6 +86,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+        app.include_router(alerts_api.router)
     if runtime.role in (Role.SERVE, Role.WORKER):
         app.include_router(synthetics_admin.router)
     return app
