@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from vitalscope.datadir import DataDir
 
@@ -26,9 +27,12 @@ def sink_secret(datadir: DataDir) -> str:
     return value
 
 
-def demo_overrides(shop_url: str, sink_url: str, secret: str,
+def demo_overrides(shop_url: str, sink_url: str, collector_url: str, secret: str,
                    check_interval_s: int) -> dict[str, Any]:
     """Settings the demo runs with, on top of the user's environment and file."""
+    # The checks may load the beacon from the collector; their user agent marks them as a
+    # synthetic monitor, so the collector keeps them out of the real-user data.
+    hosts = sorted({urlsplit(shop_url).netloc, urlsplit(collector_url).netloc})
     return {
         "sites": [{"name": DEMO_SITE, "origins": [shop_url]}],
         "synthetics": {
@@ -36,6 +40,7 @@ def demo_overrides(shop_url: str, sink_url: str, secret: str,
                 {
                     "name": PASSING_CHECK,
                     "base_url": shop_url,
+                    "allowed_hosts": hosts,
                     "site": DEMO_SITE,
                     "interval_s": check_interval_s,
                     "timeout_s": 30,
@@ -59,6 +64,7 @@ def demo_overrides(shop_url: str, sink_url: str, secret: str,
                 {
                     "name": FAILING_CHECK,
                     "base_url": shop_url,
+                    "allowed_hosts": hosts,
                     "site": DEMO_SITE,
                     "interval_s": check_interval_s,
                     "timeout_s": 20,
@@ -76,7 +82,7 @@ def demo_overrides(shop_url: str, sink_url: str, secret: str,
             "evaluation_interval": "5s",
             "group_wait": "1s",
             "group_interval": "10s",
-            "allow_private_targets": ["127.0.0.1/32"],
+            "allow_networks": ["127.0.0.1/32"],
             "receivers": [{"name": RECEIVER, "url": f"{sink_url}/hooks/vitalscope",
                            "secrets": [secret]}],
             "rules": [

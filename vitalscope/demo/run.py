@@ -4,8 +4,8 @@ synthetic checks, a rule of every kind and a webhook sink, all in one process.""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
+import os
 import socket
 import time
 from dataclasses import dataclass
@@ -24,8 +24,10 @@ from vitalscope.demo.traffic import VISITS, drive
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server.runner import CompanionServer, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
+from vitalscope.storage.sql import named_query
 
-console = Console(highlight=False)
+STATUS_EVERY_S = 15.0
+console = Console(highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -58,8 +60,12 @@ def run_demo(options: DemoOptions) -> None:
     sink_sock = _bind_near(base.port + 2 if base.port else 0)
     shop_url, sink_url = local_url(shop_sock), local_url(sink_sock)
     secret = sink_secret(DataDir(base.data_dir))
+    overrides = demo_overrides(shop_url, sink_url, base.effective_public_url, secret,
+                               options.check_interval_s)
+    if "VITALSCOPE_LOG_LEVEL" not in os.environ:
+        overrides["log_level"] = "warning"  # the demo prints its own story
     settings = load(options.config, data=options.data, host=options.host, port=options.port,
-                    **demo_overrides(shop_url, sink_url, secret, options.check_interval_s))
+                    **overrides)
     runtime = open_runtime(Role.SERVE, settings)
     site = SiteRepository(runtime.require_clickhouse(), settings.clickhouse_cluster).get(DEMO_SITE)
     assert site is not None  # created from the demo configuration just above
@@ -72,7 +78,7 @@ def run_demo(options: DemoOptions) -> None:
         tasks = [asyncio.create_task(shop_server.serve(sockets=[shop_sock])),
                  asyncio.create_task(sink_server.serve(sockets=[sink_sock]))]
         try:
-            await _show(server, runtime, shop_url, sink_url, options)
+            await _show(server, runtime, shop_url, sink_url, sink, options)
         finally:
             shop_server.should_exit = sink_server.should_exit = True
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -85,7 +91,7 @@ def run_demo(options: DemoOptions) -> None:
 
 
 async def _show(server: MainServer, runtime: Runtime, shop_url: str, sink_url: str,
-                options: DemoOptions) -> None:
+                sink: WebhookSink, options: DemoOptions) -> None:
     started = time.monotonic()
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for this
         await asyncio.sleep(0.05)
@@ -109,10 +115,23 @@ async def _show(server: MainServer, runtime: Runtime, shop_url: str, sink_url: s
                   f"{options.check_interval_s} s; alerts arrive below.")
     console.print("  Press Ctrl-C to stop." if options.duration is None else
                   f"  Stopping after {options.duration:.0f} s (--duration).")
-    if options.duration is None:
-        await asyncio.Event().wait()
-        return
-    remaining = options.duration - (time.monotonic() - started)
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.sleep(max(0.0, remaining))
+    deadline = None if options.duration is None else started + options.duration
+    while deadline is None or time.monotonic() < deadline:
+        await asyncio.sleep(STATUS_EVERY_S if deadline is None
+                            else min(STATUS_EVERY_S, max(0.0, deadline - time.monotonic())))
+        console.print(await asyncio.to_thread(_status_line, runtime, sink))
     server.should_exit = True
+
+
+def _status_line(runtime: Runtime, sink: WebhookSink) -> str:
+    client = runtime.new_clickhouse_client()
+    try:
+        page_views, vitals, errors = client.query(
+            named_query("vitalscope.demo.rum_counts"), parameters={"site": DEMO_SITE}
+        ).result_rows[0]
+        checks = client.query(named_query("vitalscope.demo.check_results")).result_rows
+    finally:
+        client.close()
+    results = ", ".join(f"{name} {status}" for name, status, _ in checks) or "none yet"
+    return (f"  status: {page_views} page views, {vitals} vitals, {errors or 0} JS errors · "
+            f"checks: {results} · signed alerts received: {len(sink.received)}")

@@ -75,19 +75,13 @@ class WebhookSink:
 
 
 def describe(payload: Any) -> list[str]:
-    """One readable line per alert of a generic-webhook notification."""
+    """One readable line per alert of a `vitalscope.alerts/v1` notification."""
     if not isinstance(payload, dict):
-        return ["(unrecognised payload)"]
+        return ["(not a vitalscope.alerts/v1 notification)"]
+    if payload.get("type") == "test":
+        return [f"test notification for receiver {payload.get('receiver')}"]
     alerts = payload.get("alerts")
     if not isinstance(alerts, list) or not alerts:
-        return [json.dumps(payload)[:200]]
-    lines = []
-    for alert in alerts:
-        if not isinstance(alert, dict):
-            continue
-        status = alert.get("status", payload.get("status", "?"))
-        labels = alert.get("labels") or {}
-        name = labels.get("alertname") or alert.get("rule") or "alert"
-        summary = (alert.get("annotations") or {}).get("summary") or alert.get("summary") or ""
-        lines.append(f"[{status}] {name}: {summary}"[:240])
-    return lines
+        return [f"notification without alerts ({payload.get('status')})"]
+    return [f"[{alert.get('status')}] {alert.get('rule')}: {alert.get('summary')}"[:240]
+            for alert in alerts if isinstance(alert, dict)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from synthetics.browser import BrowserPool
+from synthetics.browser import BrowserPool, desktop_user_agent
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -41,8 +41,22 @@ VISITS: list[tuple[str, Action]] = [
 ]
 
 
-async def visit(pool: BrowserPool, url: str, action: Action) -> None:
-    context = await pool.new_context()
+def device_profiles(version: str) -> list[dict[str, Any]]:
+    """Desktop, phone and tablet visitors, so the device breakdowns have something to say."""
+    return [
+        {"viewport": {"width": 1366, "height": 768}, "user_agent": desktop_user_agent(version)},
+        {"viewport": {"width": 412, "height": 915}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2.625,
+         "user_agent": f"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                       f"(KHTML, like Gecko) Chrome/{version} Mobile Safari/537.36"},
+        {"viewport": {"width": 800, "height": 1280}, "is_mobile": True, "has_touch": True,
+         "user_agent": f"Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 "
+                       f"(KHTML, like Gecko) Chrome/{version} Safari/537.36"},
+    ]
+
+
+async def visit(pool: BrowserPool, url: str, action: Action, profile: dict[str, Any]) -> None:
+    context = await pool.new_context(**profile)
     try:
         page = await context.new_page()
         await page.goto(url, wait_until="load")
@@ -62,9 +76,10 @@ async def drive(shop_url: str, rounds: int, executable: Path | None,
     pool = BrowserPool(executable)
     done = 0
     try:
+        profiles = device_profiles(await pool.browser_version())
         for _ in range(rounds):
             for path, action in VISITS:
-                await visit(pool, shop_url + path, action)
+                await visit(pool, shop_url + path, action, profiles[done % len(profiles)])
                 done += 1
                 advance()
     finally:
