@@ -62,4 +62,8 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+    if runtime.role in (Role.SERVE, Role.DASHBOARD):
+        from dashboard.mount import mount_dashboard  # Dash loads only where it is served
+
+        mount_dashboard(app, runtime)
     return app
