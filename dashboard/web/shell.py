@@ -61,7 +61,8 @@ def _layout(refresh_s: int) -> html.Div:
             dcc.Input(id="f-val", placeholder="segment value, e.g. mobile", debounce=True,
                       style={"width": "170px"}),
         ], className="vs-filters"),
-        dcc.Loading(html.Div(id="content", className="vs-content"), delay_show=400),
+        # No loading overlay: a live refresh must not blank the numbers being read.
+        html.Div(id="content", className="vs-content"),
     ])
 
 
