@@ -16,7 +16,8 @@ router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 8192
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Vitalscope · sign in</title><link rel="icon" href="data:,"><meta name="viewport" content="width=device-width">
+<title>Vitalscope · sign in</title>
+<link rel="icon" href="data:,"><meta name="viewport" content="width=device-width">
 <style>body{{font-family:system-ui,sans-serif;background:#f4f6f8;display:flex;
 justify-content:center;padding-top:10vh}}form{{background:#fff;padding:2rem;border-radius:8px;
 box-shadow:0 1px 4px #0002;width:22rem}}label{{display:block;margin:.8rem 0 .2rem}}

@@ -19,19 +19,13 @@ MAX_PAGE_SIZE = 500
 def _rank(layer: QueryLayer, f: Filters, window: Window) -> list[dict[str, Any]]:
     rows = layer.run("pages_counts", f.site,
                      {"table": window.table("vitals_pages"), **window.params()})
-    groups: dict[str, dict[str, Any]] = {}
+    groups = []
     for row in rows:
-        group = groups.setdefault(row["page_group"], {
-            "page_group": row["page_group"], "samples": 0, "poor": 0,
-            "metrics": {}})
-        group["samples"] += row["samples"]
-        group["poor"] += row["poor"]
-        group["metrics"][row["metric"]] = {"samples": row["samples"], "poor": row["poor"]}
-    for group in groups.values():
-        group["poor_share"] = group["poor"] / group["samples"] if group["samples"] else 0.0
+        samples, poor = int(row["samples"]), int(row["poor"])
         # samples x poor share per vital, summed: the poor experiences this group causes.
-        group["impact"] = group["poor"]
-    return list(groups.values())
+        groups.append({"page_group": row["page_group"], "samples": samples, "poor": poor,
+                       "poor_share": poor / samples if samples else 0.0, "impact": poor})
+    return groups
 
 
 def _quantiles(layer: QueryLayer, f: Filters, window: Window,
