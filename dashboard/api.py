@@ -115,12 +115,14 @@ async def get_pages(
 async def get_page_detail(
     request: Request, site: Site,
     page_group: Annotated[str, Query(max_length=200, description="Page group.")],
-    range_: Range = "24h", start: From = None, end: To = None,
+    range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
+    table: Annotated[Literal["metrics", "worst_elements", "server_timings"],
+                     Query(description="Which table `format=csv` exports.")] = "metrics",
 ) -> Response:
     def panel(s: DashboardService, f: Filters) -> dict[str, Any]:
         return pages.page_detail(s.layer, f, check_page_group(page_group))
 
-    return await _answer(request, site, range_, start, end, None, panel)
+    return await _answer(request, site, range_, start, end, None, panel, table, format)
 
 
 @router.get("/breakdowns", summary="p75 with 95% confidence interval per dimension value")
@@ -138,10 +140,12 @@ async def get_breakdown(
 
 @router.get("/server-timing", summary="Server timings, TTFB composition, cache hit rates")
 async def get_server_timing(request: Request, site: Site, range_: Range = "24h",
-                            start: From = None, end: To = None,
-                            format: Format = "json") -> Response:
+                            start: From = None, end: To = None, format: Format = "json",
+                            table: Annotated[Literal["names", "caches"], Query(
+                                description="Which table `format=csv` exports.")] = "names",
+                            ) -> Response:
     """`names`: p50/p75/p95 and hit rate per server-timing name and source (rum: the
     page's Server-Timing header; backend: reports from servers). `caches`: hit rate over
     time per cache name/source and its Pearson correlation with p75 TTFB and LCP per bucket."""
     return await _answer(request, site, range_, start, end, None,
-                         lambda s, f: servertiming.server_timing(s.layer, f), "names", format)
+                         lambda s, f: servertiming.server_timing(s.layer, f), table, format)

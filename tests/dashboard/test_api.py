@@ -101,6 +101,19 @@ def test_breakdowns_give_intervals_and_flag_small_segments(seeded: Seeded) -> No
         assert row["low_samples"] is (row["samples"] < 30)
 
 
+def test_drill_down_and_cache_tables_export_as_csv(seeded: Seeded) -> None:
+    url = seeded.server.url + "/api/v1/"
+    elements = httpx.get(url + "pages/detail", headers=seeded.bearer, params={
+        "site": "shop", "range": "7d", "page_group": "/cart", "format": "csv",
+        "table": "worst_elements"})
+    rows = list(csv.DictReader(io.StringIO(elements.text)))
+    assert {r["target"] for r in rows} == {"img.hero", "button#buy", "div.banner"}
+    caches = httpx.get(url + "server-timing", headers=seeded.bearer, params={
+        "site": "shop", "range": "7d", "format": "csv", "table": "caches"})
+    (cache,) = list(csv.DictReader(io.StringIO(caches.text)))
+    assert (cache["name"], cache["hit_rate"]) == ("cdn-cache", "0.75")
+
+
 def test_server_timing_hit_rate(seeded: Seeded) -> None:
     data = httpx.get(seeded.server.url + "/api/v1/server-timing",
                      params={"site": "shop", "range": "7d"}, headers=seeded.bearer).json()

@@ -57,17 +57,21 @@ def _detail(service: DashboardService, f: Filters, group: str) -> list[Any]:
                 "p75": f"{t['p75']:.1f} ms" if t["p75"] is not None else "–",
                 "hit_rate": "–" if t["hit_rate"] is None else f"{t['hit_rate'] * 100:.1f} %"}
                for t in data["server_timings"]]
+    params = {**f.query_string(), "page_group": group}
     return [
         html.H3(f"Page group {group}", id="drill-title"),
+        csv_link("pages/detail", {**params, "table": "metrics"}),
         table("drill-vitals", vitals, [("metric", "Vital"), ("p75", "p75"),
                                        ("rating", "Rating"), ("samples", "Samples"),
                                        ("poor", "Poor")]),
-        html.H4("Worst elements (attribution)"),
+        html.H4(["Worst elements (attribution) ",
+                 csv_link("pages/detail", {**params, "table": "worst_elements"})]),
         table("drill-elements", elements, [("metric", "Vital"), ("target", "Element"),
                                            ("poor", "Poor samples"), ("samples", "Samples"),
                                            ("p75", "p75")])
         if elements else message("No attribution elements reported for this page group."),
-        html.H4("Server timings"),
+        html.H4(["Server timings ",
+                 csv_link("pages/detail", {**params, "table": "server_timings"})]),
         table("drill-timings", timings, [("source", "Source"), ("name", "Name"),
                                          ("samples", "Samples"), ("p75", "p75"),
                                          ("hit_rate", "Cache hit rate")])

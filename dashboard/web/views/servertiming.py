@@ -68,7 +68,7 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
                                   ("samples", "Samples"), ("p50", "p50"), ("p75", "p75"),
                                   ("p95", "p95"), ("hit_rate", "Cache hit rate")],
               page_size=20),
-        html.H4("Caches"),
+        html.H4(["Caches ", csv_link("server-timing", {**f.query_string(), "table": "caches"})]),
         *([graph(hits, "st-hits"), table(
             "st-caches", caches, [("source", "Source"), ("name", "Cache"),
                                   ("hit_rate", "Hit rate"), ("requests", "With status"),
