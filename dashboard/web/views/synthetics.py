@@ -26,11 +26,11 @@ def _link(text: str, params: dict[str, str], **changes: str | None) -> dcc.Link:
 
 
 def _status(value: str | None, element_id: str | None = None) -> html.Span:
-    span = html.Span(value or "no runs yet", className=f"vs-status vs-status-{value or 'none'}",
-                     style={"color": STATUS_COLORS.get(value, COLORS[None])})
+    text, style = value or "no runs yet", {"color": STATUS_COLORS.get(value, COLORS[None])}
+    css = f"vs-status vs-status-{value or 'none'}"
     if element_id:
-        span.id = element_id
-    return span
+        return html.Span(text, id=element_id, className=css, style=style)
+    return html.Span(text, className=css, style=style)
 
 
 def _ms(value: float | None) -> str:
