@@ -112,14 +112,13 @@ def _run_detail(service: DashboardService, check: str, run: str) -> list[Any]:
         return [message("This run recorded no steps.")]
     run_row = detail["run"]
     extra = []
-    if run_row["console_errors"]:
-        extra.append(html.Details([html.Summary(f"{len(run_row['console_errors'])} console "
-                                                "errors"),
-                                   html.Ul([html.Li(e) for e in run_row["console_errors"]])]))
-    if run_row["failed_requests"]:
-        extra.append(html.Details([html.Summary(f"{len(run_row['failed_requests'])} failed "
-                                                "requests"),
-                                   html.Ul([html.Li(e) for e in run_row["failed_requests"]])]))
+    for key, what in (("console_errors", "console error"), ("failed_requests",
+                                                           "failed request")):
+        found = run_row[key]
+        if found:
+            extra.append(html.Details([
+                html.Summary(f"{len(found)} {what}{'s' if len(found) != 1 else ''}"),
+                html.Ul([html.Li(e) for e in found])], id=f"synth-{key}"))
     return [graph(_steps_chart(detail), "synth-steps"), *extra]
 
 
