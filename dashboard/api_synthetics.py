@@ -50,14 +50,16 @@ async def get_runs(request: Request, check: Check, site: Site, range_: Range = "
     """Per run: status, duration, attempts, error, failed step, console errors, failed
     requests, and `screenshot_url` / `trace_url` when the run kept them."""
     return await _answer(request, site, range_, start, end, None,
-                         lambda s, f: synthetics.run_history(s.layer, f, check, limit))
+                         lambda s, f: synthetics.run_history(s.layer, f, check,
+                                                             artifacts_root(s.runtime), limit))
 
 
 @router.get("/checks/{check}/runs/{run_id}", summary="One run with the steps of every attempt")
 async def get_run(request: Request, check: Check, run_id: RunId) -> Response:
-    layer = _service(request).layer
+    service = _service(request)
     try:
-        data = await asyncio.to_thread(synthetics.run_detail, layer, check, run_id)
+        data = await asyncio.to_thread(synthetics.run_detail, service.layer, check, run_id,
+                                       artifacts_root(service.runtime))
     except FilterError as exc:
         return _invalid(exc)
     if data is None:

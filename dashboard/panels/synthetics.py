@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from dashboard.panels.common import metric_summary
 from dashboard.querylayer import QueryLayer
 from dashboard.thresholds import rate
 from synthetics import reports
+from synthetics.artifacts import artifact_file
 from vitalscope.config import Settings
 
 CHECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")  # as vitalscope.config.synthetics
@@ -56,11 +58,13 @@ def artifact_url(check: str, run: str, kind: str) -> str:
     return f"/api/v1/synthetics/checks/{quote(check)}/runs/{quote(run)}/{kind}"
 
 
-def _run(check: str, row: reports.RunRow) -> dict[str, Any]:
+def _run(check: str, row: reports.RunRow, root: Path) -> dict[str, Any]:
+    """A run with links to the files it kept that are still here (retention deletes them;
+    a dashboard replica may not share the workers' folder)."""
     out = _plain(row)
-    out["screenshot_url"] = artifact_url(check, row.run_id, "screenshot") \
-        if row.screenshot else None
-    out["trace_url"] = artifact_url(check, row.run_id, "trace") if row.trace else None
+    for kind, stored in (("screenshot", row.screenshot), ("trace", row.trace)):
+        out[f"{kind}_url"] = artifact_url(check, row.run_id, kind) \
+            if artifact_file(root, stored) else None
     return out
 
 
@@ -102,7 +106,7 @@ def status_grid(layer: QueryLayer, settings: Settings, f: Filters) -> dict[str, 
             "other_sites": sorted(elsewhere)}
 
 
-def run_history(layer: QueryLayer, f: Filters, check: str, limit: int = 100
+def run_history(layer: QueryLayer, f: Filters, check: str, root: Path, limit: int = 100
                 ) -> dict[str, Any]:
     if not 1 <= limit <= MAX_RUNS:
         raise FilterError("limit", f"1 to {MAX_RUNS}")
@@ -110,16 +114,16 @@ def run_history(layer: QueryLayer, f: Filters, check: str, limit: int = 100
     runs = reports.run_history(layer.client(), check_name(check), window.start, limit,
                                until=window.end)
     return {"window": window.as_dict(), "filters": f.query_string(), "check": check,
-            "runs": [_run(check, r) for r in runs]}
+            "runs": [_run(check, r, root) for r in runs]}
 
 
-def run_detail(layer: QueryLayer, check: str, run: str) -> dict[str, Any] | None:
+def run_detail(layer: QueryLayer, check: str, run: str, root: Path) -> dict[str, Any] | None:
     client = layer.client()
     row = reports.run(client, check_name(check), run_id(run))
     if row is None:
         return None
     steps = [_plain(s) for s in reports.run_steps(client, check, run)]
-    return {"check": check, "run": _run(check, row), "steps": steps}
+    return {"check": check, "run": _run(check, row, root), "steps": steps}
 
 
 def step_timings(layer: QueryLayer, f: Filters, check: str) -> dict[str, Any]:

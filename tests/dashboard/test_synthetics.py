@@ -114,6 +114,10 @@ def test_run_history_steps_and_the_failure_screenshot(synth: Synth) -> None:
     assert [(s["attempt"], s["step"], s["status"]) for s in detail["steps"]] == \
         [(1, 1, "passed"), (1, 2, "failed"), (2, 1, "passed"), (2, 2, "failed")]
     assert synth.get("/api/v1/synthetics/checks/login/runs/nope").status_code == 404
+    # A stored path leading out of the artifacts folder gets no link.
+    tampered = synth.get("/api/v1/synthetics/checks/tampered/runs", site="shop").json()
+    assert tampered["runs"][0]["screenshot"] == "../leak.png"
+    assert tampered["runs"][0]["screenshot_url"] is None
     flaky = synth.get("/api/v1/synthetics/checks/checkout/runs", site="shop").json()["runs"]
     assert [r["status"] for r in flaky] == ["passed", "passed", "flaky", "passed"]
 
@@ -207,6 +211,8 @@ def test_synthetics_page_in_chromium(synth: Synth) -> None:
         assert "check=checkout" in page.url and page.locator("#synth-lab-field").count() == 1
         page.goto(synth.server.url + "/dashboard/synthetics?site=shop&range=1h&check=search")
         page.wait_for_selector("text=No runs of search in this range yet")
+        page.goto(synth.server.url + "/dashboard/synthetics?site=shop&range=1h&check=tampered")
+        page.wait_for_selector("#synth-runs >> text=no longer here")
         page.goto(synth.server.url + "/dashboard/synthetics?site=shop&check=..%2Fx")
         page.wait_for_selector(".vs-error:has-text('check')")
         assert errors == []

@@ -15,6 +15,7 @@ from dashboard.panels import synthetics
 from dashboard.service import DashboardService
 from dashboard.web.components import COLORS, figure, fmt_share, graph, message
 from dashboard.web.urlstate import build
+from synthetics.service import artifacts_root
 
 STATUS_COLORS = {"passed": COLORS["good"], "flaky": COLORS["needs-improvement"],
                  "failed": COLORS["poor"], None: COLORS[None]}
@@ -74,9 +75,11 @@ def _history(data: dict[str, Any], params: dict[str, str], run: str | None) -> A
         return message(f"No runs of {data['check']} in this range yet.")
     rows = []
     for r in runs[:HISTORY_ROWS]:
-        shot = html.A(html.Img(src=r["screenshot_url"], className="vs-thumb",
-                               alt=f"screenshot of run {r['run_id']}"),
-                      href=r["screenshot_url"], target="_blank") if r["screenshot_url"] else ""
+        shot: Any = html.A(html.Img(src=r["screenshot_url"], className="vs-thumb",
+                                    alt=f"screenshot of run {r['run_id']}"),
+                           href=r["screenshot_url"], target="_blank") \
+            if r["screenshot_url"] else html.Span("no longer here", className="vs-sub") \
+            if r["screenshot"] else ""
         trace = html.A("trace", href=r["trace_url"], download="") if r["trace_url"] else ""
         when = r["started_at"][:19].replace("T", " ")
         rows.append([
@@ -105,7 +108,7 @@ def _steps_chart(detail: dict[str, Any]) -> go.Figure:
 
 
 def _run_detail(service: DashboardService, check: str, run: str) -> list[Any]:
-    detail = synthetics.run_detail(service.layer, check, run)
+    detail = synthetics.run_detail(service.layer, check, run, artifacts_root(service.runtime))
     if detail is None:
         return [message(f"No run {run} of {check}.", "error")]
     if not detail["steps"]:
@@ -185,7 +188,8 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
         out.append(message(f"No runs of {check} in this range yet: its first run shows here "
                            "(`vitalscope synthetics run " + check + "` runs it now)."))
         return out
-    history = synthetics.run_history(service.layer, f, check, HISTORY_ROWS)
+    history = synthetics.run_history(service.layer, f, check, artifacts_root(service.runtime),
+                                     HISTORY_ROWS)
     run = params.get("run") or (history["runs"][0]["run_id"] if history["runs"] else None)
     out += [html.H4("Run history"), _history(history, params, run)]
     if run:
