@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from dashboard.api import From, Range, Site, To, _answer, _service, require_login
+from dashboard.api import Format, From, Range, Site, To, _answer, _service, require_login
 from dashboard.filters import FilterError
 from dashboard.panels import synthetics
 from synthetics import reports
@@ -32,26 +32,28 @@ ARTIFACTS: dict[str, tuple[str, str]] = {  # kind -> file suffix, media type
 
 @router.get("/checks", summary="Status grid: last result, flake rate, p75 duration per check")
 async def get_checks(request: Request, site: Site, range_: Range = "24h", start: From = None,
-                     end: To = None) -> Response:
+                     end: To = None, format: Format = "json") -> Response:
     """Checks of the site and checks without a site, per location: `last_status`
     (passed / flaky / failed), `last_started_at`, `last_error`, `runs`, `flake_rate` and
     `failure_rate` (shares of the runs in the window), `p75_duration_ms`. Configured checks
     without a run in the window are listed with `runs: 0`; `other_sites` names the checks
     listed under another site."""
     return await _answer(request, site, range_, start, end, None,
-                         lambda s, f: synthetics.status_grid(s.layer, s.runtime.settings, f))
+                         lambda s, f: synthetics.status_grid(s.layer, s.runtime.settings, f),
+                         "checks", format)
 
 
 @router.get("/checks/{check}/runs", summary="Run history of a check, newest first")
 async def get_runs(request: Request, check: Check, site: Site, range_: Range = "24h",
                    start: From = None, end: To = None,
                    limit: Annotated[int, Query(ge=1, le=synthetics.MAX_RUNS)] = 100,
-                   ) -> Response:
+                   format: Format = "json") -> Response:
     """Per run: status, duration, attempts, error, failed step, console errors, failed
     requests, and `screenshot_url` / `trace_url` when the run kept them."""
     return await _answer(request, site, range_, start, end, None,
                          lambda s, f: synthetics.run_history(s.layer, f, check,
-                                                             artifacts_root(s.runtime), limit))
+                                                             artifacts_root(s.runtime), limit),
+                         "runs", format)
 
 
 @router.get("/checks/{check}/runs/{run_id}", summary="One run with the steps of every attempt")
@@ -77,11 +79,13 @@ async def get_step_timings(request: Request, check: Check, site: Site, range_: R
 
 @router.get("/checks/{check}/lab-vs-field", summary="Lab p75 next to real-user p75")
 async def get_lab_vs_field(request: Request, check: Check, site: Site, range_: Range = "24h",
-                           start: From = None, end: To = None) -> Response:
+                           start: From = None, end: To = None, format: Format = "json"
+                           ) -> Response:
     """Per page group the check visited and vital: the lab p75 of its runs and the field
     p75 of the site's real users in the same page group and window, each with its rating."""
     return await _answer(request, site, range_, start, end, None,
-                         lambda s, f: synthetics.lab_vs_field(s.layer, f, check))
+                         lambda s, f: synthetics.lab_vs_field(s.layer, f, check), "rows",
+                         format)
 
 
 @router.get("/checks/{check}/runs/{run_id}/{kind}",

@@ -4,6 +4,8 @@ in real Chromium and over HTTP: numbers, screenshots, login, refused traversal."
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -11,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +117,16 @@ def test_run_history_steps_and_the_failure_screenshot(synth: Synth) -> None:
     assert [(s["attempt"], s["step"], s["status"]) for s in detail["steps"]] == \
         [(1, 1, "passed"), (1, 2, "failed"), (2, 1, "passed"), (2, 2, "failed")]
     assert synth.get("/api/v1/synthetics/checks/login/runs/nope").status_code == 404
+    # A custom range ends where `to` says: the failed run 5 minutes ago is after it.
+    now = datetime.now(UTC)
+    earlier = synth.get("/api/v1/synthetics/checks/login/runs", site="shop", range="custom",
+                        **{"from": (now - timedelta(hours=2)).isoformat(),
+                           "to": (now - timedelta(minutes=20)).isoformat()}).json()
+    assert [r["run_id"] for r in earlier["runs"]] == ["login-0"]
+    table = synth.get("/api/v1/synthetics/checks/login/runs", site="shop", format="csv")
+    assert table.headers["content-type"].startswith("text/csv")
+    assert [row["status"] for row in csv.DictReader(io.StringIO(table.text))] == \
+        ["failed", "passed"]
     # A stored path leading out of the artifacts folder gets no link.
     tampered = synth.get("/api/v1/synthetics/checks/tampered/runs", site="shop").json()
     assert tampered["runs"][0]["screenshot"] == "../leak.png"

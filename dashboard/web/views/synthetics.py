@@ -13,7 +13,7 @@ from dashboard.filters import Filters
 from dashboard.metrics import BY_NAME
 from dashboard.panels import synthetics
 from dashboard.service import DashboardService
-from dashboard.web.components import COLORS, figure, fmt_share, graph, message
+from dashboard.web.components import COLORS, csv_link, figure, fmt_share, graph, message
 from dashboard.web.urlstate import build
 from synthetics.service import artifacts_root
 
@@ -160,6 +160,7 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     head = html.Div([
         html.Span(f"{f.site} · {window['from'][:16]} → {window['to'][:16]} UTC",
                   className="vs-window"),
+        csv_link("synthetics/checks", f.query_string()),
         html.Span("The segment filter does not apply here.", className="vs-sub")
         if f.segment else None,
     ], className="vs-row")
@@ -191,12 +192,15 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     history = synthetics.run_history(service.layer, f, check, artifacts_root(service.runtime),
                                      HISTORY_ROWS)
     run = params.get("run") or (history["runs"][0]["run_id"] if history["runs"] else None)
-    out += [html.H4("Run history"), _history(history, params, run)]
+    out += [html.H4(["Run history ", csv_link(f"synthetics/checks/{check}/runs",
+                                              {**f.query_string(), "limit": "500"})]),
+            _history(history, params, run)]
     if run:
         out += [html.H4("Step timings of the run"),
                 *_run_detail(service, check, synthetics.run_id(run))]
     out += [html.H4("Step p75 over time"),
             _timings(synthetics.step_timings(service.layer, f, check)),
-            html.H4("Lab vs field vitals"),
+            html.H4(["Lab vs field vitals ",
+                     csv_link(f"synthetics/checks/{check}/lab-vs-field", f.query_string())]),
             _lab_vs_field(synthetics.lab_vs_field(service.layer, f, check))]
     return out
