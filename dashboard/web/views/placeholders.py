@@ -1,4 +1,4 @@
-"""Synthetics and Alerts pages: honest empty states until those components report here."""
+"""Alerts page: an honest empty state until the alert engine reports here."""
 
 from __future__ import annotations
 
@@ -7,12 +7,6 @@ from typing import Any
 from dashboard.filters import Filters
 from dashboard.service import DashboardService
 from dashboard.web.components import message
-
-
-def synthetics(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
-    return [message("No synthetic checks to show yet: scheduled Playwright checks (status, "
-                    "run history, step timings, screenshots) will appear here once "
-                    "synthetics report to this dashboard.")]
 
 
 def alerts(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
