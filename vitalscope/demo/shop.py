@@ -28,7 +28,7 @@ class DemoShop:
     def __init__(self, sdk_snippet: str) -> None:
         self.sdk_snippet = sdk_snippet
 
-    def page(self, title: str, body: str, server_timing: str, extra_head: str = "") -> Response:
+    def page(self, title: str, body: str, server_timing: str, status: int = 200) -> Response:
         document = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)} · Demo Shop</title>
@@ -36,12 +36,12 @@ class DemoShop:
 header,main{{padding:16px 32px}} header{{background:#134e4a;color:#fff}}
 header a{{color:#fff;margin-right:16px}} .hero{{width:100%;max-width:1200px;height:auto}}
 button{{font-size:18px;padding:8px 16px}} .banner{{background:#fef3c7;padding:24px}}</style>
-{self.sdk_snippet}{extra_head}</head><body>
+{self.sdk_snippet}</head><body>
 <header><a href="/">Home</a><a href="/product/1">Cups</a><a href="/product/2">Kettle</a>
 <a href="/product/4">Beans</a><a href="/cart">Cart</a><a href="/app/">App</a></header>
 <main>{body}</main></body></html>"""
-        return HTMLResponse(document, headers={"Server-Timing": server_timing,
-                                               "Cache-Control": "no-store"})
+        return HTMLResponse(document, status_code=status,
+                            headers={"Server-Timing": server_timing, "Cache-Control": "no-store"})
 
     async def home(self, request: Request) -> Response:
         body = """<h1>Good coffee, measured</h1>
@@ -61,7 +61,7 @@ setTimeout(function () {
     async def product(self, request: Request) -> Response:
         product_id = request.path_params["product_id"]
         if product_id not in PRODUCTS:
-            return self.page("Not found", "<h1>No such product</h1>", "app;dur=1")
+            return self.page("Not found", "<h1>No such product</h1>", "app;dur=1", status=404)
         name, price, timing, delay = PRODUCTS[product_id]
         await asyncio.sleep(delay)  # the slow backend the Server-Timing header explains
         body = f"""<h1 id="product-name">{html.escape(name)}</h1><p>€{price}</p>

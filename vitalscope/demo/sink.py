@@ -61,7 +61,12 @@ class WebhookSink:
             payload = json.loads(body)
         except ValueError:
             return JSONResponse({"error": "not JSON"}, status_code=400)
-        self.received.append({"id": headers["webhook-id"], "payload": payload})
+        # Kept as received, so anyone (the demo's test included) can check the signature too.
+        self.received.append({
+            "headers": {k: v for k, v in headers.items() if k.startswith("webhook-")},
+            "body": body.decode("utf-8", errors="replace"),
+            "payload": payload,
+        })
         for line in describe(payload):
             self.say(f"webhook sink: signature ok · {line}")
         return Response(status_code=204)
