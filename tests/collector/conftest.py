@@ -58,3 +58,14 @@ def running(collector_settings: Settings, sites: Client, redis_client: redis.Red
     yield server
     server.stop()
     runtime.close()
+
+
+@pytest.fixture
+def running_without_flusher(collector_settings: Settings, sites: Client,
+                            redis_client: redis.Redis) -> Iterator[InProcessCollector]:
+    """The collector alone (a flusher runs elsewhere, e.g. in a process of its own)."""
+    runtime = collector_runtime(collector_settings)
+    server = InProcessCollector(runtime).start()
+    yield server
+    server.stop()
+    runtime.close()
