@@ -8,6 +8,7 @@ import sys
 
 # name -> module under bench/ with `main(argv: list[str]) -> int`
 BENCHMARKS: dict[str, str] = {
+    "ingest": "bench.ingest",
     "startup": "bench.startup",
 }
 

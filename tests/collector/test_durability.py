@@ -12,7 +12,7 @@ import redis
 from clickhouse_connect.driver.client import Client
 
 from collector import keys
-from collector.payload import encode_entry
+from collector.payload import ch_time, encode_entry
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
@@ -58,10 +58,10 @@ def test_clickhouse_unavailable_under_load_then_exactly_once(
 def test_entries_clickhouse_keeps_rejecting_go_to_the_dead_letter_stream(
         settings: Settings, sites: Client, redis_client: redis.Redis) -> None:
     runtime = collector_runtime(with_collector(settings, dead_letter_after=2))
-    now = int(time.time() * 1000)
+    now = ch_time(int(time.time() * 1000))
     good = ["shop", now, now, "pv-good-1", "s", "https://shop.example/", "/", "", "", "", "",
             "", "", "", "", 0.0, 4, 1, 1, "", 0.0, {}]
-    bad = [*good[:3], "pv-bad-1", *good[4:16], 70_000, *good[17:]]  # overflows UInt16
+    bad = [*good[:3], "pv-bad-1", *good[4:15], "lots", *good[16:]]  # device_memory: Float32
     redis_client.xgroup_create(keys.STREAM, keys.GROUP, id="0", mkstream=True)
     redis_client.xadd(keys.STREAM, {"b": encode_entry("shop", {"page_views": [good]})})
     redis_client.xadd(keys.STREAM, {"b": b"\x00not msgpack"})
@@ -74,8 +74,8 @@ def test_entries_clickhouse_keeps_rejecting_go_to_the_dead_letter_stream(
     letters = redis_client.xrange(keys.DEAD_LETTERS)
     reasons = sorted(fields[b"reason"].decode() for _, fields in letters)
     assert len(reasons) == 2
-    assert reasons[0].startswith("page_views: DataError") and "hardware_concurrency" in \
-        reasons[0]
+    assert reasons[0].startswith("page_views: DatabaseError: Code: 72") and \
+        "device_memory" in reasons[0]
     assert reasons[1].startswith("undecodable entry")
 
 
