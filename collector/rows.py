@@ -38,20 +38,25 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
     timings: list[list[Any]] = []
     errors: list[list[Any]] = []
     route_ms = 0.0
+    offset = ctx.offset_ms
+    # The page-view context every vital row repeats, built once per beacon.
+    context = (ctx.page_group, ctx.url, nav, ctx.device, ctx.browser, ctx.browser_version,
+               ctx.os, ctx.country, connection, release)
     for event in b.e:
-        ts = ch_time(min(ctx.client_ms(event.ts), received))
-        if isinstance(event, Vital):
+        ts = ch_time(min(round(event.ts + offset), received))
+        if type(event) is Vital:
             attr = event.a
-            vitals.append([
-                site, event.n, ts, received_at, event.id, b.pv, b.sid, event.val,
-                event.d if event.d is not None else event.val,
-                event.r or rating(event.n, event.val), ctx.page_group, ctx.url, nav,
-                ctx.device, ctx.browser, ctx.browser_version, ctx.os, ctx.country, connection,
-                release, (attr.tgt or "") if attr else "",
-                scrub.scrub(attr.url)[0] if attr and attr.url else "",
-                (attr.ev or "") if attr else "", (attr.p or {}) if attr else {}, tags,
-            ])
-        elif isinstance(event, ServerTimingEntry):
+            value = event.val
+            row = [site, event.n, ts, received_at, event.id, b.pv, b.sid, value,
+                   value if event.d is None else event.d, event.r or rating(event.n, value),
+                   *context]
+            if attr is None:
+                row += ("", "", "", {}, tags)
+            else:
+                row += (attr.tgt or "", scrub.scrub(attr.url)[0] if attr.url else "",
+                        attr.ev or "", attr.p or {}, tags)
+            vitals.append(row)
+        elif type(event) is ServerTimingEntry:
             url = scrub.scrub(event.res)[0] if event.res else ctx.url
             timings.append([
                 site, "rum", ts, received_at, event.id, b.pv, "", ctx.page_group, url, event.n,
