@@ -88,7 +88,8 @@ def _throughput(app: str, seconds: float, connections: int, *extra: str) -> dict
         server.stop()
     accepted = result["statuses"].get("204", 0)
     result["accepted_rate"] = accepted / result["seconds"]
-    print(f"{app:>9}: {result['accepted_rate']:8.0f} beacons/s accepted "
+    label = app + (" (no flusher)" if "--no-flusher" in extra else "")
+    print(f"{label:>22}: {result['accepted_rate']:8.0f} beacons/s accepted "
           f"({result['requests']} requests in {result['seconds']:.1f} s, statuses "
           f"{result['statuses']}, p99 {result['latency_p99_ms']:.1f} ms)")
     return result
@@ -116,6 +117,9 @@ def main(argv: list[str]) -> int:
         fastapi = _throughput("fastapi", args.seconds, args.connections)
         ours = _throughput("collector", args.seconds, args.connections,
                            "--data", str(Path(tmp) / "throughput"))
+        # The request path alone (a `vitalscope collector` with the flusher elsewhere).
+        alone = _throughput("collector", args.seconds, args.connections,
+                            "--data", str(Path(tmp) / "alone"), "--no-flusher")
         figures.update({
             "noop_rps": round(noop["accepted_rate"]),
             "fastapi_pydantic_rps": round(fastapi["accepted_rate"]),
@@ -123,6 +127,9 @@ def main(argv: list[str]) -> int:
             "collector_vs_noop": round(ours["accepted_rate"] / noop["accepted_rate"], 3),
             "collector_vs_fastapi": round(ours["accepted_rate"] / fastapi["accepted_rate"], 2),
             "collector_request_p99_ms": round(ours["latency_p99_ms"], 2),
+            "collector_without_flusher_rps": round(alone["accepted_rate"]),
+            "collector_without_flusher_vs_noop": round(
+                alone["accepted_rate"] / noop["accepted_rate"], 3),
         })
         print(f"collector / no-op   = {figures['collector_vs_noop']:.2f}  (goal >= 0.6)")
         print(f"collector / FastAPI = {figures['collector_vs_fastapi']:.2f}  (goal >= 3)")
