@@ -2,8 +2,9 @@
 -- and the token buckets of each beacon's site and client. Each bucket is read and written
 -- once per batch, however many of the batch's beacons share it.
 -- KEYS[1]: stream.
--- ARGV: cap, now_ms, bucket count B, then B x (key, rate per s, burst),
---       then per item: site bucket index, client bucket index (1-based), payload.
+-- ARGV: cap, now_ms, bucket count B, then B x (key, rate per s, burst), then the items'
+--       bucket indices as one string "site,client;site,client;..." (1-based), then one
+--       payload per item. One argument per item keeps the client's command packing cheap.
 -- Returns per item: the entry id, "full", or "rl:<site|ip>:<ms until a token>".
 local stream = KEYS[1]
 local cap = tonumber(ARGV[1])
@@ -26,11 +27,11 @@ for b = 1, count do
 end
 
 local out = {}
-local i = 4 + count * 3
-while i <= #ARGV do
-  local site, client = buckets[tonumber(ARGV[i])], buckets[tonumber(ARGV[i + 1])]
-  local payload = ARGV[i + 2]
-  i = i + 3
+local payload_at = 4 + count * 3 + 1
+for site_index, client_index in string.gmatch(ARGV[payload_at - 1], '(%d+),(%d+)') do
+  local site, client = buckets[tonumber(site_index)], buckets[tonumber(client_index)]
+  local payload = ARGV[payload_at]
+  payload_at = payload_at + 1
   if length >= cap then
     table.insert(out, 'full')
   elseif site.tokens < 1 then

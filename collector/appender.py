@@ -92,7 +92,6 @@ class Appender:
     async def _append(self, batch: list[_Item]) -> None:
         buckets: dict[str, int] = {}
         bucket_args: list[str | bytes | float] = []
-        items: list[str | bytes | float] = []
 
         def bucket(key: str, limit: RateLimit) -> int:
             index = buckets.get(key)
@@ -101,11 +100,12 @@ class Appender:
                 bucket_args.extend((key, limit.per_second, limit.burst))
             return index
 
-        for item in batch:
-            items.extend((bucket(keys.SITE_BUCKET + item.site, item.site_limit),
-                          bucket(keys.CLIENT_BUCKET + item.client, item.client_limit),
-                          item.payload))
-        args = [self.cap, int(time.time() * 1000), len(buckets), *bucket_args, *items]
+        indices = ";".join(
+            f"{bucket(keys.SITE_BUCKET + item.site, item.site_limit)},"
+            f"{bucket(keys.CLIENT_BUCKET + item.client, item.client_limit)}" for item in batch)
+        args: list[str | bytes | float] = [self.cap, int(time.time() * 1000), len(buckets),
+                                           *bucket_args, indices]
+        args += [item.payload for item in batch]
         try:
             results = await self.script(keys=[keys.STREAM], args=args)
         except Exception as exc:  # whatever went wrong, every waiting request gets its 503
