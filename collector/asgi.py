@@ -152,7 +152,7 @@ class IngestApp:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error, cors)
             return
-        metrics.ACCEPTED_BEACON.inc()
+        metrics.HOT.accepted["beacon"] += 1
         await respond(send, 204, headers=cors)
 
     async def _ingest_beacon(self, scope: Scope, receive: Receive,
@@ -178,8 +178,9 @@ class IngestApp:
         await self.appender.append(site.name, self._site_limit(site),
                                    self._client(scope, headers),
                                    self.settings.client_rate_limit, encode_entry(site.name, rows))
+        events = metrics.HOT.events
         for table, table_rows in rows.items():
-            metrics.EVENTS_BY_TABLE[table].inc(len(table_rows))
+            events[table] += len(table_rows)
 
     async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope["headers"])
@@ -221,8 +222,8 @@ class IngestApp:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error)
             return
-        metrics.ACCEPTED_TIMINGS.inc()
-        metrics.EVENTS_BY_TABLE["server_timings"].inc(len(rows))
+        metrics.HOT.accepted["server_timings"] += 1
+        metrics.HOT.events["server_timings"] += len(rows)
         await respond(send, 204)
 
     def _timing_rows(self, site: Site, batch: ServerTimingsBatch) -> list[list[object]]:

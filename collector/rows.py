@@ -42,8 +42,11 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
     # The page-view context every vital row repeats, built once per beacon.
     context = (ctx.page_group, ctx.url, nav, ctx.device, ctx.browser, ctx.browser_version,
                ctx.os, ctx.country, connection, release)
+    times: dict[float, str] = {}  # events of a beacon often share a timestamp
     for event in b.e:
-        ts = ch_time(min(round(event.ts + offset), received))
+        ts = times.get(event.ts)
+        if ts is None:
+            ts = times[event.ts] = ch_time(min(round(event.ts + offset), received))
         if type(event) is Vital:
             attr = event.a
             value = event.val
