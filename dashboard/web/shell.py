@@ -17,7 +17,7 @@ from dashboard.metrics import DIMENSIONS
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import message
-from dashboard.web.views import breakdowns, overview, pages, placeholders, servertiming
+from dashboard.web.views import alerts, breakdowns, overview, pages, placeholders, servertiming
 
 log = logging.getLogger("vitalscope.dashboard")
 View = Callable[[DashboardService, Filters, dict[str, str]], list[Any]]
@@ -27,7 +27,7 @@ PAGES: dict[str, tuple[str, View]] = {
     "/breakdowns": ("Breakdowns", breakdowns.render),
     "/server-timing": ("Server timing & cache", servertiming.render),
     "/synthetics": ("Synthetics", placeholders.synthetics),
-    "/alerts": ("Alerts", placeholders.alerts),
+    "/alerts": ("Alerts", alerts.render),
 }
 PREFIX = "/dashboard"
 
@@ -123,8 +123,9 @@ def create_dash(service: DashboardService) -> dash.Dash:
         route = _route(pathname)
         if route not in PAGES:
             return message(f"No page at {pathname}.", "error")
-        if ctx.triggered_id == "tick" and route == "/pages":
-            raise PreventUpdate  # the table refreshes its own rows, keeping its paging
+        if ctx.triggered_id == "tick" and route in ("/pages", "/alerts"):
+            # These refresh their own parts, keeping paging and a half-typed silence.
+            raise PreventUpdate
         params = urlstate.parse(search)
         if not params.get("site"):
             if not service.sites():
@@ -143,6 +144,7 @@ def create_dash(service: DashboardService) -> dash.Dash:
                            "It retries on the next refresh.", "error")
 
     _page_callbacks(app, service)
+    alerts.register(app, service)
     return app
 
 

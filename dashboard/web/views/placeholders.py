@@ -1,4 +1,4 @@
-"""Synthetics and Alerts pages: honest empty states until those components report here."""
+"""Synthetics page: honest empty states until those components report here."""
 
 from __future__ import annotations
 
@@ -14,8 +14,3 @@ def synthetics(service: DashboardService, f: Filters, params: dict[str, str]) ->
                     "run history, step timings, screenshots) will appear here once "
                     "synthetics report to this dashboard.")]
 
-
-def alerts(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
-    return [message("No alerts to show yet: firing alerts, history, rules, silences and "
-                    "webhook deliveries will appear here once the alert engine reports to "
-                    "this dashboard.")]
