@@ -64,8 +64,10 @@ def _parameters(rule: dict[str, Any]) -> str:
     if kind == "regression":
         baseline = (f"previous {rule['baseline_days']} days" if rule["baseline"] ==
                     "previous_days" else "previous release")
-        return (f"p75 {rule['metric']} vs {baseline} over {window}, alpha {rule['alpha']:g}"
-                f"{segment}")
+        effect = rule.get("min_effect")
+        at_least = f", at least {effect:+.0%}" if effect is not None else ""
+        return (f"p75 {rule['metric']} vs {baseline} over {window}{at_least}, "
+                f"alpha {rule['alpha']:g}{segment}")
     if kind == "cache_hit_rate":
         cache = rule.get("cache_name") or "every cache"
         return f"hit rate of {cache} vs previous {rule['baseline_days']} days over {window}"

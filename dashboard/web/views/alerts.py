@@ -7,6 +7,7 @@ the form a user may be typing in."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dash
@@ -20,6 +21,8 @@ from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import message, table
 from dashboard.web.views import silenceform
+
+log = logging.getLogger("vitalscope.dashboard")
 
 
 def _value(alert: dict[str, Any]) -> str:
@@ -76,6 +79,9 @@ def _history(service: DashboardService, f: Filters) -> list[Any]:
             for r in history["rows"]]
     if not rows:
         return [title, message("No alert changed state in this range.")]
+    if len(rows) >= history["limit"]:
+        title.children.append(html.Span(f" (the latest {history['limit']} changes)",
+                                        className="vs-sub"))
     return [title, table("al-history", rows,
                          [("ts", "Time"), ("rule", "Rule"), ("state", "State"),
                           ("site", "Site"), ("labels", "Labels"), ("summary", "Summary")],
@@ -160,6 +166,12 @@ def register(app: dash.Dash, service: DashboardService) -> None:
                                 params.get("to"), params.get("segment"))
         except FilterError:
             raise PreventUpdate from None
-        return live_blocks(service, f)
+        try:
+            return live_blocks(service, f)
+        except Exception:
+            log.exception("alerts page refresh failed")
+            failed = [message("The alerts could not be loaded (the server log has the "
+                              "details). They are retried on the next refresh.", "error")]
+            return failed, []
 
     silenceform.register(app, service)

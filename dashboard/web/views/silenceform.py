@@ -18,6 +18,7 @@ from vitalscope.config.alerting import parse_duration
 
 MAX_MATCHERS = 20
 MAX_COMMENT = 500
+MAX_MATCHER = 200
 
 
 def form(default_s: float) -> html.Div:
@@ -53,6 +54,9 @@ def _matchers(text: str | None) -> list[str]:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(lines) > MAX_MATCHERS:
         raise SilenceError(f"at most {MAX_MATCHERS} matchers")
+    for line in lines:
+        if len(line) > MAX_MATCHER:
+            raise SilenceError(f"a matcher has at most {MAX_MATCHER} characters")
     return lines
 
 
