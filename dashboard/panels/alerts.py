@@ -5,6 +5,7 @@ none of it goes through the site-generation cache: it is always read fresh."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,17 @@ def iso(seconds: float) -> str | None:
     if not seconds:
         return None
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def finite(value: Any) -> Any:
+    """NaN and infinities as None, anywhere in alert details: JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
 
 
 def duration_text(seconds: float) -> str:
@@ -42,13 +54,14 @@ def active(service: DashboardService) -> list[dict[str, Any]]:
                     "effect_size": details.get("effect_size"),
                     "p_value": details.get("p_value"),
                     "causes": (details.get("causes") or [])[:TOP_CAUSES]})
-    return out
+    return finite(out)  # type: ignore[no-any-return]
 
 
 def history(service: DashboardService, f: Filters,
             limit: int = HISTORY_LIMIT) -> dict[str, Any]:
     window = f.window()
-    rows = views.alert_history_window(service.layer.client(), window.start, window.end, limit)
+    rows = finite(views.alert_history_window(service.layer.client(), window.start, window.end,
+                                             limit))
     return {"window": {"from": iso(window.start.timestamp()),
                        "to": iso(window.end.timestamp())}, "limit": limit, "rows": rows}
 
