@@ -17,6 +17,7 @@ from clickhouse_connect.driver.exceptions import ClickHouseError
 
 from alerting.lease import Lease
 from vitalscope.runtime import Runtime
+from vitalscope.server.scheduling import shutdown_after_running_jobs
 
 if TYPE_CHECKING:
     from alerting.engine import Evaluator
@@ -92,7 +93,7 @@ class AlertingService:
     async def stop(self) -> None:
         if self.scheduler is not None:
             scheduler, self.scheduler = self.scheduler, None
-            scheduler.shutdown(wait=False)
+            await shutdown_after_running_jobs(scheduler)
             await asyncio.to_thread(self._busy.acquire)  # in-flight job finished
             self._busy.release()
         if self.lease is not None:

@@ -4,12 +4,15 @@ lab vitals and lab against field, each a named query with typed rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
 from vitalscope.storage.sql import named_query
+
+# Upper bound when the caller has none: DateTime64(3) ends in 2299.
+FOREVER = datetime(2299, 12, 31, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class CheckStatus:
     last_status: str
     last_started_at: datetime
     last_error: str
+    site: str
     runs: int
     flake_rate: float
     failure_rate: float
@@ -87,13 +91,21 @@ def _rows(client: Client, name: str, parameters: dict[str, Any]) -> list[dict[st
     return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
 
 
-def status_grid(client: Client, since: datetime) -> list[CheckStatus]:
-    return [CheckStatus(**r) for r in _rows(client, "status_grid", {"since": since})]
+def status_grid(client: Client, since: datetime, until: datetime = FOREVER
+                ) -> list[CheckStatus]:
+    return [CheckStatus(**r) for r in _rows(client, "status_grid",
+                                            {"since": since, "until": until})]
 
 
-def run_history(client: Client, check: str, since: datetime, limit: int = 100) -> list[RunRow]:
-    return [RunRow(**r) for r in _rows(client, "run_history",
-                                       {"check": check, "since": since, "limit": limit})]
+def run_history(client: Client, check: str, since: datetime, limit: int = 100,
+                until: datetime = FOREVER) -> list[RunRow]:
+    return [RunRow(**r) for r in _rows(client, "run_history", {
+        "check": check, "since": since, "until": until, "limit": limit})]
+
+
+def run(client: Client, check: str, run_id: str) -> RunRow | None:
+    found = _rows(client, "run", {"check": check, "run_id": run_id})
+    return RunRow(**found[0]) if found else None
 
 
 def run_steps(client: Client, check: str, run_id: str) -> list[StepRow]:
@@ -102,15 +114,15 @@ def run_steps(client: Client, check: str, run_id: str) -> list[StepRow]:
 
 
 def step_timings(client: Client, check: str, since: datetime,
-                 bucket_s: int = 3600) -> list[StepTiming]:
-    return [StepTiming(**r) for r in _rows(client, "step_timings",
-                                           {"check": check, "since": since,
-                                            "bucket_s": bucket_s})]
+                 bucket_s: int = 3600, until: datetime = FOREVER) -> list[StepTiming]:
+    return [StepTiming(**r) for r in _rows(client, "step_timings", {
+        "check": check, "since": since, "until": until, "bucket_s": bucket_s})]
 
 
-def lab_vitals(client: Client, check: str, since: datetime) -> list[LabVitalRow]:
+def lab_vitals(client: Client, check: str, since: datetime,
+               until: datetime = FOREVER) -> list[LabVitalRow]:
     return [LabVitalRow(**r) for r in _rows(client, "lab_vitals",
-                                            {"check": check, "since": since})]
+                                            {"check": check, "since": since, "until": until})]
 
 
 def lab_vs_field(client: Client, site: str, since: datetime) -> list[LabVsField]:

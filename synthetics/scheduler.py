@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from synthetics.lease import Lease
 from synthetics.model import CheckPlan
 from synthetics.runqueue import RunQueue
+from vitalscope.server.scheduling import shutdown_after_running_jobs
 
 log = logging.getLogger("vitalscope.synthetics")
 
@@ -108,7 +109,7 @@ class Scheduler:
             self._task = None
         if self._scheduler is not None:
             self._scheduler.remove_all_jobs()
-            self._scheduler.shutdown(wait=False)
+            await shutdown_after_running_jobs(self._scheduler)
             self._scheduler = None
         self.active = False
         if release:

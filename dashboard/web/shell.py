@@ -17,7 +17,14 @@ from dashboard.metrics import DIMENSIONS
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import message
-from dashboard.web.views import alerts, breakdowns, overview, pages, placeholders, servertiming
+from dashboard.web.views import (
+    alerts,
+    breakdowns,
+    overview,
+    pages,
+    servertiming,
+    synthetics,
+)
 
 log = logging.getLogger("vitalscope.dashboard")
 View = Callable[[DashboardService, Filters, dict[str, str]], list[Any]]
@@ -26,7 +33,7 @@ PAGES: dict[str, tuple[str, View]] = {
     "/pages": ("Pages", pages.render),
     "/breakdowns": ("Breakdowns", breakdowns.render),
     "/server-timing": ("Server timing & cache", servertiming.render),
-    "/synthetics": ("Synthetics", placeholders.synthetics),
+    "/synthetics": ("Synthetics", synthetics.render),
     "/alerts": ("Alerts", alerts.render),
 }
 PREFIX = "/dashboard"

@@ -4,5 +4,6 @@ SELECT
     trigger, console_errors, failed_requests, screenshot, trace
 FROM synthetic_runs
 WHERE `check` = {check:String} AND started_at >= {since:DateTime64(3)}
+  AND started_at < {until:DateTime64(3)}
 ORDER BY started_at DESC
 LIMIT {limit:UInt32}

@@ -6,6 +6,7 @@ SELECT
     count()                     AS samples,
     quantile(0.75)(duration_ms) AS p75_duration_ms
 FROM synthetic_steps
-WHERE `check` = {check:String} AND started_at >= {since:DateTime64(3)} AND status = 'passed'
+WHERE `check` = {check:String} AND started_at >= {since:DateTime64(3)}
+  AND started_at < {until:DateTime64(3)} AND status = 'passed'
 GROUP BY bucket, step
 ORDER BY bucket, step

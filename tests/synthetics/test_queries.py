@@ -15,6 +15,7 @@ from vitalscope.storage.clickhouse import connect
 from vitalscope.storage.sql import named_query
 
 SINCE = datetime.now(UTC) - timedelta(hours=1)
+UNTIL = datetime.now(UTC) + timedelta(hours=1)
 
 
 @pytest.fixture
@@ -32,10 +33,11 @@ def stored(settings: Settings, clickhouse: Client) -> Client:
 
 
 QUERIES: dict[str, dict[str, Any]] = {
-    "run_history": {"check": "checkout", "since": SINCE, "limit": 10},
+    "run_history": {"check": "checkout", "since": SINCE, "until": UNTIL, "limit": 10},
+    "run": {"check": "checkout", "run_id": "run-1"},
     "run_steps": {"check": "checkout", "run_id": "run-1"},
-    "step_timings": {"check": "checkout", "since": SINCE, "bucket_s": 60},
-    "lab_vitals": {"check": "checkout", "since": SINCE},
+    "step_timings": {"check": "checkout", "since": SINCE, "until": UNTIL, "bucket_s": 60},
+    "lab_vitals": {"check": "checkout", "since": SINCE, "until": UNTIL},
 }
 
 
