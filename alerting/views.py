@@ -45,6 +45,15 @@ def alert_history(client: Client, limit: int = 200, rule: str = "") -> list[dict
     return rows
 
 
+def alert_history_window(client: Client, start: datetime, end: datetime,
+                         limit: int = 500) -> list[dict[str, Any]]:
+    """State changes between start and end (the dashboard's selected range)."""
+    rows = _rows(client, "alert_history_window", {"start": start, "end": end, "limit": limit})
+    for row in rows:
+        row["details"] = json.loads(row["details"]) if row["details"] else {}
+    return rows
+
+
 def rules(settings: AlertingSettings, client: redis.Redis) -> list[dict[str, Any]]:
     store = RuleStore(settings, client)
     return [rule_json(r, "config") for r in store.configured()] + [

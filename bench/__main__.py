@@ -10,6 +10,7 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
+    "ingest": "bench.ingest",
     "startup": "bench.startup",
     "synthetics": "bench.synthetics",
 }

@@ -37,14 +37,16 @@ def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
 
 
 class Appender:
-    """Owns an async Redis client with short timeouts: when Redis is gone, requests get 503
-    in a fraction of a second rather than hanging."""
+    """Owns an async Redis client with short timeouts: when Redis is gone (connection
+    refused, or no connection within 250 ms) requests get 503 at once rather than hanging.
+    A Redis that accepted the connection gets a second to answer: a shorter read timeout
+    turns CPU contention into 503s, and a timed-out call may still have appended."""
 
     name = "ingest-appender"
 
     def __init__(self, redis_url: str, stream_max_len: int) -> None:
         self.redis = aioredis.Redis.from_url(
-            redis_url, socket_timeout=0.2, socket_connect_timeout=0.1,
+            redis_url, socket_timeout=1.0, socket_connect_timeout=0.25,
             retry_on_timeout=False, max_connections=16,
         )
         self.script = self.redis.register_script(_SCRIPT)
@@ -88,11 +90,22 @@ class Appender:
                 return
 
     async def _append(self, batch: list[_Item]) -> None:
-        args: list[str | bytes | float] = [self.cap, int(time.time() * 1000)]
-        for item in batch:
-            args += [keys.SITE_BUCKET + item.site, item.site_limit.per_second,
-                     item.site_limit.burst, keys.CLIENT_BUCKET + item.client,
-                     item.client_limit.per_second, item.client_limit.burst, item.payload]
+        buckets: dict[str, int] = {}
+        bucket_args: list[str | bytes | float] = []
+
+        def bucket(key: str, limit: RateLimit) -> int:
+            index = buckets.get(key)
+            if index is None:
+                index = buckets[key] = len(buckets) + 1
+                bucket_args.extend((key, limit.per_second, limit.burst))
+            return index
+
+        indices = ";".join(
+            f"{bucket(keys.SITE_BUCKET + item.site, item.site_limit)},"
+            f"{bucket(keys.CLIENT_BUCKET + item.client, item.client_limit)}" for item in batch)
+        args: list[str | bytes | float] = [self.cap, int(time.time() * 1000), len(buckets),
+                                           *bucket_args, indices]
+        args += [item.payload for item in batch]
         try:
             results = await self.script(keys=[keys.STREAM], args=args)
         except Exception as exc:  # whatever went wrong, every waiting request gets its 503

@@ -22,7 +22,7 @@ from collector.enrich.cache_status import cache_status
 from collector.enrich.urls import UrlNormaliser
 from collector.errors import IngestError, from_decode, from_validation
 from collector.http import Headers, header_map, query_param, refuse, respond
-from collector.payload import encode_entry
+from collector.payload import ch_time, encode_entry
 from collector.rows import beacon_rows
 from collector.server_timings_wire import SERVER_TIMINGS_DECODER, ServerTimingsBatch
 from collector.sites_index import SiteIndex
@@ -152,7 +152,7 @@ class IngestApp:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error, cors)
             return
-        metrics.ACCEPTED.labels("beacon").inc()
+        metrics.HOT.accepted["beacon"] += 1
         await respond(send, 204, headers=cors)
 
     async def _ingest_beacon(self, scope: Scope, receive: Receive,
@@ -178,8 +178,9 @@ class IngestApp:
         await self.appender.append(site.name, self._site_limit(site),
                                    self._client(scope, headers),
                                    self.settings.client_rate_limit, encode_entry(site.name, rows))
+        events = metrics.HOT.events
         for table, table_rows in rows.items():
-            metrics.EVENTS.labels(table).inc(len(table_rows))
+            events[table] += len(table_rows)
 
     async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope["headers"])
@@ -221,19 +222,20 @@ class IngestApp:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error)
             return
-        metrics.ACCEPTED.labels("server_timings").inc()
-        metrics.EVENTS.labels("server_timings").inc(len(rows))
+        metrics.HOT.accepted["server_timings"] += 1
+        metrics.HOT.events["server_timings"] += len(rows)
         await respond(send, 204)
 
     def _timing_rows(self, site: Site, batch: ServerTimingsBatch) -> list[list[object]]:
-        received = int(time.time() * 1000)
+        received_at = ch_time(int(time.time() * 1000))
         rows: list[list[object]] = []
         for timing in batch.e:
             url, path = self.urls.scrub(timing.url) if timing.url else ("", "")
             group = timing.grp or (self.urls.group(path) if path else "")
             status = timing.cache or cache_status(timing.n, timing.desc)
             rows.append([
-                site.name, batch.source, round(timing.ts), received, timing.id, timing.pv or "",
+                site.name, batch.source, ch_time(round(timing.ts)), received_at, timing.id,
+                timing.pv or "",
                 timing.req or "", group, url, timing.n, timing.dur, timing.desc or "", status,
                 timing.code or 0, "", "", "", batch.rel or "",
             ])

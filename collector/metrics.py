@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from collections.abc import Iterator
 
-ACCEPTED = Counter("vitalscope_ingest_accepted", "Beacons and server-timing batches durably "
-                   "queued.", ["endpoint"])
-EVENTS = Counter("vitalscope_ingest_events", "Events (vitals, timings, errors) queued.",
-                 ["table"])
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
+
+from collector.tables import COLUMNS
+
+
+class _HotCounters(Collector):
+    """Counters of every accepted request, as plain ints read at scrape time: a
+    prometheus-client Counter takes a lock per increment, which the hot path pays on every
+    beacon. Only the event loop thread writes them."""
+
+    def __init__(self) -> None:
+        self.accepted = {"beacon": 0, "server_timings": 0}
+        self.events = dict.fromkeys(COLUMNS, 0)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        accepted = CounterMetricFamily(
+            "vitalscope_ingest_accepted", "Beacons and server-timing batches durably queued.",
+            labels=["endpoint"])
+        for endpoint, value in self.accepted.items():
+            accepted.add_metric([endpoint], value)
+        events = CounterMetricFamily(
+            "vitalscope_ingest_events", "Events (vitals, timings, errors) queued.",
+            labels=["table"])
+        for table, value in self.events.items():
+            events.add_metric([table], value)
+        yield accepted
+        yield events
+
+
+HOT = _HotCounters()
+REGISTRY.register(HOT)
 REJECTED = Counter("vitalscope_ingest_rejected", "Requests refused, by reason.", ["reason"])
 DROPPED = Counter("vitalscope_ingest_dropped", "Valid beacons dropped by enrichment, by "
                   "reason (bots, ...).", ["reason"])

@@ -8,10 +8,12 @@ from typing import Any
 
 from collector.context import BeaconContext
 from collector.enrich.urls import UrlNormaliser
+from collector.payload import ch_time
 from collector.thresholds import rating
 from collector.wire import JsError, RouteChange, ServerTimingEntry, Vital
 
 Rows = dict[str, list[list[Any]]]
+UINT16 = 65_535
 _DIGITS = re.compile(r"\d+")
 
 
@@ -27,6 +29,7 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
     b = ctx.beacon
     site = ctx.site.name
     received = ctx.received_ms
+    received_at = ch_time(received)
     tags = b.tags or {}
     release = b.rel or ""
     nav = b.nav or ""
@@ -35,23 +38,31 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
     timings: list[list[Any]] = []
     errors: list[list[Any]] = []
     route_ms = 0.0
+    offset = ctx.offset_ms
+    # The page-view context every vital row repeats, built once per beacon.
+    context = (ctx.page_group, ctx.url, nav, ctx.device, ctx.browser, ctx.browser_version,
+               ctx.os, ctx.country, connection, release)
+    times: dict[float, str] = {}  # events of a beacon often share a timestamp
     for event in b.e:
-        ts = min(ctx.client_ms(event.ts), received)
-        if isinstance(event, Vital):
+        ts = times.get(event.ts)
+        if ts is None:
+            ts = times[event.ts] = ch_time(min(round(event.ts + offset), received))
+        if type(event) is Vital:
             attr = event.a
-            vitals.append([
-                site, event.n, ts, received, event.id, b.pv, b.sid, event.val,
-                event.d if event.d is not None else event.val,
-                event.r or rating(event.n, event.val), ctx.page_group, ctx.url, nav,
-                ctx.device, ctx.browser, ctx.browser_version, ctx.os, ctx.country, connection,
-                release, (attr.tgt or "") if attr else "",
-                scrub.scrub(attr.url)[0] if attr and attr.url else "",
-                (attr.ev or "") if attr else "", (attr.p or {}) if attr else {}, tags,
-            ])
-        elif isinstance(event, ServerTimingEntry):
+            value = event.val
+            row = [site, event.n, ts, received_at, event.id, b.pv, b.sid, value,
+                   value if event.d is None else event.d, event.r or rating(event.n, value),
+                   *context]
+            if attr is None:
+                row += ("", "", "", {}, tags)
+            else:
+                row += (attr.tgt or "", scrub.scrub(attr.url)[0] if attr.url else "",
+                        attr.ev or "", attr.p or {}, tags)
+            vitals.append(row)
+        elif type(event) is ServerTimingEntry:
             url = scrub.scrub(event.res)[0] if event.res else ctx.url
             timings.append([
-                site, "rum", ts, received, event.id, b.pv, "", ctx.page_group, url, event.n,
+                site, "rum", ts, received_at, event.id, b.pv, "", ctx.page_group, url, event.n,
                 event.dur, event.desc or "", ctx.cache_status.get(event.id, ""), 0,
                 ctx.device, ctx.browser, ctx.country, release,
             ])
@@ -59,7 +70,7 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
             error_type = event.type or "Error"
             source = event.src or ""
             errors.append([
-                site, ts, received, event.id, b.pv, b.sid,
+                site, ts, received_at, event.id, b.pv, b.sid,
                 error_fingerprint(error_type, event.msg, source), error_type, event.msg,
                 source, event.stack or "", event.cnt, ctx.page_group, ctx.url, ctx.device,
                 ctx.browser, ctx.os, release,
@@ -67,9 +78,11 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
         elif isinstance(event, RouteChange) and event.dur is not None:
             route_ms = event.dur
     page_view = [
-        site, min(ctx.client_ms(b.st), received), received, b.pv, b.sid, ctx.url,
+        site, ch_time(min(ctx.client_ms(b.st), received)), received_at, b.pv, b.sid, ctx.url,
         ctx.page_group, ctx.referrer_host, nav, ctx.device, ctx.browser, ctx.browser_version,
-        ctx.os, ctx.country, connection, b.mem or 0.0, b.cpu or 0, b.vw or 0, b.vh or 0,
+        # Viewports fit UInt16 in practice; the wire format allows more, so clamp, not wrap.
+        ctx.os, ctx.country, connection, b.mem or 0.0, b.cpu or 0, min(b.vw or 0, UINT16),
+        min(b.vh or 0, UINT16),
         release, route_ms, tags,
     ]
     rows: Rows = {"page_views": [page_view]}

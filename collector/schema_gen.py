@@ -8,13 +8,18 @@ from typing import Any
 
 import msgspec
 
-from collector.wire import Beacon
+from collector.wire import MAX_CLS, Beacon
 
 SCHEMA_ID = "https://vitalscope.dev/schema/beacon-v1.json"
 
 
 def beacon_schema() -> dict[str, Any]:
     schema: dict[str, Any] = msgspec.json.schema(Beacon)
+    # The one rule msgspec checks in code (Vital.__post_init__), stated for schema users.
+    schema["$defs"]["Vital"].update({
+        "if": {"properties": {"n": {"const": "CLS"}}, "required": ["n"]},
+        "then": {"properties": {"val": {"maximum": MAX_CLS}}},
+    })
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "Vitalscope beacon, wire format v1", **schema}
 

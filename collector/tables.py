@@ -1,7 +1,7 @@
 """Columns the collector writes, per table, in the order rows are built (0001_initial.sql).
 
-Rows travel through the Redis stream as lists in this order; times are epoch milliseconds,
-which clickhouse-connect writes to DateTime64(3) columns as ticks unchanged."""
+Rows travel through the Redis stream as JSONCompactEachRow lines in this order (see
+collector/payload.py); times are `seconds.milliseconds` strings."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from dashboard import api, api_synthetics, login
+from dashboard import alerts_api, api, api_synthetics, login
 from dashboard.auth import Authenticator
 from dashboard.service import DashboardService
 from dashboard.web.shell import PREFIX, create_dash
@@ -21,6 +21,7 @@ def mount_dashboard(app: FastAPI, runtime: Runtime) -> None:
     app.state.dashboard_auth = auth
     app.include_router(login.router)
     app.include_router(api.router)
+    app.include_router(alerts_api.router)
     app.include_router(api_synthetics.router)
     dash_app = create_dash(service)
     wsgi: ASGIApp = WSGIMiddleware(dash_app.server)  # type: ignore[assignment]

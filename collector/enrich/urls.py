@@ -38,14 +38,18 @@ class UrlNormaliser:
             return "", ""
         if parts.scheme.lower() not in ("http", "https") or not host:
             return "", ""
-        netloc = host + (f":{port}" if port else "")
+        scheme = parts.scheme.lower()
+        default_port = 443 if scheme == "https" else 80
+        # Rebuilt from host and port only: user:password@ never reaches storage.
+        netloc = (f"[{host}]" if ":" in host else host) + (
+            f":{port}" if port and port != default_port else "")
         query = ""
         if self.allowlist and parts.query:
             kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                     if k in self.allowlist]
             query = urlencode(kept)
         path = parts.path or "/"
-        return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), path
+        return urlunsplit((scheme, netloc, path, query, "")), path
 
     def group(self, path: str) -> str:
         for pattern, group in self.rules:

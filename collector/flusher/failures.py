@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import struct
 
+from clickhouse_connect.driver.exceptions import DataError
+
 # ClickHouse error codes that mean "this data is wrong", not "ClickHouse is unwell".
 DATA_ERROR_CODES = frozenset({
     6,    # CANNOT_PARSE_TEXT
@@ -25,6 +27,8 @@ UNAVAILABLE = "unavailable"
 
 
 def classify(exc: BaseException) -> str:
+    if isinstance(exc, DataError):  # clickhouse-connect could not serialise the rows
+        return DATA
     # Errors raised while clickhouse-connect serialises rows are about the rows themselves.
     if isinstance(exc, TypeError | ValueError | OverflowError | struct.error | KeyError |
                   IndexError) and not isinstance(exc, UnicodeError | ConnectionError):

@@ -235,7 +235,7 @@ class Flusher:
         if manifest is None:
             manifest = Manifest(batch_id_of(ids), ids)
             await save(self._r, manifest)
-        tables: dict[str, list[list[Any]]] = {}
+        tables: dict[str, list[bytes]] = {}
         owners: dict[str, list[str]] = {}
         sites: set[str] = set()
         dead: list[_DeadLetter] = []
@@ -248,9 +248,10 @@ class Flusher:
                 dead.append(_DeadLetter(entry.id, entry.data, str(exc)))
                 continue
             sites.add(decoded.site)
-            for table, rows in decoded.rows.items():
-                tables.setdefault(table, []).extend(rows)
-                owners.setdefault(table, []).extend([entry.id] * len(rows))
+            for table, lines in decoded.tables.items():
+                if lines:
+                    tables.setdefault(table, []).append(lines)
+                    owners.setdefault(table, []).append(entry.id)
         self.on_stage("before_insert")
         data = {e.id: e.data for e in entries if e.data is not None}
         for table in sorted(tables):
@@ -279,15 +280,16 @@ class Flusher:
             metrics.DEAD_LETTERS.labels(letter.reason.split(":", 1)[0]).inc()
             log.warning("entry %s dead-lettered: %s", letter.id, letter.reason[:200])
 
-    async def _insert(self, manifest: Manifest, table: str, rows: list[list[Any]],
+    async def _insert(self, manifest: Manifest, table: str, chunks: list[bytes],
                       owners: list[str]) -> dict[str, str]:
         """Inserts until it works; returns entries ClickHouse keeps rejecting (and why)."""
         if table in manifest.split:
-            return await self._insert_each(manifest, table, rows, owners)
+            return await self._insert_each(manifest, table, chunks, owners)
+        data = b"".join(chunks)
         attempt = 0
         while True:
             try:
-                await asyncio.to_thread(self.inserter.insert, table, rows,
+                await asyncio.to_thread(self.inserter.insert, table, data,
                                         f"{manifest.batch_id}:{table}")
                 return {}
             except Exception as exc:  # every failure is retried or dead-lettered
@@ -299,21 +301,18 @@ class Flusher:
                 if kind == failures.DATA and attempt >= self.settings.dead_letter_after:
                     manifest.split.append(table)
                     await save(self._r, manifest)
-                    return await self._insert_each(manifest, table, rows, owners)
+                    return await self._insert_each(manifest, table, chunks, owners)
                 await self._wait_retry(attempt, manifest)
 
-    async def _insert_each(self, manifest: Manifest, table: str, rows: list[list[Any]],
+    async def _insert_each(self, manifest: Manifest, table: str, chunks: list[bytes],
                            owners: list[str]) -> dict[str, str]:
         """Entry by entry, so one bad entry cannot hold back the others."""
-        grouped: dict[str, list[list[Any]]] = {}
-        for owner, row in zip(owners, rows, strict=True):
-            grouped.setdefault(owner, []).append(row)
         failed: dict[str, str] = {}
-        for entry_id, entry_rows in grouped.items():
+        for entry_id, chunk in zip(owners, chunks, strict=True):
             attempt = 0
             while True:
                 try:
-                    await asyncio.to_thread(self.inserter.insert, table, entry_rows,
+                    await asyncio.to_thread(self.inserter.insert, table, chunk,
                                             f"{manifest.batch_id}:{table}:{entry_id}")
                     break
                 except Exception as exc:  # an outage is retried, bad data is reported

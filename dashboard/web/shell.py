@@ -18,10 +18,10 @@ from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import message
 from dashboard.web.views import (
+    alerts,
     breakdowns,
     overview,
     pages,
-    placeholders,
     servertiming,
     synthetics,
 )
@@ -34,7 +34,7 @@ PAGES: dict[str, tuple[str, View]] = {
     "/breakdowns": ("Breakdowns", breakdowns.render),
     "/server-timing": ("Server timing & cache", servertiming.render),
     "/synthetics": ("Synthetics", synthetics.render),
-    "/alerts": ("Alerts", placeholders.alerts),
+    "/alerts": ("Alerts", alerts.render),
 }
 PREFIX = "/dashboard"
 
@@ -130,8 +130,9 @@ def create_dash(service: DashboardService) -> dash.Dash:
         route = _route(pathname)
         if route not in PAGES:
             return message(f"No page at {pathname}.", "error")
-        if ctx.triggered_id == "tick" and route == "/pages":
-            raise PreventUpdate  # the table refreshes its own rows, keeping its paging
+        if ctx.triggered_id == "tick" and route in ("/pages", "/alerts"):
+            # These refresh their own parts, keeping paging and a half-typed silence.
+            raise PreventUpdate
         params = urlstate.parse(search)
         if not params.get("site"):
             if not service.sites():
@@ -150,6 +151,7 @@ def create_dash(service: DashboardService) -> dash.Dash:
                            "It retries on the next refresh.", "error")
 
     _page_callbacks(app, service)
+    alerts.register(app, service)
     return app
 
 

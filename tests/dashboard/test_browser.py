@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # page -> what shows it rendered
 PAGES = {"": "#p75-LCP", "pages": "#pages-table td", "breakdowns": "#bd-chart",
          "server-timing": "#st-names", "synthetics": "text=No synthetic checks",
-         "alerts": "text=No alerts to show yet"}
+         "alerts": "text=Nothing is firing or pending"}
 
 
 @pytest.fixture(scope="module")
