@@ -8,7 +8,7 @@ const FIELDS = {
   CLS: 'largestShiftTarget - time:largestShiftTime value:largestShiftValue',
 };
 
-export const attribution = ({ name, attribution: a, entries: [e] }) => {
+export const attribution = ({ name, attribution: a, entries }) => {
   const [tgt, url, ...parts] = FIELDS[name]?.split(' ') ?? [];
   const p = {};
   // web-vitals' sub-parts are >= 0; one above the wire's 600000 (a CLS shift late in a long
@@ -22,8 +22,11 @@ export const attribution = ({ name, attribution: a, entries: [e] }) => {
       // web-vitals caps selectors at 100 characters (the wire allows 512).
       tgt: a[tgt],
       url: a[url] && scrub(a[url]),
-      // The first event of the interaction names it (pointerdown, keydown, ...).
-      ev: name == 'INP' ? e.name : undefined,
+      // The event whose handlers ran longest names the interaction (click, keydown, ...).
+      ev:
+        name == 'INP'
+          ? entries.reduce((x, y) => (y.processingEnd - y.processingStart > x.processingEnd - x.processingStart ? y : x)).name
+          : undefined,
       p,
     }
   );

@@ -78,13 +78,14 @@ export const start = (o, metrics, attribution, resources) => {
   resources?.(o.serverTimingResources, ep, timings);
 
   // An error already reported in this page view is counted on its report while that report
-  // still waits in the batch, and not reported again.
+  // still waits in the batch, and not reported again. Query strings are cut from the URLs in
+  // its source and stack like from page URLs.
   const error = (x, msg = x?.message ?? x, src = '', type = x?.name, k = type + msg + src) =>
     errors[k]
       ? errors[k].cnt++
       : errorCount++ < (o.maxErrors ?? 10) &&
-        add(cur, (errors[k] = { t: 'err', msg: ('' + msg).slice(0, 1024), type: type?.slice(0, 64), src: src.slice(0, 512), stack: x?.stack?.slice(0, 4096), cnt: 1 }));
-  on('error', (e) => error(e.error, e.message, e.filename + ':' + e.lineno + ':' + e.colno));
+        add(cur, (errors[k] = { t: 'err', msg: ('' + msg).slice(0, 1024), type: type?.slice(0, 64), src: src.slice(0, 512), stack: x?.stack?.replace(/\?[^\s):]*/g, '').slice(0, 4096), cnt: 1 }));
+  on('error', (e) => error(e.error, e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno));
   on('unhandledrejection', (e) => error(e.reason, undefined, undefined, 'unhandledrejection'));
 
   // Vitals belong to the document's page view (hard navigation or bfcache restore): web-vitals

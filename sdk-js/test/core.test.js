@@ -56,7 +56,7 @@ test('a page view: context, server timings, vitals, errors, route change', async
   const kinds = (events) => events.map((e) => e.t + ':' + (e.n ?? e.msg ?? e.from));
   assert.deepEqual(kinds(hard.events).sort(), ['err:boom', 'err:nope', 'st:app', 'st:cache', 'vital:CLS', 'vital:LCP', 'vital:TTFB']);
   const boom = hard.events.find((e) => e.msg == 'boom');
-  assert.deepEqual({ type: boom.type, src: boom.src, cnt: boom.cnt }, { type: 'TypeError', src: 'https://shop.example/app.js?v=1:3:7', cnt: 3 });
+  assert.deepEqual({ type: boom.type, src: boom.src, cnt: boom.cnt }, { type: 'TypeError', src: 'https://shop.example/app.js:3:7', cnt: 3 });
   assert.equal(hard.events.find((e) => e.msg == 'nope').type, 'unhandledrejection');
   const cache = hard.events.find((e) => e.n == 'cache');
   assert.deepEqual({ dur: cache.dur, desc: cache.desc }, { dur: 0, desc: 'HIT' });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { group, scrub } from '../src/url.js';
+import { installBrowser } from './browser.js';
+
+installBrowser();
 
 test('query and fragment are stripped unless a parameter is kept', () => {
   assert.equal(scrub('https://shop.example/a/b?token=s3cret&utm=x#frag'), 'https://shop.example/a/b');

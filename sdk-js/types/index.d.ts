@@ -8,19 +8,23 @@ export interface Options {
   sampleRate?: number | string;
   /** Release / version tag, e.g. `2026.11.1`. */
   release?: string;
-  /** Custom tags (at most 20; keys `[A-Za-z0-9_.-]{1,64}`, values up to 256 chars). */
+  /**
+   * Custom tags: at most 20, keys `[A-Za-z0-9_.-]{1,64}`, string values up to 256 chars (the
+   * collector refuses beacons with other tags).
+   */
   tags?: Record<string, string>;
   /** Route patterns for the page group, first match wins: `/product/:id`, `/blog/*`. */
-  routes?: string[];
-  /** Page group of a (scrubbed) URL; wins over `routes`. */
-  pageGroup?: (url: string) => string | undefined;
+  routes?: string[] | string;
   /** Query parameters kept in reported URLs; every other parameter and the fragment are dropped. */
-  query?: string[];
+  query?: string[] | string;
   /** Send nothing when the browser signals Do-Not-Track or Global Privacy Control. */
   respectDoNotTrack?: boolean;
   /** Distinct JS error reports per page view. Default 10. */
   maxErrors?: number;
-  /** Also report Server-Timing of resources whose URL matches (same-origin or Timing-Allow-Origin). */
+  /**
+   * Also report Server-Timing of resources whose URL matches (same-origin or
+   * Timing-Allow-Origin). npm builds only.
+   */
   serverTimingResources?: RegExp | string;
   /** Milliseconds events wait to be batched before they are sent. Default 5000. */
   batchMs?: number;

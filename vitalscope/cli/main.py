@@ -7,6 +7,7 @@ import click
 import vitalscope
 from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.migrate import migrate
+from vitalscope.cli.sdk import sdk
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
 
@@ -17,7 +18,7 @@ def cli() -> None:
     """Vitalscope: real-user monitoring, synthetic monitoring and alerting on ClickHouse."""
 
 
-for command in (serve, collector, worker, dashboard, migrate, sites, config_group):
+for command in (serve, collector, worker, dashboard, migrate, sites, config_group, sdk):
     cli.add_command(command)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import vitalscope
+from collector import sdk_assets
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
@@ -62,4 +63,5 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+        app.include_router(sdk_assets.router)
     return app
