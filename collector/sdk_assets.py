@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,7 +170,7 @@ def make_router(assets: SdkAssets) -> APIRouter:
         except SdkNotBuilt as exc:
             return _error(503, "sdk_not_built", str(exc))
 
-    def latest(name: str) -> object:
+    def latest(name: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
             build = build_or_error()
             if isinstance(build, JSONResponse):
@@ -180,7 +181,7 @@ def make_router(assets: SdkAssets) -> APIRouter:
         return handler
 
     for name in ASSETS:
-        router.add_api_route("/" + name, latest(name), methods=["GET", "HEAD"],  # type: ignore[arg-type]
+        router.add_api_route("/" + name, latest(name), methods=["GET", "HEAD"],
                              include_in_schema=False)
 
     @router.api_route("/sdk/{version}/{name}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from tests.e2e.sdk.site import TestSite, serve_site
+from tests.e2e.sdk.site import ShopSite, serve_site
 from tests.support.clickhouse_folder import query_data_folder_many
 from tests.support.serve import ServeProcess
 
@@ -54,7 +54,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[TestSite]:
+def site() -> Iterator[ShopSite]:
     with serve_site() as served:
         yield served
 
@@ -98,7 +98,7 @@ class Collector:
 
 
 @pytest.fixture
-def collector(serve_factory: Callable[..., ServeProcess], site: TestSite, sdk_dist: Path,
+def collector(serve_factory: Callable[..., ServeProcess], site: ShopSite, sdk_dist: Path,
               tmp_path: Path) -> Collector:
     config = tmp_path / "vitalscope.yaml"
     config.write_text(json.dumps({

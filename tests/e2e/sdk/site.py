@@ -71,7 +71,7 @@ HERO = png(600, 300)
 
 
 @dataclass
-class TestSite:
+class ShopSite:
     """Pages are registered by path with the <head> markup that loads the SDK."""
 
     port: int = field(default_factory=free_port)
@@ -86,9 +86,9 @@ class TestSite:
         return self.origin + path
 
 
-def _handler(site: TestSite) -> type[BaseHTTPRequestHandler]:
+def _handler(site: ShopSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             path = self.path.split("?")[0]
             if path == "/hero.png":
                 time.sleep(HERO_DELAY_S)  # a resource load the LCP sub-parts can see
@@ -110,15 +110,15 @@ def _handler(site: TestSite) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler
 
 
 @contextmanager
-def serve_site() -> Iterator[TestSite]:
-    site = TestSite()
+def serve_site() -> Iterator[ShopSite]:
+    site = ShopSite()
     server = ThreadingHTTPServer(("127.0.0.1", site.port), _handler(site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

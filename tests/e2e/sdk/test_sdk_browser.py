@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request
 
 from tests.e2e.sdk.conftest import KEY, Collector, sdk_tag
-from tests.e2e.sdk.site import HERO_DELAY_S, TestSite
+from tests.e2e.sdk.site import HERO_DELAY_S, ShopSite
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def exercise(page: Page) -> None:
 
 
 def test_a_page_view_reaches_clickhouse_with_its_attribution(
-        browser: Browser, site: TestSite, collector: Collector) -> None:
+        browser: Browser, site: ShopSite, collector: Collector) -> None:
     url = site.add_page("/shop/full", sdk_tag(
         f"{collector.url}/sdk.attribution.js", release="2026.11.1", routes="/app/:section",
         batch_ms="60000"))
@@ -117,7 +117,7 @@ def test_a_page_view_reaches_clickhouse_with_its_attribution(
 
 
 def test_a_page_that_loses_its_connection_delivers_each_event_exactly_once(
-        browser: Browser, site: TestSite, collector: Collector) -> None:
+        browser: Browser, site: ShopSite, collector: Collector) -> None:
     url = site.add_page("/shop/offline", sdk_tag(f"{collector.url}/sdk.js", batch_ms="200"))
     context = browser.new_context()
     page = context.new_page()
@@ -165,7 +165,7 @@ def test_a_page_that_loses_its_connection_delivers_each_event_exactly_once(
     assert len(ids) == len(set(ids))
 
 
-def test_sample_rate_zero_sends_nothing(browser: Browser, site: TestSite,
+def test_sample_rate_zero_sends_nothing(browser: Browser, site: ShopSite,
                                         collector: Collector) -> None:
     url = site.add_page("/shop/unsampled", sdk_tag(
         f"{collector.url}/sdk.js", sample_rate="0", batch_ms="100"))
