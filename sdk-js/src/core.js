@@ -85,7 +85,7 @@ export const start = (o, metrics, attribution, resources) => {
       ? errors[k].cnt++
       : errorCount++ < (o.maxErrors ?? 10) &&
         add(cur, (errors[k] = { t: 'err', msg: ('' + msg).slice(0, 1024), type: type?.slice(0, 64), src: src.slice(0, 512), stack: x?.stack?.replace(/\?[^\s):]*/g, '').slice(0, 4096), cnt: 1 }));
-  on('error', (e) => error(e.error, e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno));
+  on('error', (e) => error(e.error, e.error?.message ?? e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno));
   on('unhandledrejection', (e) => error(e.reason, undefined, undefined, 'unhandledrejection'));
 
   // Vitals belong to the document's page view (hard navigation or bfcache restore): web-vitals

@@ -73,7 +73,7 @@ def test_a_page_view_reaches_clickhouse_with_its_attribution(
     assert all(v["nav_type"] == "navigate" for v in rows["vitals"])
 
     lcp = vitals["LCP"]
-    assert lcp["attr_target"] == "img#hero"
+    assert lcp["attr_target"] == "#hero"
     assert lcp["attr_url"] == f"{origin}/hero.png"
     parts = lcp["attr_parts"]
     assert set(parts) == {"ttfb", "loadDelay", "loadDuration", "renderDelay"}
@@ -83,13 +83,13 @@ def test_a_page_view_reaches_clickhouse_with_its_attribution(
 
     inp = vitals["INP"]
     assert inp["value"] >= 300 and inp["rating"] in ("needs-improvement", "poor")
-    assert inp["attr_target"] == "button#slow"
+    assert inp["attr_target"] == "#slow"
     assert inp["attr_event"] in ("click", "pointerup", "pointerdown", "mouseup", "mousedown")
     assert set(inp["attr_parts"]) == {"inputDelay", "processing", "presentation"}
     assert inp["attr_parts"]["processing"] >= 290
 
     cls = vitals["CLS"]
-    assert 0.05 < cls["value"] < 1
+    assert 0.01 < cls["value"] < 1
     assert "below" in cls["attr_target"], cls
     assert set(cls["attr_parts"]) == {"time", "value"}
     assert cls["attr_parts"]["time"] >= 400
