@@ -9,6 +9,7 @@ import sys
 # name -> module under bench/ with `main(argv: list[str]) -> int`
 BENCHMARKS: dict[str, str] = {
     "startup": "bench.startup",
+    "sdk_size": "bench.sdk_size",
 }
 
 

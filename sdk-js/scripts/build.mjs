@@ -77,6 +77,16 @@ for (const [name, entry, baseline] of [
   rows.push([name, ours, baseline + ' (bare)', { bytes: ref.length, gzip: gzip(ref), brotli: brotli(ref) }]);
 }
 writeFileSync(join(dist, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+// For `python -m bench sdk_size`: our builds next to bare web-vitals with the same settings.
+writeFileSync(
+  join(dist, 'sizes.json'),
+  JSON.stringify(
+    { esbuild: { target: settings.target, format: settings.format, minify: settings.minify },
+      builds: rows.map(([name, ours, baseline, bare]) => ({ name, ...ours, baseline, baseline_sizes: bare })) },
+    null,
+    2,
+  ) + '\n',
+);
 
 if (!quiet) {
   const fmt = (s) => `${String(s.bytes).padStart(6)} B  gzip ${String(s.gzip).padStart(5)} B  brotli ${String(s.brotli).padStart(5)} B`;
