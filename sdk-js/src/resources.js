@@ -5,5 +5,5 @@ import { scrub } from './url.js';
 export const resources = (pattern, endpoint, report) =>
   pattern &&
   new PerformanceObserver((l) =>
-    l.getEntries().map((e) => RegExp(pattern).test(e.name) && !e.name.startsWith(endpoint) && report(e, scrub(e.name))),
+    l.getEntries().map((e) => new RegExp(pattern).test(e.name) && !e.name.startsWith(endpoint) && report(e, scrub(e.name))),
   ).observe({ type: 'resource', buffered: true });
