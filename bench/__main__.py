@@ -8,8 +8,10 @@ import sys
 
 # name -> module under bench/ with `main(argv: list[str]) -> int`
 BENCHMARKS: dict[str, str] = {
+    "alerting": "bench.alerting",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
+    "synthetics": "bench.synthetics",
 }
 
 

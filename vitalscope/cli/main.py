@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 import vitalscope
+from vitalscope.cli.alerts import alerts
 from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.sdk import sdk
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
+from vitalscope.cli.synthetics import synthetics
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +20,8 @@ def cli() -> None:
     """Vitalscope: real-user monitoring, synthetic monitoring and alerting on ClickHouse."""
 
 
-for command in (serve, collector, worker, dashboard, migrate, sites, config_group, sdk):
+for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
+                synthetics, alerts, sdk):
     cli.add_command(command)
 
 

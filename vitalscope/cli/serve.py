@@ -15,7 +15,7 @@ import uvicorn
 
 from vitalscope.cli.common import load, settings_options, user_errors
 from vitalscope.runtime import Role, Runtime, StartupError
-from vitalscope.server.app import build_app
+from vitalscope.server.app import build_asgi
 from vitalscope.sites import SiteRepository
 from vitalscope.storage.migrator import Migrator
 
@@ -82,7 +82,7 @@ def run(role: Role, config: Path | None, data: Path | None, host: str | None,
         bound_host, bound_port = sock.getsockname()[:2]
         wildcard = bound_host in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding
         url = f"http://{'127.0.0.1' if wildcard else bound_host}:{bound_port}"
-        app = build_app(runtime)
+        app = build_asgi(runtime)
         server = _Server(uvicorn.Config(
             app, log_config=None, access_log=False, lifespan="on", server_header=False,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, log_level=settings.log_level,

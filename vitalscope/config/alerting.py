@@ -1,11 +1,307 @@
-"""Settings of the alerting (the `alerting:` section of the YAML file)."""
+"""Settings of the alerting (the `alerting:` section of the YAML file): rules, receivers,
+grouping, silences and the SSRF allow-list."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import base64
+import ipaddress
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+MIN_SECRET_BYTES = 24
+
+RuleKind = Literal[
+    "threshold", "regression", "cache_hit_rate", "synthetic_failure", "error_rate",
+    "traffic_drop",
+]
+Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
+QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99)
+SEGMENT_KEYS = ("page_group", "device", "browser", "country", "connection", "nav_type", "os",
+                "release")
+# Per kind: fields a rule of that kind must set, and defaults of the shared knobs.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "threshold": ("site", "metric", "value"),
+    "regression": ("site", "metric"),
+    "cache_hit_rate": ("site",),
+    "synthetic_failure": (),
+    "error_rate": ("site",),
+    "traffic_drop": ("site",),
+}
+_DEFAULT_MIN_SAMPLES = {"threshold": 50, "regression": 100, "cache_hit_rate": 200,
+                        "synthetic_failure": 1, "error_rate": 200, "traffic_drop": 50}
+_DEFAULT_MIN_EFFECT = {"threshold": 0.0, "regression": 0.1, "cache_hit_rate": 0.05,
+                       "synthetic_failure": 0.0, "error_rate": 1.0, "traffic_drop": 0.5}
+
+
+def parse_duration(value: Any) -> Any:
+    """`90`, `90s`, `5m`, `1.5h`, `7d`, `250ms` -> seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a duration like 30s, 5m, 1h or 7d")
+        return float(match.group(1)) * _UNIT_S[match.group(2)]
+    return value
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+
+def secret_bytes(secret: str) -> bytes:
+    """Key bytes of a signing secret: `whsec_<base64>` as Standard Webhooks issues them, or
+    the UTF-8 bytes of any other string."""
+    if secret.startswith("whsec_"):
+        try:
+            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except ValueError:
+            raise ValueError("a whsec_ secret must be base64 after the prefix") from None
+    return secret.encode()
+
+
+class RuleConfig(BaseModel):
+    """An alert rule. `kind` decides which of the other fields apply."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = Field(description="Unique rule name (lowercase letters, digits, '-', '_', '.').")
+    kind: RuleKind = Field(description="threshold, regression, cache_hit_rate, "
+                           "synthetic_failure, error_rate or traffic_drop.")
+    site: str | None = Field(default=None, description="Site the rule watches (every kind but "
+                             "synthetic_failure).")
+    metric: Metric | None = Field(default=None, description="Vital of threshold and regression "
+                                  "rules: LCP, INP, CLS, FCP or TTFB.")
+    segment: dict[str, str] = Field(
+        default_factory=dict,
+        description="Only samples of this segment, e.g. {page_group: /checkout, device: "
+        "mobile}. Keys: " + ", ".join(SEGMENT_KEYS) + ".")
+    quantile: float = Field(
+        default=0.75, description="Quantile a threshold rule compares: 0.5, 0.75 (default), "
+        "0.9, 0.95 or 0.99.")
+    op: Literal[">", "<"] = Field(default=">", description="Threshold fires when the quantile "
+                                  "is above (`>`) or below (`<`) `value`.")
+    value: float | None = Field(default=None, description="Threshold value (ms; unitless for "
+                                "CLS).")
+    window: Duration = Field(default=1800.0, gt=0, le=86400,
+                             description="Current window the rule looks at (e.g. 30m).")
+    baseline: Literal["previous_days", "previous_release"] = Field(
+        default="previous_days",
+        description="Regression baseline: the same hours of the previous `baseline_days` days, "
+        "or the previous release of the site. Cache, error and traffic rules use the "
+        "previous days.")
+    baseline_days: int = Field(default=7, ge=1, le=30,
+                               description="How many previous days make the baseline.")
+    min_samples: int | None = Field(
+        default=None, ge=1,
+        description="Minimum samples per side (requests for cache rules, page views for error "
+        "and traffic rules, runs for synthetic rules). Default per kind: threshold 50, "
+        "regression 100, cache_hit_rate 200, error_rate 200, traffic_drop 50, synthetic 1.")
+    min_effect: float | None = Field(
+        default=None, ge=0,
+        description="Minimum effect: relative p75 increase of a regression (0.1 = +10 %), "
+        "absolute hit-ratio drop of a cache rule (0.05), relative error-rate increase (1.0 = "
+        "doubled), relative traffic drop (0.5 = halved).")
+    alpha: float = Field(default=0.01, gt=0, lt=0.5,
+                         description="Significance level of the statistical test.")
+    cache_name: str | None = Field(default=None, description="Cache rules: only this "
+                                   "Server-Timing name (default: every cache name).")
+    cache_source: str | None = Field(default=None, description="Cache rules: only this "
+                                     "source (default: every source).")
+    check: str | None = Field(default=None, description="Synthetic rules: only this check "
+                              "(default: every check).")
+    location: str | None = Field(default=None, description="Synthetic rules: only this "
+                                 "location (default: every location).")
+    consecutive_failures: int = Field(default=3, ge=1, le=100,
+                                      description="Synthetic rules: fire after this many "
+                                      "failed runs in a row.")
+    failure_rate: float | None = Field(default=None, gt=0, le=1,
+                                       description="Synthetic rules: also fire when this "
+                                       "share of the runs in `window` failed.")
+    count_flaky: bool = Field(default=False, description="Synthetic rules: count flaky runs "
+                              "(passed after a retry) as failures.")
+    pending_for: Duration = Field(default=0.0, ge=0, alias="for",
+                                  description="How long the condition must hold before the "
+                                  "alert fires (`for`, as in Prometheus).")
+    keep_firing_for: Duration = Field(default=300.0, ge=0,
+                                      description="How long a firing alert stays firing after "
+                                      "its condition cleared, so flapping data does not "
+                                      "resolve and re-fire it.")
+    severity: Literal["critical", "warning", "info"] = Field(default="warning",
+                                                            description="Severity label.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Extra labels.")
+    description: str = Field(default="", description="Free text carried by the alert.")
+    receivers: list[str] = Field(default_factory=list, description="Receiver names; empty: "
+                                 "every receiver.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not NAME.match(value):
+            raise ValueError(f"{value!r} is not a rule name: use 1-63 lowercase letters, "
+                             "digits, '-', '_' or '.'")
+        return value
+
+    @field_validator("quantile")
+    @classmethod
+    def _quantile(cls, value: float) -> float:
+        if value not in QUANTILES:
+            raise ValueError("must be one of " + ", ".join(str(q) for q in QUANTILES))
+        return value
+
+    @field_validator("segment")
+    @classmethod
+    def _segment(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(SEGMENT_KEYS))
+        if unknown:
+            raise ValueError(f"unknown segment key {unknown[0]!r} (use "
+                             + ", ".join(SEGMENT_KEYS) + ")")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> RuleConfig:
+        missing = [f for f in _REQUIRED[self.kind] if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"rule {self.name!r}: a {self.kind} rule needs "
+                             + ", ".join(f"`{m}`" for m in missing))
+        if self.kind == "synthetic_failure" and self.site is not None:
+            raise ValueError(f"rule {self.name!r}: a synthetic_failure rule has no `site` "
+                             "(use `check` and `location`)")
+        if self.kind == "cache_hit_rate" and self.min_effect is not None \
+                and self.min_effect >= 1:
+            raise ValueError(f"rule {self.name!r}: min_effect of a cache rule is a hit-ratio "
+                             "drop below 1")
+        return self
+
+    @property
+    def effective_min_samples(self) -> int:
+        return self.min_samples or _DEFAULT_MIN_SAMPLES[self.kind]
+
+    @property
+    def effective_min_effect(self) -> float:
+        return self.min_effect if self.min_effect is not None else _DEFAULT_MIN_EFFECT[self.kind]
+
+
+class ReceiverConfig(BaseModel):
+    """Where notifications go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Unique receiver name, used by rules and "
+                      "`vitalscope alerts test NAME`.")
+    type: Literal["webhook", "slack", "alertmanager"] = Field(
+        default="webhook",
+        description="webhook (generic JSON, versioned schema), slack (incoming webhook) or "
+        "alertmanager (POST <url>/api/v2/alerts).")
+    url: SecretStr = Field(description="http(s) URL of the receiver (kept out of logs: Slack "
+                           "URLs are secrets).")
+    secrets: list[SecretStr] = Field(
+        default_factory=list,
+        description="Signing secrets (>= 24 bytes; `whsec_<base64>` or plain text). Several "
+        "while rotating: every one signs, receivers accept any.")
+    timeout: Duration = Field(default=10.0, gt=0, le=120, description="Seconds per attempt.")
+    max_attempts: int = Field(default=10, ge=1, le=50,
+                              description="Attempts before a notification goes to the "
+                              "dead-letter list.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not NAME.match(value):
+            raise ValueError(f"{value!r} is not a receiver name: use 1-63 lowercase letters, "
+                             "digits, '-', '_' or '.'")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: SecretStr) -> SecretStr:
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _secrets(cls, values: list[SecretStr]) -> list[SecretStr]:
+        for position, secret in enumerate(values):
+            if len(secret_bytes(secret.get_secret_value())) < MIN_SECRET_BYTES:
+                raise ValueError(f"secret #{position + 1} is shorter than {MIN_SECRET_BYTES} "
+                                 "bytes")
+        return values
 
 
 class AlertingSettings(BaseModel):
     """Settings of the alerting."""
 
     model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=True, description="Run the alert evaluator and the "
+                          "notification outbox (in `serve` and `worker`).")
+    evaluation_interval: Duration = Field(default=60.0, ge=1, le=3600,
+                                          description="Seconds between two evaluations.")
+    rules: list[RuleConfig] = Field(default_factory=list,
+                                    description="Alert rules as code (see `rules[]`).")
+    receivers: list[ReceiverConfig] = Field(default_factory=list,
+                                            description="Receivers (see `receivers[]`).")
+    group_by: list[str] = Field(default_factory=lambda: ["rule", "site"],
+                                description="Labels that put alerts into one notification.")
+    group_wait: Duration = Field(default=30.0, ge=0, description="Wait before the first "
+                                 "notification of a new group, to gather its alerts.")
+    group_interval: Duration = Field(default=300.0, ge=0, description="Wait before notifying "
+                                     "a group again about new or resolved alerts.")
+    repeat_interval: Duration = Field(default=14400.0, ge=0, description="Resend a group whose "
+                                      "alerts still fire after this long.")
+    silence_duration: Duration = Field(default=7200.0, gt=0, description="Default length of a "
+                                       "silence made without an end.")
+    allow_networks: list[str] = Field(
+        default_factory=list,
+        description="Networks receivers may resolve to although the SSRF guard refuses them "
+        "(loopback, private, link-local, CGNAT, multicast, metadata), e.g. 10.0.0.0/8.")
+    backoff_base: Duration = Field(default=2.0, gt=0, description="First retry delay; doubles "
+                                   "per attempt, with jitter.")
+    backoff_max: Duration = Field(default=600.0, gt=0, description="Longest retry delay (also "
+                                  "caps Retry-After).")
+    delivery_poll_interval: Duration = Field(default=1.0, gt=0, le=60,
+                                             description="Seconds between outbox polls.")
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a network like 10.0.0.0/8") from None
+        return values
+
+    @model_validator(mode="after")
+    def _references(self) -> AlertingSettings:
+        receivers = {r.name for r in self.receivers}
+        if len(receivers) != len(self.receivers):
+            raise ValueError("two receivers have the same name")
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.name in seen:
+                raise ValueError(f"rule {rule.name!r} is declared twice")
+            seen.add(rule.name)
+            check_receivers(rule, receivers)
+        return self
+
+
+def check_receivers(rule: RuleConfig, receivers: set[str]) -> None:
+    for name in rule.receivers:
+        if name not in receivers:
+            raise ValueError(f"rule {rule.name!r}: unknown receiver {name!r}")

@@ -9,17 +9,31 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 import vitalscope
+from alerting import api as alerts_api
+from alerting.service import AlertingService
 from collector import sdk_assets
+from collector.wiring import Ingest, flusher
+from synthetics import admin as synthetics_admin
+from synthetics.service import SyntheticsService
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, health
 from vitalscope.server.services import Service, ServiceGroup
 
 
-def _services(runtime: Runtime) -> list[Service]:
+def _services(runtime: Runtime, ingest: Ingest | None) -> list[Service]:
     """Which background services run in which role. Embedded `serve` runs all of them."""
-    return []
+    services: list[Service] = []
+    if ingest is not None:
+        services += ingest.services
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        services.append(flusher(runtime))
+        services.append(SyntheticsService(runtime))
+    if runtime.role in (Role.SERVE, Role.WORKER) and runtime.settings.alerting.enabled:
+        services.append(AlertingService(runtime))
+    return services
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -41,8 +55,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def build_asgi(runtime: Runtime) -> ASGIApp:
+    """What uvicorn serves: the collector's raw ingest endpoints in front of the FastAPI app
+    (beacons skip FastAPI's middleware stack: that is most of ingest throughput)."""
+    app = build_app(runtime)
+    ingest: Ingest | None = app.state.ingest
+    return ingest.asgi(app) if ingest is not None else app
+
+
 def build_app(runtime: Runtime) -> FastAPI:
-    services = ServiceGroup(_services(runtime))
+    ingest = Ingest(runtime) if runtime.role in (Role.SERVE, Role.COLLECTOR) else None
+    services = ServiceGroup(_services(runtime, ingest))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -58,10 +81,14 @@ def build_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.services = services
+    app.state.ingest = ingest
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+        app.include_router(alerts_api.router)
         app.include_router(sdk_assets.router)
+    if runtime.role in (Role.SERVE, Role.WORKER):
+        app.include_router(synthetics_admin.router)
     return app

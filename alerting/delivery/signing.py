@@ -1,0 +1,32 @@
+"""Standard Webhooks signatures: `webhook-signature: v1,<base64 HMAC-SHA256 of
+id.timestamp.body>`, one signature per secret while secrets rotate."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from vitalscope.config.alerting import secret_bytes
+
+
+def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
+    message = f"{webhook_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_bytes(secret), message, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def signature_header(secrets: list[str], webhook_id: str, timestamp: int, body: bytes) -> str:
+    return " ".join(sign(s, webhook_id, timestamp, body) for s in secrets)
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, *, now: int,
+           tolerance_s: int = 300) -> bool:
+    """What a receiver does (also shown in docs/alerting.md)."""
+    webhook_id = headers["webhook-id"]
+    timestamp = int(headers["webhook-timestamp"])
+    if abs(now - timestamp) > tolerance_s:
+        return False
+    expected = sign(secret, webhook_id, timestamp, body)
+    return any(hmac.compare_digest(expected, given)
+               for given in headers["webhook-signature"].split())

@@ -1,0 +1,124 @@
+"""Durable enqueue with group commit: requests hand their payload to the appender and wait;
+one Lua call per round trip appends everything that queued up meanwhile (after the stream
+cap and the rate limits) and answers each request with its own outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from importlib.resources import files
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from collector import keys
+from collector.errors import IngestError
+from vitalscope.config.collector import RateLimit
+
+log = logging.getLogger("vitalscope.collector")
+_SCRIPT = files("collector").joinpath("append.lua").read_text()
+MAX_ITEMS_PER_CALL = 500
+
+
+@dataclass(slots=True)
+class _Item:
+    site: str
+    site_limit: RateLimit
+    client: str
+    client_limit: RateLimit
+    payload: bytes
+    future: asyncio.Future[str]
+
+
+def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
+    return [(b"retry-after", str(max(1, -(-ms // 1000))).encode())]
+
+
+class Appender:
+    """Owns an async Redis client with short timeouts: when Redis is gone, requests get 503
+    in a fraction of a second rather than hanging."""
+
+    name = "ingest-appender"
+
+    def __init__(self, redis_url: str, stream_max_len: int) -> None:
+        self.redis = aioredis.Redis.from_url(
+            redis_url, socket_timeout=0.2, socket_connect_timeout=0.1,
+            retry_on_timeout=False, max_connections=16,
+        )
+        self.script = self.redis.register_script(_SCRIPT)
+        self.cap = stream_max_len
+        self._queue: list[_Item] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    async def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+        await self.redis.aclose()
+
+    async def append(self, site: str, site_limit: RateLimit, client: str,
+                     client_limit: RateLimit, payload: bytes) -> str:
+        """The stream entry id once the payload is in Redis; IngestError otherwise."""
+        if self._stopping:
+            raise IngestError(503, "shutting_down", "collector is shutting down",
+                              headers=_retry_after(1000))
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Item(site, site_limit, client, client_limit, payload, future))
+        self._wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue:
+                batch = self._queue[:MAX_ITEMS_PER_CALL]
+                del self._queue[:MAX_ITEMS_PER_CALL]
+                await self._append(batch)
+            if self._stopping and not self._queue:
+                return
+
+    async def _append(self, batch: list[_Item]) -> None:
+        args: list[str | bytes | float] = [self.cap, int(time.time() * 1000)]
+        for item in batch:
+            args += [keys.SITE_BUCKET + item.site, item.site_limit.per_second,
+                     item.site_limit.burst, keys.CLIENT_BUCKET + item.client,
+                     item.client_limit.per_second, item.client_limit.burst, item.payload]
+        try:
+            results = await self.script(keys=[keys.STREAM], args=args)
+        except Exception as exc:  # whatever went wrong, every waiting request gets its 503
+            if not isinstance(exc, RedisError | OSError):
+                log.exception("appending to Redis failed")
+            log.warning("cannot append to Redis: %s", type(exc).__name__)
+            error = IngestError(503, "queue_unavailable",
+                                "the ingest queue is unavailable; retry later",
+                                headers=_retry_after(2000))
+            for item in batch:
+                if not item.future.done():
+                    item.future.set_exception(error)
+            return
+        for item, raw in zip(batch, results, strict=True):
+            if item.future.done():
+                continue
+            result = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if result == "full":
+                item.future.set_exception(IngestError(
+                    503, "queue_full", "the ingest queue is full; retry later",
+                    headers=_retry_after(5000)))
+            elif result.startswith("rl:"):
+                _, which, ms = result.split(":")
+                item.future.set_exception(IngestError(
+                    429, f"rate_limited_{which}",
+                    "too many requests for this " + ("site" if which == "site" else "client"),
+                    headers=_retry_after(int(ms))))
+            else:
+                item.future.set_result(result)

@@ -1,0 +1,248 @@
+"""The ingest endpoints as a raw ASGI app in front of the FastAPI app: beacons never pass
+through FastAPI's middleware and routing (that costs most of the throughput); every other
+request, and the lifespan, goes to FastAPI unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from importlib.resources import files
+
+import msgspec
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from collector import metrics
+from collector.appender import Appender
+from collector.body import MAX_BODY, read_body
+from collector.context import BeaconContext
+from collector.enrich import Step, enrich
+from collector.enrich.cache_status import cache_status
+from collector.enrich.urls import UrlNormaliser
+from collector.errors import IngestError, from_decode, from_validation
+from collector.http import Headers, header_map, query_param, refuse, respond
+from collector.payload import encode_entry
+from collector.rows import beacon_rows
+from collector.server_timings_wire import SERVER_TIMINGS_DECODER, ServerTimingsBatch
+from collector.sites_index import SiteIndex
+from collector.wire import BEACON_DECODER
+from vitalscope.config.collector import CollectorSettings, RateLimit
+from vitalscope.sites import Site
+
+log = logging.getLogger("vitalscope.collector")
+SCHEMA = files("collector").joinpath("schema/beacon-v1.json").read_bytes()
+MAX_SERVER_TIMINGS_BODY = 1024 * 1024
+_BEACON_TYPES = (b"text/plain", b"application/json", b"")
+_PREFLIGHT_MAX_AGE = b"86400"
+
+
+def _media_type(headers: dict[bytes, bytes]) -> bytes:
+    return headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+
+
+def _gzip(headers: dict[bytes, bytes]) -> bool:
+    encoding = headers.get(b"content-encoding", b"identity").strip().lower()
+    if encoding in (b"identity", b""):
+        return False
+    if encoding == b"gzip":
+        return True
+    raise IngestError(415, "unsupported_encoding", "Content-Encoding must be gzip or absent",
+                      "Content-Encoding")
+
+
+def _content_length(headers: dict[bytes, bytes]) -> int | None:
+    raw = headers.get(b"content-length")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise IngestError(400, "invalid_header", "Content-Length is not a number",
+                          "Content-Length") from None
+
+
+class IngestApp:
+    def __init__(self, fallback: ASGIApp, sites: SiteIndex, appender: Appender,
+                 settings: CollectorSettings, steps: list[Step], urls: UrlNormaliser) -> None:
+        self.fallback = fallback
+        self.sites = sites
+        self.appender = appender
+        self.settings = settings
+        self.steps = steps
+        self.urls = urls
+        self.client_header = (settings.client_ip_header.lower().encode()
+                              if settings.client_ip_header else None)
+        self.routes = {
+            "/v1/beacon": self.beacon,
+            "/v1/beacon/schema": self.schema,
+            "/v1/server-timings": self.server_timings,
+            "/metrics": self.metrics,
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            route = self.routes.get(scope["path"])
+            if route is not None:
+                await route(scope, receive, send)
+                return
+        await self.fallback(scope, receive, send)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _site_limit(self, site: Site) -> RateLimit:
+        return self.settings.site_rate_limits.get(site.name, self.settings.site_rate_limit)
+
+    def _client(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
+        """A hash of the client address, for its rate-limit bucket only (never stored)."""
+        address = ""
+        if self.client_header is not None:
+            address = headers.get(self.client_header, b"").split(b",", 1)[0].strip().decode(
+                "latin-1")
+        if not address and scope.get("client"):
+            address = str(scope["client"][0])
+        return hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
+
+    def _site_for_key(self, scope: Scope) -> Site:
+        if not self.sites.loaded:
+            raise IngestError(503, "not_ready", "site keys are not loaded yet; retry later",
+                              headers=[(b"retry-after", b"2")])
+        key = query_param(scope.get("query_string", b""), b"k")
+        if not key:
+            raise IngestError(401, "missing_key", "the site key is missing: POST "
+                              "/v1/beacon?k=<public key>", "k")
+        site = self.sites.by_key.get(key)
+        if site is None:
+            raise IngestError(403, "unknown_key", "no site has this key", "k")
+        if not site.enabled:
+            raise IngestError(403, "site_disabled", "this site is disabled", "k")
+        return site
+
+    @staticmethod
+    def _cors(origin: bytes | None) -> Headers:
+        if origin is None:
+            return []
+        return [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
+
+    # -- routes --------------------------------------------------------------------------
+
+    async def beacon(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        headers = header_map(scope["headers"])
+        origin = headers.get(b"origin")
+        cors: Headers = []
+        try:
+            if method not in ("POST", "OPTIONS"):
+                raise IngestError(405, "method_not_allowed", "use POST", None,
+                                  [(b"allow", b"POST, OPTIONS")])
+            site = self._site_for_key(scope)
+            origin_text = origin.decode("latin-1") if origin is not None else None
+            if not site.allows_origin(origin_text):
+                raise IngestError(403, "origin_not_allowed",
+                                  "this Origin may not send beacons for this site", "Origin")
+            cors = self._cors(origin)
+            if method == "OPTIONS":
+                await respond(send, 204, headers=[
+                    *cors, (b"access-control-allow-methods", b"POST, OPTIONS"),
+                    (b"access-control-allow-headers", b"Content-Type, Content-Encoding"),
+                    (b"access-control-max-age", _PREFLIGHT_MAX_AGE)])
+                return
+            await self._ingest_beacon(scope, receive, headers, site)
+        except IngestError as error:
+            metrics.REJECTED.labels(error.code).inc()
+            await refuse(send, error, cors)
+            return
+        metrics.ACCEPTED.labels("beacon").inc()
+        await respond(send, 204, headers=cors)
+
+    async def _ingest_beacon(self, scope: Scope, receive: Receive,
+                             headers: dict[bytes, bytes], site: Site) -> None:
+        if _media_type(headers) not in _BEACON_TYPES:
+            raise IngestError(415, "unsupported_media_type",
+                              "Content-Type must be text/plain or application/json",
+                              "Content-Type")
+        body = await read_body(receive, _content_length(headers), _gzip(headers), MAX_BODY)
+        try:
+            beacon = BEACON_DECODER.decode(body)
+        except msgspec.ValidationError as exc:
+            raise from_validation(exc) from None
+        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+            raise from_decode(exc) from None
+        context = BeaconContext(site, beacon, int(time.time() * 1000),
+                                headers.get(b"user-agent", b"").decode("latin-1"), headers)
+        reason = enrich(self.steps, context)
+        if reason is not None:
+            metrics.DROPPED.labels(reason).inc()
+            return
+        rows = beacon_rows(context, self.urls)
+        await self.appender.append(site.name, self._site_limit(site),
+                                   self._client(scope, headers),
+                                   self.settings.client_rate_limit, encode_entry(site.name, rows))
+        for table, table_rows in rows.items():
+            metrics.EVENTS.labels(table).inc(len(table_rows))
+
+    async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = header_map(scope["headers"])
+        try:
+            if scope["method"] != "POST":
+                raise IngestError(405, "method_not_allowed", "use POST", None,
+                                  [(b"allow", b"POST")])
+            if not self.sites.loaded:
+                raise IngestError(503, "not_ready", "site keys are not loaded yet",
+                                  headers=[(b"retry-after", b"2")])
+            auth = headers.get(b"authorization", b"")
+            if not auth.lower().startswith(b"bearer ") or not auth[7:].strip():
+                raise IngestError(401, "missing_key", "send Authorization: Bearer <server key>",
+                                  "Authorization", [(b"www-authenticate", b"Bearer")])
+            site = self.sites.by_server_key(auth[7:].strip().decode("latin-1"))
+            if site is None:
+                raise IngestError(401, "unknown_key", "the server key is not valid",
+                                  "Authorization", [(b"www-authenticate", b"Bearer")])
+            if not site.enabled:
+                raise IngestError(403, "site_disabled", "this site is disabled",
+                                  "Authorization")
+            if _media_type(headers) not in (b"application/json", b""):
+                raise IngestError(415, "unsupported_media_type",
+                                  "Content-Type must be application/json", "Content-Type")
+            body = await read_body(receive, _content_length(headers), _gzip(headers),
+                                   MAX_SERVER_TIMINGS_BODY)
+            try:
+                batch = SERVER_TIMINGS_DECODER.decode(body)
+            except msgspec.ValidationError as exc:
+                raise from_validation(exc) from None
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                raise from_decode(exc) from None
+            rows = self._timing_rows(site, batch)
+            await self.appender.append(site.name, self._site_limit(site),
+                                       self._client(scope, headers),
+                                       self.settings.client_rate_limit,
+                                       encode_entry(site.name, {"server_timings": rows}))
+        except IngestError as error:
+            metrics.REJECTED.labels(error.code).inc()
+            await refuse(send, error)
+            return
+        metrics.ACCEPTED.labels("server_timings").inc()
+        metrics.EVENTS.labels("server_timings").inc(len(rows))
+        await respond(send, 204)
+
+    def _timing_rows(self, site: Site, batch: ServerTimingsBatch) -> list[list[object]]:
+        received = int(time.time() * 1000)
+        rows: list[list[object]] = []
+        for timing in batch.e:
+            url, path = self.urls.scrub(timing.url) if timing.url else ("", "")
+            group = timing.grp or (self.urls.group(path) if path else "")
+            status = timing.cache or cache_status(timing.n, timing.desc)
+            rows.append([
+                site.name, batch.source, round(timing.ts), received, timing.id, timing.pv or "",
+                timing.req or "", group, url, timing.n, timing.dur, timing.desc or "", status,
+                timing.code or 0, "", "", "", batch.rel or "",
+            ])
+        return rows
+
+    async def schema(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await respond(send, 200, SCHEMA, [(b"access-control-allow-origin", b"*"),
+                                          (b"cache-control", b"public, max-age=3600")],
+                      content_type=b"application/schema+json")
+
+    async def metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await respond(send, 200, generate_latest(), content_type=CONTENT_TYPE_LATEST.encode())

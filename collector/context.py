@@ -1,0 +1,33 @@
+"""What the enrichment steps work on: one accepted beacon and what is learnt about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from collector.wire import Beacon
+from vitalscope.sites import Site
+
+
+@dataclass(slots=True)
+class BeaconContext:
+    site: Site
+    beacon: Beacon
+    received_ms: int
+    user_agent: str = ""
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+    # Filled by the enrichment steps.
+    offset_ms: float = 0.0
+    browser: str = ""
+    browser_version: str = ""
+    os: str = ""
+    device: str = ""
+    spider: bool = False
+    country: str = ""
+    url: str = ""
+    page_group: str = ""
+    referrer_host: str = ""
+    cache_status: dict[str, str] = field(default_factory=dict)  # server-timing event id -> status
+
+    def client_ms(self, value: float) -> int:
+        """A client-clock time on the server's clock (skew removed)."""
+        return round(value + self.offset_ms)

@@ -1,0 +1,45 @@
+"""Enrichment: named steps run in order on each beacon; each enriches the context or drops
+the beacon with a reason (counted in /metrics as vitalscope_ingest_dropped_total)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from collector.context import BeaconContext
+from collector.enrich.bots import BotFilter
+from collector.enrich.cache_status import derive_cache_status
+from collector.enrich.country import CountryFromHeader
+from collector.enrich.receive_time import correct_clock_skew
+from collector.enrich.urls import UrlNormaliser
+from collector.enrich.user_agent import parse_user_agent
+from vitalscope.config.collector import CollectorSettings
+
+# A step returns None to go on, or the reason it drops the beacon.
+StepFunc = Callable[[BeaconContext], str | None]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: StepFunc
+
+
+def default_steps(settings: CollectorSettings) -> list[Step]:
+    return [
+        Step("receive_time", correct_clock_skew),
+        Step("user_agent", parse_user_agent),
+        Step("bots", BotFilter(settings.bot_user_agents)),
+        Step("country", CountryFromHeader(settings.country_header)),
+        Step("url", UrlNormaliser(settings.url_query_allowlist, settings.page_groups)),
+        Step("cache_status", derive_cache_status),
+    ]
+
+
+def enrich(steps: list[Step], context: BeaconContext) -> str | None:
+    """Runs the steps; the first drop reason ends the run and is returned."""
+    for step in steps:
+        reason = step.run(context)
+        if reason is not None:
+            return reason
+    return None

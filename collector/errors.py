@@ -1,0 +1,54 @@
+"""Refusals of the ingest path: a status, a machine code, the JSON path of the field at fault
+and a message safe to show (input is never echoed back unescaped: the body is JSON-encoded)."""
+
+from __future__ import annotations
+
+import re
+
+import msgspec
+
+_AT = re.compile(r"^(?P<text>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
+_NAMED = re.compile(r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]*)`")
+_STEP_FIELD = re.compile(r"^(?P<name>[a-z]+): (?P<text>.*)$", re.DOTALL)
+_ENCODER = msgspec.json.Encoder()
+
+
+class IngestError(Exception):
+    """A request the collector refuses; `status` is always 4xx or 503."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers or []
+
+    def body(self) -> bytes:
+        return _ENCODER.encode({"error": self.code, "field": self.field, "message": self.message})
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else (
+        f"{path}[{_ENCODER.encode(name).decode()}]")
+
+
+def from_validation(exc: msgspec.ValidationError) -> IngestError:
+    """msgspec's message as an error naming the field by its JSON path ($.e[0].val)."""
+    match = _AT.match(str(exc))
+    assert match is not None  # the pattern matches any text
+    text, path = match.group("text"), match.group("path") or "$"
+    code = "invalid_field"
+    if named := _NAMED.match(text):
+        path = _join(path, named.group("name"))
+        code = "missing_field" if "missing" in text else "unknown_field"
+    elif step := _STEP_FIELD.match(text):
+        path, text = _join(path, step.group("name")), step.group("text")
+    return IngestError(400, code, f"{path}: {text}", path)
+
+
+def from_decode(exc: Exception) -> IngestError:
+    if isinstance(exc, UnicodeDecodeError):
+        return IngestError(400, "invalid_encoding", "body is not UTF-8", "$")
+    return IngestError(400, "invalid_json", f"body is not valid JSON ({exc})", "$")

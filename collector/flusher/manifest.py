@@ -1,0 +1,49 @@
+"""Batch manifests in Redis: which entries form a batch, written before its insert.
+
+A batch that is retried after a crash (by this flusher after a restart, or by another one
+through XAUTOCLAIM) is rebuilt from exactly the same entries in the same order, so its
+insert carries the same deduplication token and ClickHouse stores it once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import redis.asyncio as aioredis
+
+from collector import keys
+
+
+class _Stored(msgspec.Struct):
+    ids: list[str]
+    split: list[str] = []
+
+
+@dataclass
+class Manifest:
+    batch_id: str
+    ids: list[str]
+    split: list[str] = field(default_factory=list)  # tables inserted entry by entry
+
+
+def batch_id_of(ids: list[str]) -> str:
+    return f"{ids[0]}.{ids[-1]}.{len(ids)}"
+
+
+async def save(redis: aioredis.Redis, manifest: Manifest) -> None:
+    await redis.hset(keys.BATCHES, manifest.batch_id,
+                     msgspec.json.encode(_Stored(manifest.ids, manifest.split)))
+
+
+async def load_all(redis: aioredis.Redis) -> list[Manifest]:
+    raw: dict[Any, Any] = await redis.hgetall(keys.BATCHES)
+    out = []
+    for batch_id, data in raw.items():
+        try:
+            stored = msgspec.json.decode(data, type=_Stored)
+        except msgspec.DecodeError:
+            continue
+        name = batch_id.decode() if isinstance(batch_id, bytes) else str(batch_id)
+        out.append(Manifest(name, stored.ids, stored.split))
+    return out

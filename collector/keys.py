@@ -1,0 +1,14 @@
+"""Redis keys of the ingest path (every key of Vitalscope starts with `vs:`)."""
+
+from __future__ import annotations
+
+STREAM = "vs:ingest:stream"
+GROUP = "flushers"
+DEAD_LETTERS = "vs:ingest:dead"
+BATCHES = "vs:ingest:batches"  # batch id -> entry ids of a batch being inserted
+SITE_BUCKET = "vs:rl:site:"
+CLIENT_BUCKET = "vs:rl:ip:"
+
+
+def site_generation(site: str) -> str:
+    return f"vs:site:{site}:generation"

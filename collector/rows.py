@@ -1,0 +1,82 @@
+"""Rows for ClickHouse built from an enriched beacon (column order: collector/tables.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from collector.context import BeaconContext
+from collector.enrich.urls import UrlNormaliser
+from collector.thresholds import rating
+from collector.wire import JsError, RouteChange, ServerTimingEntry, Vital
+
+Rows = dict[str, list[list[Any]]]
+_DIGITS = re.compile(r"\d+")
+
+
+def error_fingerprint(error_type: str, message: str, source: str) -> int:
+    """Same error, same fingerprint, across page views: numbers (ids, line offsets in
+    messages) do not split groups; the source file without line/column does."""
+    file = source.rsplit(":", 2)[0] if source.count(":") >= 2 else source
+    text = "\x1f".join((error_type, _DIGITS.sub("0", message), file))
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
+    b = ctx.beacon
+    site = ctx.site.name
+    received = ctx.received_ms
+    tags = b.tags or {}
+    release = b.rel or ""
+    nav = b.nav or ""
+    connection = b.ect or ""
+    vitals: list[list[Any]] = []
+    timings: list[list[Any]] = []
+    errors: list[list[Any]] = []
+    route_ms = 0.0
+    for event in b.e:
+        ts = min(ctx.client_ms(event.ts), received)
+        if isinstance(event, Vital):
+            attr = event.a
+            vitals.append([
+                site, event.n, ts, received, event.id, b.pv, b.sid, event.val,
+                event.d if event.d is not None else event.val,
+                event.r or rating(event.n, event.val), ctx.page_group, ctx.url, nav,
+                ctx.device, ctx.browser, ctx.browser_version, ctx.os, ctx.country, connection,
+                release, (attr.tgt or "") if attr else "",
+                scrub.scrub(attr.url)[0] if attr and attr.url else "",
+                (attr.ev or "") if attr else "", (attr.p or {}) if attr else {}, tags,
+            ])
+        elif isinstance(event, ServerTimingEntry):
+            url = scrub.scrub(event.res)[0] if event.res else ctx.url
+            timings.append([
+                site, "rum", ts, received, event.id, b.pv, "", ctx.page_group, url, event.n,
+                event.dur, event.desc or "", ctx.cache_status.get(event.id, ""), 0,
+                ctx.device, ctx.browser, ctx.country, release,
+            ])
+        elif isinstance(event, JsError):
+            error_type = event.type or "Error"
+            source = event.src or ""
+            errors.append([
+                site, ts, received, event.id, b.pv, b.sid,
+                error_fingerprint(error_type, event.msg, source), error_type, event.msg,
+                source, event.stack or "", event.cnt, ctx.page_group, ctx.url, ctx.device,
+                ctx.browser, ctx.os, release,
+            ])
+        elif isinstance(event, RouteChange) and event.dur is not None:
+            route_ms = event.dur
+    page_view = [
+        site, min(ctx.client_ms(b.st), received), received, b.pv, b.sid, ctx.url,
+        ctx.page_group, ctx.referrer_host, nav, ctx.device, ctx.browser, ctx.browser_version,
+        ctx.os, ctx.country, connection, b.mem or 0.0, b.cpu or 0, b.vw or 0, b.vh or 0,
+        release, route_ms, tags,
+    ]
+    rows: Rows = {"page_views": [page_view]}
+    if vitals:
+        rows["vitals"] = vitals
+    if timings:
+        rows["server_timings"] = timings
+    if errors:
+        rows["js_errors"] = errors
+    return rows

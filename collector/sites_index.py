@@ -1,0 +1,89 @@
+"""Site keys in memory for the request path: loaded from ClickHouse, reloaded on a timer
+and within a second of `vs:sites:generation` changing (sites added, disabled, re-keyed)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+import redis.asyncio as aioredis
+from clickhouse_connect.driver.client import Client
+
+from vitalscope.sites import Site, SiteRepository
+from vitalscope.sites.events import SITES_GENERATION_KEY
+from vitalscope.sites.model import hash_server_key
+
+log = logging.getLogger("vitalscope.collector")
+GENERATION_POLL_S = 1.0
+
+
+class SiteIndex:
+    name = "ingest-sites"
+
+    def __init__(self, clickhouse: Callable[[], Client], cluster: str | None, redis_url: str,
+                 refresh_s: float) -> None:
+        self._clickhouse_factory = clickhouse
+        self._client: Client | None = None
+        self.cluster = cluster
+        self.redis = aioredis.Redis.from_url(redis_url, socket_timeout=1.0,
+                                             socket_connect_timeout=1.0)
+        self.refresh_s = refresh_s
+        self.by_key: dict[str, Site] = {}
+        self.by_server_key_hash: dict[str, Site] = {}
+        self.loaded = False
+        self._generation: bytes | str | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def _load(self) -> list[Site]:
+        if self._client is None:
+            self._client = self._clickhouse_factory()
+        return SiteRepository(self._client, self.cluster).all()
+
+    async def reload(self) -> None:
+        sites = await asyncio.to_thread(self._load)
+        self.by_key = {site.public_key: site for site in sites}
+        self.by_server_key_hash = {site.server_key_hash: site for site in sites}
+        self.loaded = True
+
+    def by_server_key(self, candidate: str) -> Site | None:
+        site = self.by_server_key_hash.get(hash_server_key(candidate))
+        # The dict lookup found it by hash; the comparison that decides is constant-time.
+        return site if site is not None and site.server_key_matches(candidate) else None
+
+    async def start(self) -> None:
+        with contextlib.suppress(Exception):
+            self._generation = await self.redis.get(SITES_GENERATION_KEY)
+        try:
+            await self.reload()
+        except Exception as exc:  # the refresh loop keeps trying; requests get 503 meanwhile
+            log.warning("sites not loaded yet: %s", exc)
+        self._task = asyncio.create_task(self._refresh_loop(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.redis.aclose()
+        if self._client is not None:
+            self._client.close()
+
+    async def _refresh_loop(self) -> None:
+        since_reload = 0.0
+        while True:
+            await asyncio.sleep(GENERATION_POLL_S)
+            since_reload += GENERATION_POLL_S
+            try:
+                generation = await self.redis.get(SITES_GENERATION_KEY)
+            except Exception:
+                generation = self._generation
+            if generation != self._generation or since_reload >= self.refresh_s \
+                    or not self.loaded:
+                try:
+                    await self.reload()
+                    self._generation = generation
+                    since_reload = 0.0
+                except Exception as exc:
+                    log.warning("reloading sites failed: %s", exc)

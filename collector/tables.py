@@ -1,0 +1,28 @@
+"""Columns the collector writes, per table, in the order rows are built (0001_initial.sql).
+
+Rows travel through the Redis stream as lists in this order; times are epoch milliseconds,
+which clickhouse-connect writes to DateTime64(3) columns as ticks unchanged."""
+
+from __future__ import annotations
+
+PAGE_VIEWS = ("site", "started_at", "received_at", "page_view_id", "session_id", "url",
+              "page_group", "referrer_host", "nav_type", "device", "browser", "browser_version",
+              "os", "country", "connection", "device_memory", "hardware_concurrency",
+              "viewport_width", "viewport_height", "release", "route_change_ms", "tags")
+VITALS = ("site", "metric", "ts", "received_at", "event_id", "page_view_id", "session_id",
+          "value", "delta", "rating", "page_group", "url", "nav_type", "device", "browser",
+          "browser_version", "os", "country", "connection", "release", "attr_target",
+          "attr_url", "attr_event", "attr_parts", "tags")
+SERVER_TIMINGS = ("site", "source", "ts", "received_at", "event_id", "page_view_id",
+                  "request_id", "page_group", "url", "name", "duration", "description",
+                  "cache_status", "status_code", "device", "browser", "country", "release")
+JS_ERRORS = ("site", "ts", "received_at", "event_id", "page_view_id", "session_id",
+             "fingerprint", "error_type", "message", "source", "stack", "occurrences",
+             "page_group", "url", "device", "browser", "os", "release")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "page_views": PAGE_VIEWS,
+    "vitals": VITALS,
+    "server_timings": SERVER_TIMINGS,
+    "js_errors": JS_ERRORS,
+}

@@ -1,0 +1,132 @@
+"""Beacon wire format v1 (docs/beacon-v1.md): the msgspec model every beacon is decoded into.
+
+Decoding and validation are one pass (msgspec), which is what keeps the hot path fast; the
+JSON Schema served at /v1/beacon/schema is generated from these classes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+MAX_EPOCH_MS = 4_102_444_800_000  # 2100-01-01: anything later is a broken clock, not a time
+MAX_DURATION_MS = 600_000  # ten minutes: longer is a measuring bug, not a page
+MAX_CLS = 100
+MAX_EVENTS = 200
+
+Id = Annotated[str, Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                         description="random id, 8-64 of [A-Za-z0-9_-]")]
+# WIRE-v1's own example uses event ids like "st-1": event ids are accepted from 1 character
+# so an SDK following the example is not refused; they only need to be unique per page view.
+EventId = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                              description="event id, unique per page view, 1-64 of "
+                              "[A-Za-z0-9_-]")]
+EpochMs = Annotated[float, Meta(ge=0, le=MAX_EPOCH_MS, description="epoch milliseconds")]
+Duration = Annotated[float, Meta(ge=0, le=MAX_DURATION_MS, description="milliseconds")]
+SignedDuration = Annotated[float, Meta(ge=-MAX_DURATION_MS, le=MAX_DURATION_MS)]
+Url = Annotated[str, Meta(max_length=2048)]
+
+
+TagKey = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+TagValue = Annotated[str, Meta(max_length=256)]
+PartName = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+
+Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
+Rating = Literal["good", "needs-improvement", "poor"]
+NavType = Literal["navigate", "reload", "back-forward", "back-forward-cache", "prerender",
+                  "restore", "soft"]
+DeviceClass = Literal["mobile", "tablet", "desktop"]
+EffectiveType = Literal["slow-2g", "2g", "3g", "4g"]
+
+
+class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What explains a vital: target element, resource, event and sub-part timings."""
+
+    tgt: Annotated[str, Meta(max_length=512)] | None = None
+    url: Url | None = None
+    ev: Annotated[str, Meta(max_length=32)] | None = None
+    p: Annotated[dict[PartName, SignedDuration], Meta(max_length=16)] | None = None
+
+
+class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=True,
+            omit_defaults=True):
+    """One Web Vitals report."""
+
+    id: EventId
+    ts: EpochMs
+    n: Metric
+    val: Duration
+    d: SignedDuration | None = None
+    r: Rating | None = None
+    a: Attribution | None = None
+
+    def __post_init__(self) -> None:
+        if self.n == "CLS" and self.val > MAX_CLS:
+            raise ValueError(f"val: CLS must be <= {MAX_CLS}")
+
+
+class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_fields=True,
+                        omit_defaults=True):
+    """One PerformanceServerTiming entry of the navigation (or a matched resource)."""
+
+    id: EventId
+    ts: EpochMs
+    n: Annotated[str, Meta(min_length=1, max_length=64)]
+    dur: Duration = 0.0
+    desc: Annotated[str, Meta(max_length=256)] | None = None
+    res: Url | None = None
+
+
+class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=True,
+              omit_defaults=True):
+    """A JS error, deduplicated per page view by the SDK."""
+
+    id: EventId
+    ts: EpochMs
+    msg: Annotated[str, Meta(max_length=1024)]
+    type: Annotated[str, Meta(max_length=64)] | None = None
+    src: Annotated[str, Meta(max_length=512)] | None = None
+    stack: Annotated[str, Meta(max_length=4096)] | None = None
+    cnt: Annotated[int, Meta(ge=1, le=10_000)] = 1
+
+
+class RouteChange(msgspec.Struct, tag="route", tag_field="t", forbid_unknown_fields=True,
+                  omit_defaults=True):
+    """An SPA route change that started this (soft) page view."""
+
+    id: EventId
+    ts: EpochMs
+    from_: Url | None = msgspec.field(default=None, name="from")
+    dur: Duration | None = None
+
+
+Event = Vital | ServerTimingEntry | JsError | RouteChange
+
+
+class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """One beacon: the page-view context and a batch of events (wire format v1)."""
+
+    v: Literal[1]
+    pv: Id
+    sid: Id
+    url: Annotated[str, Meta(min_length=8, max_length=2048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://")]
+    st: EpochMs
+    sent: EpochMs
+    e: Annotated[list[Event], Meta(min_length=1, max_length=MAX_EVENTS)]
+    grp: Annotated[str, Meta(max_length=256)] | None = None
+    nav: NavType | None = None
+    ref: Url | None = None
+    dev: DeviceClass | None = None
+    ect: EffectiveType | None = None
+    mem: Annotated[float, Meta(ge=0, le=1024)] | None = None
+    cpu: Annotated[int, Meta(ge=0, le=1024)] | None = None
+    vw: Annotated[int, Meta(ge=0, le=100_000)] | None = None
+    vh: Annotated[int, Meta(ge=0, le=100_000)] | None = None
+    rel: Annotated[str, Meta(max_length=128)] | None = None
+    tags: Annotated[dict[TagKey, TagValue], Meta(max_length=20)] | None = None
+    sdk: Annotated[str, Meta(max_length=32)] | None = None
+
+
+BEACON_DECODER = msgspec.json.Decoder(Beacon)

@@ -1,0 +1,45 @@
+"""The collector's parts for a process: what `vitalscope serve` / `collector` / `worker`
+start (see vitalscope/server/app.py)."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp
+
+from collector.appender import Appender
+from collector.asgi import IngestApp
+from collector.enrich import default_steps
+from collector.enrich.urls import UrlNormaliser
+from collector.flusher import Flusher
+from collector.sites_index import SiteIndex
+from vitalscope.runtime import Runtime
+from vitalscope.server.services import Service
+
+
+class Ingest:
+    """The request path: site keys in memory, the appender, and the raw ASGI endpoints."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        if runtime.redis_url is None:
+            raise RuntimeError("the collector needs Redis")
+        collector = settings.collector
+        self.sites = SiteIndex(runtime.new_clickhouse_client, settings.clickhouse_cluster,
+                               runtime.redis_url, collector.sites_refresh_s)
+        self.appender = Appender(runtime.redis_url, collector.stream_max_len)
+        self.settings = collector
+
+    @property
+    def services(self) -> list[Service]:
+        return [self.sites, self.appender]
+
+    def asgi(self, fallback: ASGIApp) -> IngestApp:
+        urls = UrlNormaliser(self.settings.url_query_allowlist, self.settings.page_groups)
+        return IngestApp(fallback, self.sites, self.appender, self.settings,
+                         default_steps(self.settings), urls)
+
+
+def flusher(runtime: Runtime) -> Flusher:
+    if runtime.redis_url is None:
+        raise RuntimeError("the flusher needs Redis")
+    return Flusher(runtime.redis_url, runtime.new_clickhouse_client, runtime.settings.collector,
+                   runtime.settings.clickhouse_cluster)
