@@ -15,8 +15,9 @@ export const start = (o, metrics, attribution, resources) => {
   const on = addEventListener;
   const ua = n.userAgent;
   const sid = session();
-  if (!o.site || (/^(true|)$/.test(o.respectDoNotTrack) && (n.doNotTrack == 1 || n.globalPrivacyControl)) || !sampled(sid, o.sampleRate ?? 1))
-    return;
+  // `true` from npm, '' from a bare data-respect-do-not-track attribute.
+  const optedOut = /^(true|)$/.test(o.respectDoNotTrack) && (n.doNotTrack == 1 || n.globalPrivacyControl);
+  if (!o.site || optedOut || !sampled(sid, o.sampleRate ?? 1)) return;
   const ep = (o.endpoint || location.origin).replace(/\/$/, '');
   const s = sender(ep + '/v1/beacon?k=' + o.site, 'vs_q' + o.site, o.batchMs ?? 5e3);
   // Lists come as arrays (npm) or comma-separated strings (script tag data-* attributes).
@@ -84,8 +85,17 @@ export const start = (o, metrics, attribution, resources) => {
     errors[k]
       ? errors[k].cnt++
       : errorCount++ < (o.maxErrors ?? 10) &&
-        add(cur, (errors[k] = { t: 'err', msg: ('' + msg).slice(0, 1024), type: type?.slice(0, 64), src: src.slice(0, 512), stack: x?.stack?.replace(/\?[^\s):]*/g, '').slice(0, 4096), cnt: 1 }));
-  on('error', (e) => error(e.error, e.error?.message ?? e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno));
+        add(cur, (errors[k] = {
+          t: 'err',
+          msg: ('' + msg).slice(0, 1024),
+          type: type?.slice(0, 64),
+          src: src.slice(0, 512),
+          stack: x?.stack?.replace(/\?[^\s):]*/g, '').slice(0, 4096),
+          cnt: 1,
+        }));
+  on('error', (e) =>
+    error(e.error, e.error?.message ?? e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno),
+  );
   on('unhandledrejection', (e) => error(e.reason, undefined, undefined, 'unhandledrejection'));
 
   // Vitals belong to the document's page view (hard navigation or bfcache restore): web-vitals
@@ -93,6 +103,7 @@ export const start = (o, metrics, attribution, resources) => {
   metrics.map((f) =>
     f(
       (m) =>
+        // A value the wire refuses would cost the whole beacon: such a report is dropped.
         m.value <= (m.name == 'CLS' ? 100 : 6e5) &&
         add(hard, { t: 'vital', n: m.name, val: m.value, d: m.delta, r: m.rating, a: attribution?.(m) }),
     ),
