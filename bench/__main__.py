@@ -9,6 +9,7 @@ import sys
 # name -> module under bench/ with `main(argv: list[str]) -> int`
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
+    "dashboard": "bench.dashboard",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class DashboardSettings(BaseModel):
     """Settings of the dashboard."""
 
     model_config = ConfigDict(extra="forbid")
+
+    refresh_s: int = Field(
+        default=30, ge=0, le=3600,
+        description="Seconds between live refreshes of the open dashboard page (0: off).",
+    )
+    cache_ttl_s: int = Field(
+        default=300, ge=0, le=86400,
+        description="Seconds a query result stays in the Redis cache (0: no cache). New data "
+        "for a site invalidates its results at once, whatever the TTL.",
+    )
+    session_hours: float = Field(
+        default=12, gt=0, le=720, description="Hours a dashboard login lasts.",
+    )
+    username: str | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="User name for the dashboard login form (with `password`); the admin "
+        "token always works too.",
+    )
+    password: SecretStr | None = Field(
+        default=None, description="Password of `username` for the dashboard login form.",
+    )
+    min_samples: int = Field(
+        default=30, ge=0, le=1_000_000,
+        description="Default minimum sample count of the pages table.",
+    )

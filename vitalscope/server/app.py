@@ -91,4 +91,8 @@ def build_app(runtime: Runtime) -> FastAPI:
         app.include_router(sdk_assets.router)
     if runtime.role in (Role.SERVE, Role.WORKER):
         app.include_router(synthetics_admin.router)
+    if runtime.role in (Role.SERVE, Role.DASHBOARD):
+        from dashboard.mount import mount_dashboard  # Dash loads only where it is served
+
+        mount_dashboard(app, runtime)
     return app

@@ -1,0 +1,151 @@
+"""JSON API /api/v1: every number the dashboard shows, for scripts. Same login as the
+dashboard (session cookie) or `Authorization: Bearer <admin token>`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse, Response
+
+from dashboard.csvexport import to_csv
+from dashboard.filters import FilterError, Filters, check_page_group
+from dashboard.metrics import DIMENSIONS, METRIC_NAMES
+from dashboard.panels import breakdowns, overview, pages, servertiming
+from dashboard.service import DashboardService, UnknownSite
+
+
+def require_login(request: Request) -> str:
+    user = request.app.state.dashboard_auth.user(request)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "login or admin bearer token required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return str(user)
+
+
+router = APIRouter(prefix="/api/v1", tags=["dashboard"], dependencies=[Depends(require_login)])
+
+Site = Annotated[str, Query(max_length=63, description="Site name (must exist).")]
+Range = Annotated[Literal["1h", "24h", "7d", "30d", "custom"],
+                  Query(alias="range", description="Time range; `custom` needs from and to.")]
+From = Annotated[str | None, Query(alias="from", max_length=40,
+                                   description="Custom range start, ISO 8601 (UTC if no zone).")]
+To = Annotated[str | None, Query(alias="to", max_length=40,
+                                 description="Custom range end, ISO 8601.")]
+Segment = Annotated[str | None, Query(max_length=80, description=(
+    "`dimension:value`, dimension one of " + ", ".join(DIMENSIONS) + " (e.g. device:mobile)."))]
+Format = Annotated[Literal["json", "csv"], Query(description="csv: the table as CSV.")]
+
+
+def _service(request: Request) -> DashboardService:
+    service: DashboardService = request.app.state.dashboard
+    return service
+
+
+async def _answer(request: Request, site: str, range_: str, start: str | None,
+                  end: str | None, segment: str | None,
+                  panel: Callable[[DashboardService, Filters], dict[str, Any]],
+                  csv_rows: str | None = None, fmt: str = "json") -> Response:
+    service = _service(request)
+
+    def work() -> dict[str, Any]:
+        return panel(service, service.filters(site, range_, start, end, segment))
+
+    try:
+        data = await asyncio.to_thread(work)
+    except UnknownSite as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    except FilterError as exc:
+        return JSONResponse({"error": "invalid_filter", "field": exc.field,
+                             "message": str(exc)}, status_code=422)
+    if fmt == "csv" and csv_rows is not None:
+        return Response(to_csv(data[csv_rows]), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{csv_rows}.csv"'})
+    return JSONResponse(data)
+
+
+@router.get("/sites", summary="Sites the dashboard can show")
+async def sites(request: Request) -> list[str]:
+    return await asyncio.to_thread(_service(request).sites)
+
+
+@router.get("/overview", summary="p75, rating shares, samples, change, distributions")
+async def get_overview(request: Request, site: Site, range_: Range = "24h",
+                       start: From = None, end: To = None, segment: Segment = None,
+                       format: Format = "json") -> Response:
+    """Per vital: p50/p75/p90/p95, rating of the p75 (Google thresholds), good /
+    needs-improvement / poor counts and shares, sample count, p75 of the previous period of
+    the same length and the change, histogram (fixed bucket width) and mean attribution
+    sub-parts (TTFB and LCP composition)."""
+    return await _answer(request, site, range_, start, end, segment,
+                         lambda s, f: overview.overview(s.layer, f), "metrics", format)
+
+
+@router.get("/overview/series", summary="p75 over time per vital, thresholds, releases")
+async def get_series(request: Request, site: Site, range_: Range = "24h", start: From = None,
+                     end: To = None, segment: Segment = None) -> Response:
+    return await _answer(request, site, range_, start, end, segment,
+                         lambda s, f: overview.series(s.layer, f))
+
+
+@router.get("/pages", summary="Page groups by impact, sorted and paged on the server")
+async def get_pages(
+    request: Request, site: Site, range_: Range = "24h", start: From = None, end: To = None,
+    segment: Segment = None,
+    min_samples: Annotated[int, Query(ge=0, le=10**9, description="Minimum samples.")] = 0,
+    sort: Annotated[Literal[pages.SORT_KEYS], Query(description="Sort key.")] = "impact",  # type: ignore[valid-type]
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    page: Annotated[int, Query(ge=0, le=10**6, description="0-based page.")] = 0,
+    page_size: Annotated[int, Query(ge=1, le=pages.MAX_PAGE_SIZE)] = 25,
+    format: Format = "json",
+) -> Response:
+    """Impact = samples x poor share, summed over the vitals (the poor experiences a page
+    group causes). p75 per vital for the rows returned. The segment filter does not apply."""
+    return await _answer(
+        request, site, range_, start, end, segment,
+        lambda s, f: pages.pages(s.layer, f, min_samples=min_samples, sort=sort,
+                                 descending=order == "desc", page=page, page_size=page_size),
+        "rows", format)
+
+
+@router.get("/pages/detail", summary="One page group: vitals, worst elements, server timings")
+async def get_page_detail(
+    request: Request, site: Site,
+    page_group: Annotated[str, Query(max_length=200, description="Page group.")],
+    range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
+    table: Annotated[Literal["metrics", "worst_elements", "server_timings"],
+                     Query(description="Which table `format=csv` exports.")] = "metrics",
+) -> Response:
+    def panel(s: DashboardService, f: Filters) -> dict[str, Any]:
+        return pages.page_detail(s.layer, f, check_page_group(page_group))
+
+    return await _answer(request, site, range_, start, end, None, panel, table, format)
+
+
+@router.get("/breakdowns", summary="p75 with 95% confidence interval per dimension value")
+async def get_breakdown(
+    request: Request, site: Site,
+    dimension: Annotated[Literal[tuple(DIMENSIONS)], Query(description="Dimension.")] = "device",  # type: ignore[valid-type]
+    metric: Annotated[Literal[METRIC_NAMES], Query(description="Vital.")] = "LCP",  # type: ignore[valid-type]
+    range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
+) -> Response:
+    """Rows with fewer samples than `low_samples_below` are flagged `low_samples`."""
+    return await _answer(request, site, range_, start, end, None,
+                         lambda s, f: breakdowns.breakdown(s.layer, f, dimension, metric),
+                         "rows", format)
+
+
+@router.get("/server-timing", summary="Server timings, TTFB composition, cache hit rates")
+async def get_server_timing(request: Request, site: Site, range_: Range = "24h",
+                            start: From = None, end: To = None, format: Format = "json",
+                            table: Annotated[Literal["names", "caches"], Query(
+                                description="Which table `format=csv` exports.")] = "names",
+                            ) -> Response:
+    """`names`: p50/p75/p95 and hit rate per server-timing name and source (rum: the
+    page's Server-Timing header; backend: reports from servers). `caches`: hit rate over
+    time per cache name/source and its Pearson correlation with p75 TTFB and LCP per bucket."""
+    return await _answer(request, site, range_, start, end, None,
+                         lambda s, f: servertiming.server_timing(s.layer, f), table, format)

@@ -1,0 +1,87 @@
+"""Pieces every panel uses: quantiles out of a row, rating shares, p75 confidence bounds."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from dashboard.metrics import BY_NAME, HIST_BUCKETS
+from dashboard.querylayer import Row
+from dashboard.thresholds import rate
+
+# Fewer samples than this and a segment is flagged: its p75 is not a finding yet.
+LOW_SAMPLES = 30
+Z95 = 1.959964
+
+
+def quantiles(row: Row | None) -> dict[str, float | None]:
+    q = (row or {}).get("q") or [None, None, None, None]
+    if not row or not row.get("samples"):
+        return {"p50": None, "p75": None, "p90": None, "p95": None}
+    return {"p50": q[0], "p75": q[1], "p90": q[2], "p95": q[3]}
+
+
+def shares(row: Row | None) -> dict[str, Any]:
+    samples = int((row or {}).get("samples") or 0)
+    out: dict[str, Any] = {"samples": samples}
+    for name in ("good", "needs_improvement", "poor"):
+        count = int((row or {}).get(name) or 0)
+        out[name] = count
+        out[f"{name}_share"] = count / samples if samples else None
+    return out
+
+
+def metric_summary(metric: str, row: Row | None) -> dict[str, Any]:
+    q = quantiles(row)
+    return {"metric": metric, "unit": BY_NAME[metric].unit, **q,
+            "rating": rate(metric, q["p75"]), **shares(row)}
+
+
+def histogram_counts(hist: dict[str, int] | None) -> list[int]:
+    counts = [0] * HIST_BUCKETS
+    for key, count in (hist or {}).items():
+        counts[min(int(key), HIST_BUCKETS - 1)] += int(count)
+    return counts
+
+
+def _value_at_rank(counts: list[int], step: float, rank: float) -> float:
+    """Value of the rank-th sample (1-based), linear within its histogram bucket."""
+    seen = 0
+    for index, count in enumerate(counts):
+        if count and seen + count >= rank:
+            return (index + (rank - seen - 0.5) / count) * step
+        seen += count
+    return len(counts) * step
+
+
+def p75_interval(metric: str, counts: list[int], p75: float | None,
+                 level: float = 0.75) -> tuple[float | None, float | None]:
+    """95 % distribution-free confidence interval of the p75 (order statistics around rank
+    n*p, binomial normal approximation), read off the rollup histogram."""
+    n = sum(counts)
+    if n == 0 or p75 is None:
+        return None, None
+    half = Z95 * math.sqrt(n * level * (1 - level))
+    step = BY_NAME[metric].hist_step
+    low = _value_at_rank(counts, step, max(1.0, math.floor(n * level - half)))
+    high = _value_at_rank(counts, step, min(float(n), math.ceil(n * level + half + 1)))
+    return min(low, p75), max(high, p75)
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current - previous) / previous
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 3:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)

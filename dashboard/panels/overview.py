@@ -1,0 +1,63 @@
+"""Overview: p75 of each vital with its rating, shares, volume and change against the
+previous period; distributions; time series with release markers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.filters import Filters
+from dashboard.metrics import BY_NAME, METRIC_NAMES
+from dashboard.panels.common import change, histogram_counts, metric_summary
+from dashboard.querylayer import QueryLayer
+
+
+def _segment_params(f: Filters) -> dict[str, Any]:
+    return {"dim": f.dim, "val": f.val}
+
+
+def overview(layer: QueryLayer, f: Filters) -> dict[str, Any]:
+    window = f.window()
+    table = window.table("vitals_dims")
+    current = {r["metric"]: r for r in layer.run(
+        "overview_summary", f.site, {"table": table, **window.params(), **_segment_params(f)})}
+    previous = {r["metric"]: r for r in layer.run(
+        "overview_summary", f.site,
+        {"table": table, **window.previous.params(), **_segment_params(f)})}
+    metrics = []
+    for name in METRIC_NAMES:
+        row, before = current.get(name), previous.get(name)
+        summary = metric_summary(name, row)
+        earlier = metric_summary(name, before)
+        summary["previous"] = {"p75": earlier["p75"], "samples": earlier["samples"]}
+        summary["p75_change"] = change(summary["p75"], earlier["p75"])
+        samples = summary["samples"]
+        summary["mean"] = (row or {}).get("value_sum", 0) / samples if samples else None
+        summary["histogram"] = {"bucket_width": BY_NAME[name].hist_step,
+                                "counts": histogram_counts((row or {}).get("hist"))}
+        parts = (row or {}).get("parts") or {}
+        summary["parts_mean"] = {k: v / samples for k, v in sorted(parts.items())} \
+            if samples else {}
+        metrics.append(summary)
+    return {"window": window.as_dict(), "previous_window": window.previous.as_dict(),
+            "filters": f.query_string(), "metrics": metrics}
+
+
+def series(layer: QueryLayer, f: Filters) -> dict[str, Any]:
+    window = f.window()
+    table = window.table("vitals_dims")
+    rows = layer.run("overview_series", f.site,
+                     {"table": table, **window.params(), **_segment_params(f)})
+    by_metric: dict[str, list[dict[str, Any]]] = {name: [] for name in METRIC_NAMES}
+    for row in rows:
+        if row["metric"] in by_metric:
+            by_metric[row["metric"]].append(
+                {"t": row["bucket"], "p75": row["p75"], "samples": row["samples"],
+                 "good": row["good"], "poor": row["poor"]})
+    releases = layer.run("releases", f.site, {"table": table, **window.params()})
+    return {
+        "window": window.as_dict(), "filters": f.query_string(),
+        "thresholds": {name: list(BY_NAME[name].thresholds) for name in METRIC_NAMES},
+        "series": by_metric,
+        "releases": [{"release": r["release"], "first_seen": r["first_seen"],
+                      "samples": r["samples"]} for r in releases],
+    }

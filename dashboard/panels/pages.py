@@ -1,0 +1,107 @@
+"""Pages: page groups ranked by impact (samples x poor share, summed over the vitals), with
+server-side sorting and paging, and the drill-down of one page group."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from dashboard.filters import FilterError, Filters, Tier, Window
+from dashboard.metrics import METRIC_NAMES
+from dashboard.panels.common import metric_summary
+from dashboard.querylayer import QueryLayer
+
+SORT_KEYS = ("impact", "samples", "poor_share", "page_group",
+             *(f"p75_{m}" for m in METRIC_NAMES))
+MAX_PAGE_SIZE = 500
+
+
+def _rank(layer: QueryLayer, f: Filters, window: Window) -> list[dict[str, Any]]:
+    rows = layer.run("pages_counts", f.site,
+                     {"table": window.table("vitals_pages"), **window.params()})
+    groups = []
+    for row in rows:
+        samples, poor = int(row["samples"]), int(row["poor"])
+        # samples x poor share per vital, summed: the poor experiences this group causes.
+        groups.append({"page_group": row["page_group"], "samples": samples, "poor": poor,
+                       "poor_share": poor / samples if samples else 0.0, "impact": poor})
+    return groups
+
+
+def _quantiles(layer: QueryLayer, f: Filters, window: Window,
+               groups: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    if not groups:
+        return {}
+    rows = layer.run("pages_quantiles", f.site, {"table": window.table("vitals_pages"),
+                                                 **window.params(), "groups": groups})
+    return {(r["page_group"], r["metric"]): r for r in rows}
+
+
+def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "impact",
+          descending: bool = True, page: int = 0, page_size: int = 25) -> dict[str, Any]:
+    if sort not in SORT_KEYS:
+        raise FilterError("sort", f"one of {', '.join(SORT_KEYS)}")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise FilterError("page_size", f"1 to {MAX_PAGE_SIZE}")
+    if not 0 <= min_samples <= 10**9:
+        raise FilterError("min_samples", "0 to 1e9")
+    if not 0 <= page <= 10**6:
+        raise FilterError("page", "0 to 1e6")
+    window = f.window()
+    ranked = [g for g in _rank(layer, f, window) if g["samples"] >= min_samples]
+    if sort.startswith("p75_"):
+        # Sorting by a p75 needs every group's quantiles: slower, cached like the rest.
+        metric = sort[4:]
+        stats = _quantiles(layer, f, window, [g["page_group"] for g in ranked])
+        for g in ranked:
+            g["_key"] = metric_summary(metric, stats.get((g["page_group"], metric)))["p75"]
+        ranked.sort(key=lambda g: (g["_key"] is not None, g["_key"] or 0.0, g["page_group"]),
+                    reverse=descending)
+    else:
+        ranked.sort(key=lambda g: (g[sort], g["page_group"]), reverse=descending)
+    visible = ranked[page * page_size:(page + 1) * page_size]
+    stats = _quantiles(layer, f, window, [g["page_group"] for g in visible])
+    rows = []
+    for g in visible:
+        row: dict[str, Any] = {k: g[k] for k in ("page_group", "samples", "poor", "poor_share",
+                                                 "impact")}
+        for metric in METRIC_NAMES:
+            summary = metric_summary(metric, stats.get((g["page_group"], metric)))
+            row[f"p75_{metric}"] = summary["p75"]
+            row[f"rating_{metric}"] = summary["rating"]
+            row[f"samples_{metric}"] = summary["samples"]
+        rows.append(row)
+    return {"window": window.as_dict(), "filters": f.query_string(), "total": len(ranked),
+            "page": page, "page_size": page_size, "sort": sort,
+            "order": "desc" if descending else "asc", "min_samples": min_samples,
+            "rows": rows}
+
+
+def _hour_window(window: Window) -> Window:
+    """The attribution rollup is hourly: the drill-down's window widened to whole hours."""
+    hour = timedelta(hours=1)
+    start = window.start - (window.start - window.start.replace(minute=0, second=0)) % hour
+    end = window.end.replace(minute=0, second=0)
+    if end < window.end:
+        end += hour
+    return Window(start, end, Tier("1h", hour))
+
+
+def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> dict[str, Any]:
+    window = f.window()
+    stats = _quantiles(layer, f, window, [page_group])
+    hourly = _hour_window(window)
+    targets = layer.run("page_targets", f.site,
+                        {**hourly.params(), "page_group": page_group})
+    timings = layer.run("page_server_timings", f.site,
+                        {**window.params(), "page_group": page_group})
+    return {
+        "window": window.as_dict(), "filters": f.query_string(), "page_group": page_group,
+        "metrics": [metric_summary(m, stats.get((page_group, m))) for m in METRIC_NAMES],
+        "attribution_window": hourly.as_dict(),
+        "worst_elements": [{"metric": r["metric"], "target": r["target"],
+                            "samples": r["samples"], "poor": r["poor"], "p75": r["p75"]}
+                           for r in targets],
+        "server_timings": [{**r, "hit_rate": r["cache_hits"] / r["cache_total"]
+                            if r["cache_total"] else None} for r in timings],
+    }

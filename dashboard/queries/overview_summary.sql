@@ -1,0 +1,17 @@
+-- Per metric over the window, one segment (dim 'all' = every sample): counts by rating,
+-- quantiles, the histogram and the attribution sub-parts (TTFB/LCP composition).
+SELECT
+    metric,
+    sum(samples) AS samples,
+    sum(good) AS good,
+    sum(needs_improvement) AS needs_improvement,
+    sum(poor) AS poor,
+    sum(value_sum) AS value_sum,
+    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q) AS q,
+    sumMap(hist) AS hist,
+    sumMap(parts_sum) AS parts
+FROM {table:Identifier}
+WHERE site = {site:String} AND dim = {dim:String} AND val = {val:String}
+  AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+GROUP BY metric
+ORDER BY metric

@@ -1,0 +1,13 @@
+-- The worst attribution elements of one page group: most poor samples first, 5 per metric.
+SELECT
+    metric,
+    target,
+    sum(samples) AS samples,
+    sum(poor) AS poor,
+    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q)[2] AS p75
+FROM vitals_targets_1h
+WHERE site = {site:String} AND page_group = {page_group:String}
+  AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+GROUP BY metric, target
+ORDER BY metric, poor DESC, samples DESC, target
+LIMIT 5 BY metric

@@ -1,0 +1,190 @@
+"""The Dash app around the views: header, filter bar synced with the URL, live refresh, and
+the router that renders a view (or a readable error) for the current URL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard.filters import RANGES, FilterError, Filters
+from dashboard.metrics import DIMENSIONS
+from dashboard.service import DashboardService
+from dashboard.web import urlstate
+from dashboard.web.components import message
+from dashboard.web.views import breakdowns, overview, pages, placeholders, servertiming
+
+log = logging.getLogger("vitalscope.dashboard")
+View = Callable[[DashboardService, Filters, dict[str, str]], list[Any]]
+PAGES: dict[str, tuple[str, View]] = {
+    "/": ("Overview", overview.render),
+    "/pages": ("Pages", pages.render),
+    "/breakdowns": ("Breakdowns", breakdowns.render),
+    "/server-timing": ("Server timing & cache", servertiming.render),
+    "/synthetics": ("Synthetics", placeholders.synthetics),
+    "/alerts": ("Alerts", placeholders.alerts),
+}
+PREFIX = "/dashboard"
+
+
+def _route(pathname: str | None) -> str:
+    path = (pathname or "/").removeprefix(PREFIX) or "/"
+    return path.rstrip("/") or "/"
+
+
+def _layout(refresh_s: int) -> html.Div:
+    return html.Div([
+        dcc.Location(id="url", refresh=False),
+        dcc.Interval(id="tick", interval=max(refresh_s, 1) * 1000, disabled=refresh_s == 0),
+        html.Div([html.Span("Vitalscope", className="vs-brand"),
+                  html.Nav(id="nav", className="vs-nav"),
+                  html.A("Log out", href="/logout", id="logout")], className="vs-header"),
+        html.Div([
+            dcc.Dropdown(id="f-site", clearable=False, placeholder="site",
+                         style={"width": "180px"}),
+            dcc.RadioItems(id="f-range", options=[*RANGES, "custom"], value="24h",
+                           inline=True, inputStyle={"marginRight": "4px",
+                                                    "marginLeft": "10px"}),
+            dcc.Input(id="f-from", placeholder="from 2026-01-01T00:00", debounce=True,
+                      style={"width": "150px"}),
+            dcc.Input(id="f-to", placeholder="to 2026-01-02T00:00", debounce=True,
+                      style={"width": "150px"}),
+            dcc.Dropdown(id="f-dim", clearable=False, style={"width": "170px"},
+                         options=[{"label": "all visitors", "value": "all"},
+                                  *({"label": v, "value": k} for k, v in DIMENSIONS.items())],
+                         value="all"),
+            dcc.Input(id="f-val", placeholder="segment value, e.g. mobile", debounce=True,
+                      style={"width": "170px"}),
+        ], className="vs-filters"),
+        # No loading overlay: a live refresh must not blank the numbers being read.
+        html.Div(id="content", className="vs-content"),
+    ])
+
+
+def create_dash(service: DashboardService) -> dash.Dash:
+    app = dash.Dash(
+        __name__, requests_pathname_prefix=PREFIX + "/", routes_pathname_prefix="/",
+        assets_folder=str(Path(__file__).with_name("assets")), title="Vitalscope",
+        update_title="", suppress_callback_exceptions=True, serve_locally=True,
+    )
+    app.layout = _layout(service.settings.refresh_s)
+
+    @app.callback(
+        Output("url", "search"), Output("f-site", "options"), Output("f-site", "value"),
+        Output("f-range", "value"), Output("f-from", "value"), Output("f-to", "value"),
+        Output("f-dim", "value"), Output("f-val", "value"),
+        Input("url", "search"), Input("f-site", "value"), Input("f-range", "value"),
+        Input("f-from", "value"), Input("f-to", "value"), Input("f-dim", "value"),
+        Input("f-val", "value"),
+    )
+    def sync_filters(search: str | None, site: str | None, range_: str | None,
+                     start: str | None, end: str | None, dim: str | None,
+                     val: str | None) -> tuple[Any, ...]:
+        """URL -> controls when the URL changes (a shared link, back button); controls ->
+        URL when a control changes. One callback, so the two directions cannot loop."""
+        params = urlstate.parse(search)
+        sites = service.sites()
+        if ctx.triggered_id in (None, "url"):
+            segment_dim, _, segment_val = params.get("segment", "").partition(":")
+            wanted = params.get("site") or (sites[0] if sites else None)
+            new_search: Any = no_update
+            if wanted and "site" not in params:
+                new_search = urlstate.build({**params, "site": wanted})
+            return (new_search, sites, wanted, params.get("range", "24h"),
+                    params.get("from", ""), params.get("to", ""), segment_dim or "all",
+                    segment_val)
+        segment = f"{dim}:{val}" if dim and dim != "all" and val else None
+        updated = {**params, "site": site, "range": range_,
+                   "from": start if range_ == "custom" else None,
+                   "to": end if range_ == "custom" else None, "segment": segment}
+        if ctx.triggered_id == "f-site":
+            updated.pop("group", None)
+        built = urlstate.build(updated)
+        if built == (search or ""):
+            raise PreventUpdate
+        return (built, *([no_update] * 7))
+
+    @app.callback(Output("nav", "children"), Input("url", "pathname"), Input("url", "search"))
+    def nav(pathname: str | None, search: str | None) -> list[Any]:
+        keep = urlstate.build(dict(urlstate.filter_params(search)))
+        current = _route(pathname)
+        return [dcc.Link(title, href=f"{PREFIX}{path if path != '/' else '/'}{keep}",
+                         className="active" if path == current else "")
+                for path, (title, _) in PAGES.items()]
+
+    @app.callback(Output("content", "children"), Input("url", "pathname"),
+                  Input("url", "search"), Input("tick", "n_intervals"))
+    def content(pathname: str | None, search: str | None, _tick: int | None) -> Any:
+        route = _route(pathname)
+        if route not in PAGES:
+            return message(f"No page at {pathname}.", "error")
+        if ctx.triggered_id == "tick" and route == "/pages":
+            raise PreventUpdate  # the table refreshes its own rows, keeping its paging
+        params = urlstate.parse(search)
+        if not params.get("site"):
+            if not service.sites():
+                return message("No sites yet: add one with `vitalscope sites add NAME "
+                               "--origin https://your.site` and embed the beacon.")
+            raise PreventUpdate  # sync_filters is adding the default site to the URL
+        try:
+            f = service.filters(params.get("site"), params.get("range"), params.get("from"),
+                                params.get("to"), params.get("segment"))
+            return PAGES[route][1](service, f, params)
+        except FilterError as exc:
+            return message(f"Cannot show this: {exc}.", "error")
+        except Exception:
+            log.exception("dashboard view %s failed", route)
+            return message("This panel could not be loaded (the server log has the details). "
+                           "It retries on the next refresh.", "error")
+
+    _page_callbacks(app, service)
+    return app
+
+
+def _page_callbacks(app: dash.Dash, service: DashboardService) -> None:
+    @app.callback(
+        Output("pages-table", "data"), Output("pages-table", "page_count"),
+        Output("pages-total", "children"),
+        Input("pages-table", "page_current"), Input("pages-table", "sort_by"),
+        Input("pages-min", "value"), Input("tick", "n_intervals"), State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def pages_rows(page: int | None, sort_by: list[dict[str, str]] | None,
+                   min_samples: int | None, _tick: int | None, search: str | None
+                   ) -> tuple[Any, ...]:
+        params = urlstate.parse(search)
+        try:
+            f = service.filters(params.get("site"), params.get("range"), params.get("from"),
+                                params.get("to"), params.get("segment"))
+            rows, count, total = pages.table_rows(service, f, max(0, int(min_samples or 0)),
+                                                  page or 0, sort_by)
+        except FilterError:
+            raise PreventUpdate from None
+        return rows, count, f"{total:,} page groups"
+
+    @app.callback(Output("url", "search", allow_duplicate=True),
+                  Input("pages-table", "active_cell"), State("pages-table", "data"),
+                  State("url", "search"), prevent_initial_call=True)
+    def drill(cell: dict[str, Any] | None, rows: list[dict[str, Any]], search: str | None
+              ) -> str:
+        if not cell or cell.get("row") is None or cell["row"] >= len(rows or []):
+            raise PreventUpdate
+        new = urlstate.build({**urlstate.parse(search),
+                              "group": rows[cell["row"]]["page_group"]})
+        if new == (search or ""):
+            raise PreventUpdate
+        return new
+
+    @app.callback(Output("url", "search", allow_duplicate=True),
+                  Input("bd-dim", "value"), Input("bd-metric", "value"),
+                  State("url", "search"), prevent_initial_call=True)
+    def breakdown_options(dim: str | None, metric: str | None, search: str | None) -> str:
+        new = urlstate.build({**urlstate.parse(search), "dim": dim, "metric": metric})
+        if new == (search or ""):
+            raise PreventUpdate
+        return new

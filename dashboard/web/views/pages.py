@@ -1,0 +1,105 @@
+"""Pages page: page groups by impact in a server-paged, server-sorted table, a minimum
+sample filter, and the drill-down of the group picked (kept in the URL as `group`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.filters import Filters, check_page_group
+from dashboard.metrics import BY_NAME, METRIC_NAMES
+from dashboard.panels import pages
+from dashboard.service import DashboardService
+from dashboard.web.components import COLORS, csv_link, message, table
+
+PAGE_SIZE = 25
+COLUMNS = [("page_group", "Page group"), ("impact", "Impact (poor samples)"),
+           ("samples", "Samples"), ("poor_share", "Poor share"),
+           *((f"p75_{m}", f"p75 {m}") for m in METRIC_NAMES)]
+
+
+def table_rows(service: DashboardService, f: Filters, min_samples: int, page: int,
+               sort_by: list[dict[str, str]] | None) -> tuple[list[dict[str, Any]], int, int]:
+    sort = sort_by[0]["column_id"] if sort_by else "impact"
+    descending = sort_by[0]["direction"] == "desc" if sort_by else True
+    data = pages.pages(service.layer, f, min_samples=min_samples, sort=sort,
+                       descending=descending, page=page, page_size=PAGE_SIZE)
+    rows = []
+    for row in data["rows"]:
+        shown: dict[str, Any] = {"page_group": row["page_group"], "impact": row["impact"],
+                                 "samples": row["samples"],
+                                 "poor_share": f"{row['poor_share'] * 100:.1f} %"}
+        for m in METRIC_NAMES:
+            shown[f"p75_{m}"] = BY_NAME[m].display(row[f"p75_{m}"])
+            shown[f"rating_{m}"] = row[f"rating_{m}"] or ""
+        rows.append(shown)
+    pages_count = max(1, -(-data["total"] // PAGE_SIZE))
+    return rows, pages_count, data["total"]
+
+
+def _rating_styles() -> list[dict[str, Any]]:
+    return [{"if": {"column_id": f"p75_{m}", "filter_query": f'{{rating_{m}}} = "{rating}"'},
+             "color": color} for m in METRIC_NAMES for rating, color in COLORS.items() if rating]
+
+
+def _detail(service: DashboardService, f: Filters, group: str) -> list[Any]:
+    data = pages.page_detail(service.layer, f, check_page_group(group))
+    if not any(m["samples"] for m in data["metrics"]):
+        return [html.H3(f"Page group {group}"),
+                message(f"No samples for page group {group!r} in this range.")]
+    vitals = [{"metric": m["metric"], "p75": BY_NAME[m["metric"]].display(m["p75"]),
+               "rating": m["rating"] or "", "samples": m["samples"],
+               "poor": f"{(m['poor_share'] or 0) * 100:.1f} %"} for m in data["metrics"]]
+    elements = [{**e, "p75": BY_NAME[e["metric"]].display(e["p75"])}
+                for e in data["worst_elements"]]
+    timings = [{"source": t["source"], "name": t["name"], "samples": t["samples"],
+                "p75": f"{t['p75']:.1f} ms" if t["p75"] is not None else "–",
+                "hit_rate": "–" if t["hit_rate"] is None else f"{t['hit_rate'] * 100:.1f} %"}
+               for t in data["server_timings"]]
+    params = {**f.query_string(), "page_group": group}
+    return [
+        html.H3(f"Page group {group}", id="drill-title"),
+        csv_link("pages/detail", {**params, "table": "metrics"}),
+        table("drill-vitals", vitals, [("metric", "Vital"), ("p75", "p75"),
+                                       ("rating", "Rating"), ("samples", "Samples"),
+                                       ("poor", "Poor")]),
+        html.H4(["Worst elements (attribution) ",
+                 csv_link("pages/detail", {**params, "table": "worst_elements"})]),
+        table("drill-elements", elements, [("metric", "Vital"), ("target", "Element"),
+                                           ("poor", "Poor samples"), ("samples", "Samples"),
+                                           ("p75", "p75")])
+        if elements else message("No attribution elements reported for this page group."),
+        html.H4(["Server timings ",
+                 csv_link("pages/detail", {**params, "table": "server_timings"})]),
+        table("drill-timings", timings, [("source", "Source"), ("name", "Name"),
+                                         ("samples", "Samples"), ("p75", "p75"),
+                                         ("hit_rate", "Cache hit rate")])
+        if timings else message("No server timings for this page group in this range."),
+    ]
+
+
+def render(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
+    min_samples = int(params.get("min", service.settings.min_samples)) \
+        if params.get("min", "").isdigit() else service.settings.min_samples
+    rows, count, total = table_rows(service, f, min_samples, 0, None)
+    head = html.Div([
+        html.Label("Minimum samples"),
+        dcc.Input(id="pages-min", type="number", min=0, value=min_samples, debounce=True,
+                  style={"width": "90px"}),
+        html.Span(f"{total:,} page groups", id="pages-total", className="vs-sub"),
+        csv_link("pages", {**f.query_string(), "min_samples": str(min_samples),
+                           "page_size": "500"}),
+        html.Span("The segment filter does not apply here.", className="vs-sub")
+        if f.segment else None,
+    ], className="vs-row")
+    if total == 0:
+        return [head, message(f"No page groups with at least {min_samples} samples for "
+                              f"{f.site} in this range.")]
+    grid = table("pages-table", rows, COLUMNS, page_action="custom", page_current=0,
+                 page_size=PAGE_SIZE, page_count=count, sort_action="custom", sort_by=[],
+                 style_data_conditional=_rating_styles())
+    group = params.get("group")
+    detail = _detail(service, f, group) if group else [
+        html.P("Click a page group for its drill-down.", className="vs-sub")]
+    return [head, grid, html.Div(detail, id="drill")]

@@ -1,0 +1,176 @@
+"""The JSON API over HTTP against a seeded `vitalscope serve`: login, numbers equal to SQL
+on the raw table, CSV, and hostile filter values."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pytest
+
+from tests.dashboard.conftest import Seeded
+
+# t-digest rollups against quantileExact on raw rows: well under half a percent here.
+REL = 0.005
+
+
+def test_api_needs_login(seeded: Seeded) -> None:
+    url = seeded.server.url + "/api/v1/overview?site=shop"
+    assert httpx.get(url).status_code == 401
+    wrong = httpx.get(url, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.json()["error"] == "http_401"
+    assert httpx.get(url, cookies={"vs_session": "forged.deadbeef"}).status_code == 401
+    assert httpx.get(url, headers=seeded.bearer).status_code == 200
+
+
+def test_logged_out_dashboard_redirects_to_login_and_login_sets_a_safe_cookie(
+        seeded: Seeded) -> None:
+    base = seeded.server.url
+    answer = httpx.get(base + "/dashboard/pages?site=shop")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=/dashboard/pages%3Fsite%3Dshop"
+    assert httpx.post(base + "/dashboard/_dash-update-component", json={}).status_code == 401
+    refused = httpx.post(base + "/login", data={"token": "wrong", "next": "/dashboard/"})
+    assert refused.status_code == 401 and "Wrong token" in refused.text
+    ok = httpx.post(base + "/login", data={"token": seeded.token,
+                                           "next": "https://evil.example/"})
+    assert ok.status_code == 303 and ok.headers["location"] == "/dashboard/"
+    cookie = ok.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    with httpx.Client(base_url=base, cookies=ok.cookies) as client:
+        assert client.get("/dashboard/").status_code == 200
+        assert client.get("/api/v1/sites").json() == ["blog", "shop"]
+        out = client.get("/logout")
+        assert out.status_code == 303 and 'vs_session=""' in out.headers["set-cookie"]
+
+
+@pytest.mark.parametrize(("range_", "bucket"), [("1h", "recent"), ("7d", "all")])
+def test_overview_p75_equals_quantile_exact_on_raw(seeded: Seeded, range_: str,
+                                                   bucket: str) -> None:
+    data = httpx.get(seeded.server.url + "/api/v1/overview",
+                     params={"site": "shop", "range": range_}, headers=seeded.bearer).json()
+    expected = seeded.expected["shop"][bucket]
+    shown = {m["metric"]: m["p75"] for m in data["metrics"]}
+    for metric, exact in expected.items():
+        assert shown[metric] == pytest.approx(exact, rel=REL), metric
+    assert data["metrics"][0]["samples"] == (600 if bucket == "recent" else 2100)
+
+
+def test_page_group_detail_p75_equals_raw(seeded: Seeded) -> None:
+    data = httpx.get(seeded.server.url + "/api/v1/pages/detail",
+                     params={"site": "shop", "range": "7d", "page_group": "/product/:id"},
+                     headers=seeded.bearer).json()
+    for m in data["metrics"]:
+        assert m["p75"] == pytest.approx(seeded.expected["shop"]["product_all"][m["metric"]],
+                                         rel=REL)
+    assert {e["target"] for e in data["worst_elements"]} == {"img.hero", "button#buy",
+                                                            "div.banner"}
+    assert {t["name"] for t in data["server_timings"]} == {"db", "app", "cdn-cache"}
+
+
+def test_pages_are_sorted_by_impact_paged_and_exported_as_csv(seeded: Seeded) -> None:
+    url = seeded.server.url + "/api/v1/pages"
+    first = httpx.get(url, params={"site": "shop", "range": "7d", "page_size": 2},
+                      headers=seeded.bearer).json()
+    assert first["total"] == 5 and len(first["rows"]) == 2
+    assert first["rows"][0]["page_group"] == "/product/:id"
+    impacts = [r["impact"] for r in first["rows"]]
+    assert impacts == sorted(impacts, reverse=True)
+    last = httpx.get(url, params={"site": "shop", "range": "7d", "page_size": 2, "page": 2},
+                     headers=seeded.bearer).json()
+    assert len(last["rows"]) == 1
+    none = httpx.get(url, params={"site": "shop", "range": "7d", "min_samples": 5000},
+                     headers=seeded.bearer).json()
+    assert none["total"] == 0
+    exported = httpx.get(url, params={"site": "shop", "range": "7d", "format": "csv"},
+                         headers=seeded.bearer)
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert len(rows) == 5 and rows[0]["page_group"] == "/product/:id"
+
+
+def test_breakdowns_give_intervals_and_flag_small_segments(seeded: Seeded) -> None:
+    data = httpx.get(seeded.server.url + "/api/v1/breakdowns",
+                     params={"site": "blog", "range": "1h", "dimension": "device"},
+                     headers=seeded.bearer).json()
+    rows = {r["value"]: r for r in data["rows"]}
+    assert sum(r["samples"] for r in rows.values()) == 40
+    for row in rows.values():
+        assert row["p75_ci_low"] <= row["p75"] <= row["p75_ci_high"]
+        assert row["low_samples"] is (row["samples"] < 30)
+
+
+def test_drill_down_and_cache_tables_export_as_csv(seeded: Seeded) -> None:
+    url = seeded.server.url + "/api/v1/"
+    elements = httpx.get(url + "pages/detail", headers=seeded.bearer, params={
+        "site": "shop", "range": "7d", "page_group": "/cart", "format": "csv",
+        "table": "worst_elements"})
+    rows = list(csv.DictReader(io.StringIO(elements.text)))
+    assert {r["target"] for r in rows} == {"img.hero", "button#buy", "div.banner"}
+    caches = httpx.get(url + "server-timing", headers=seeded.bearer, params={
+        "site": "shop", "range": "7d", "format": "csv", "table": "caches"})
+    (cache,) = list(csv.DictReader(io.StringIO(caches.text)))
+    assert (cache["name"], cache["hit_rate"]) == ("cdn-cache", "0.75")
+
+
+def test_server_timing_hit_rate(seeded: Seeded) -> None:
+    data = httpx.get(seeded.server.url + "/api/v1/server-timing",
+                     params={"site": "shop", "range": "7d"}, headers=seeded.bearer).json()
+    (cache,) = data["caches"]
+    assert (cache["name"], cache["source"], cache["hit_rate"]) == ("cdn-cache", "rum", 0.75)
+    assert set(data["ttfb_composition"]["mean_ms"]) == {"waitingDuration", "requestDuration",
+                                                        "dnsDuration"}
+
+
+HOSTILE = [
+    ("overview", {"site": "shop' OR '1'='1"}),
+    ("overview", {"site": "shop\x00"}),
+    ("overview", {"site": "x" * 10000}),
+    ("overview", {"site": "nosuchsite"}),
+    ("overview", {"site": "shop", "range": "1h; DROP TABLE vitals"}),
+    ("overview", {"site": "shop", "segment": "device:mobile' OR '1'='1"}),
+    ("overview", {"site": "shop", "segment": "site:blog"}),
+    ("overview", {"site": "shop", "segment": "device:" + "a" * 5000}),
+    ("overview", {"site": "shop", "range": "custom", "from": "2020-01-01'; --",
+                  "to": "2026-01-01"}),
+    ("overview", {"site": "shop", "range": "custom", "from": "2026-01-02", "to": "2026-01-01"}),
+    ("overview", {"site": "shop", "range": "custom", "from": "1900-01-01", "to": "2100-01-01"}),
+    ("pages", {"site": "shop", "sort": "impact; DROP TABLE vitals"}),
+    ("pages", {"site": "shop", "page_size": "100000"}),
+    ("pages", {"site": "shop", "min_samples": "-1"}),
+    ("pages/detail", {"site": "shop", "page_group": "x" * 10000}),
+    ("pages/detail", {"site": "shop", "page_group": "/\x07"}),
+    ("breakdowns", {"site": "shop", "dimension": "site"}),
+    ("breakdowns", {"site": "shop", "metric": "LCP' --"}),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "params"), HOSTILE)
+def test_hostile_filters_get_a_4xx_naming_the_problem(seeded: Seeded, endpoint: str,
+                                                      params: dict[str, str]) -> None:
+    answer = httpx.get(f"{seeded.server.url}/api/v1/{endpoint}", params=params,
+                       headers=seeded.bearer)
+    assert 400 <= answer.status_code < 500, answer.text
+    assert answer.json()["message"]
+
+
+def test_a_quoted_site_never_returns_another_sites_data(seeded: Seeded) -> None:
+    blog = httpx.get(seeded.server.url + "/api/v1/overview",
+                     params={"site": "blog", "range": "7d"}, headers=seeded.bearer).json()
+    assert {m["samples"] for m in blog["metrics"]} == {40}
+    injected = httpx.get(seeded.server.url + "/api/v1/overview",
+                         params={"site": "blog", "range": "7d",
+                                 "segment": "device:mobile') OR (1=1"},
+                         headers=seeded.bearer)
+    assert injected.status_code == 422
+
+
+def test_every_endpoint_is_in_the_openapi_schema(seeded: Seeded) -> None:
+    paths = httpx.get(seeded.server.url + "/api/openapi.json").json()["paths"]
+    for path in ("/api/v1/overview", "/api/v1/overview/series", "/api/v1/pages",
+                 "/api/v1/pages/detail", "/api/v1/breakdowns", "/api/v1/server-timing",
+                 "/api/v1/sites"):
+        assert path in paths
+    params = {p["name"] for p in paths["/api/v1/overview"]["get"]["parameters"]}
+    assert {"site", "range", "from", "to", "segment", "format"} <= params

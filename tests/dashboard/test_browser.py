@@ -1,0 +1,136 @@
+"""The dashboard in real Chromium against a seeded `vitalscope serve`: login, every page
+without console errors (screenshots under test-artifacts/dashboard/), numbers equal to SQL
+on the raw table, filters in the URL, drill-down, live refresh, logout."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.dashboard.conftest import ARTIFACTS, Seeded
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# page -> what shows it rendered
+PAGES = {"": "#p75-LCP", "pages": "#pages-table td", "breakdowns": "#bd-chart",
+         "server-timing": "#st-names", "synthetics": "text=No synthetic checks",
+         "alerts": "text=No alerts to show yet"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        own = Path(playwright.chromium.executable_path)
+        executable = None if own.exists() else shutil.which("chromium") or "/usr/bin/chromium"
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, seeded: Seeded) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(seeded.server.url + "/dashboard/?site=shop&range=1h")
+    assert page.url.startswith(seeded.server.url + "/login?next=")
+    page.fill("#token", seeded.token)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#p75-LCP")
+    yield page
+    assert errors == []
+    context.close()
+
+
+def shown_ms(text: str) -> float:
+    """A displayed value back in the metric's unit ("3.61 s" -> 3610, "277 ms", "0.235")."""
+    number = float(re.sub(r"[^0-9.]", "", text))
+    return number * 1000 if text.endswith(" s") else number
+
+
+def display_unit(text: str) -> float:
+    return 10.0 if text.endswith(" s") else 1.0 if text.endswith("ms") else 0.001
+
+
+def assert_within_rounding(text: str, exact: float) -> None:
+    # The display rounds to its last digit; the t-digest rollup adds well under 0.5 %.
+    assert abs(shown_ms(text) - exact) <= display_unit(text) + exact * 0.004, (text, exact)
+
+
+def test_every_page_loads_without_console_errors(page: Page, seeded: Seeded) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, marker in PAGES.items():
+        page.goto(f"{seeded.server.url}/dashboard/{name}?site=shop&range=7d")
+        page.wait_for_selector(marker, timeout=20000)
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".vs-error").count() == 0, page.inner_text(".vs-content")
+        shot = ARTIFACTS / f"{name or 'overview'}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+
+
+def test_p75_shown_equals_raw_and_a_filter_change_updates_url_and_numbers(
+        page: Page, seeded: Seeded) -> None:
+    for metric, exact in seeded.expected["shop"]["recent"].items():
+        assert_within_rounding(page.inner_text(f"#p75-{metric}"), exact)
+    assert page.inner_text("#samples-LCP") == "600 samples"
+    page.click("label:has-text('7d')")
+    page.wait_for_url(re.compile(r".*range=7d.*"))
+    page.wait_for_function(
+        "document.querySelector('#samples-LCP')?.textContent === '2,100 samples'")
+    assert "site=shop" in page.url
+    for metric, exact in seeded.expected["shop"]["all"].items():
+        assert_within_rounding(page.inner_text(f"#p75-{metric}"), exact)
+    # The shared link shows the same numbers in a fresh page.
+    fresh = page.context.new_page()
+    fresh.goto(page.url)
+    fresh.wait_for_function(
+        "document.querySelector('#samples-LCP')?.textContent === '2,100 samples'")
+    fresh.close()
+    # Live refresh (every 2 s here) keeps the selection.
+    page.wait_for_timeout(4500)
+    assert "range=7d" in page.url and page.inner_text("#samples-LCP") == "2,100 samples"
+
+
+def test_segment_filter_goes_to_the_url(page: Page, seeded: Seeded) -> None:
+    page.goto(f"{seeded.server.url}/dashboard/?site=shop&range=1h&segment=device:desktop")
+    page.wait_for_selector("#samples-LCP")
+    assert page.inner_text("#samples-LCP") != "600 samples"
+    desktop = int(page.inner_text("#samples-LCP").split()[0].replace(",", ""))
+    assert 0 < desktop < 600
+
+
+def test_page_group_drill_down_equals_raw(page: Page, seeded: Seeded) -> None:
+    page.goto(f"{seeded.server.url}/dashboard/pages?site=shop&range=7d&min=0")
+    page.wait_for_selector("#pages-table td")
+    page.locator("#pages-table td", has_text="/product/:id").first.click()
+    page.wait_for_selector("#drill-title")
+    assert "group=%2Fproduct%2F%3Aid" in page.url
+    rows = page.locator("#drill-vitals tbody tr")
+    seen = {}
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        if len(cells) >= 2:
+            seen[cells[0]] = cells[1]
+    for metric, exact in seeded.expected["shop"]["product_all"].items():
+        assert_within_rounding(seen[metric], exact)
+
+
+def test_logout_ends_the_session(page: Page, seeded: Seeded) -> None:
+    page.click("#logout")
+    page.wait_for_url(re.compile(r".*/login$"))
+    page.goto(seeded.server.url + "/dashboard/")
+    assert "/login?next=" in page.url

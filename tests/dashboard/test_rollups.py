@@ -1,0 +1,60 @@
+"""The dashboard's queries read rollups through their primary key (EXPLAIN indexes = 1),
+and the rollups hold what the raw rows say."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from clickhouse_connect.driver.client import Client
+
+from tests.support.rum_seed import seed
+from vitalscope.storage.sql import named_query
+
+NOW = datetime.now(UTC)
+WINDOW = {"from": (NOW - timedelta(days=7)).replace(tzinfo=None),
+          "to": (NOW + timedelta(hours=1)).replace(tzinfo=None)}
+QUERIES = [
+    ("overview_summary", {"table": "vitals_dims_1h", "dim": "all", "val": ""}, "vitals_dims_1h"),
+    ("overview_series", {"table": "vitals_dims_1d", "dim": "device", "val": "mobile"},
+     "vitals_dims_1d"),
+    ("breakdown", {"table": "vitals_dims_1m", "dim": "country", "metric": "LCP"},
+     "vitals_dims_1m"),
+    ("pages_quantiles", {"table": "vitals_pages_1d", "groups": ["/cart"]}, "vitals_pages_1d"),
+    ("page_targets", {"page_group": "/cart"}, "vitals_targets_1h"),
+    ("server_timings_summary", {"table": "server_timings_tier_1h"}, "server_timings_tier_1h"),
+]
+
+
+def test_queries_use_the_primary_key_of_their_rollup(clickhouse: Client) -> None:
+    seed(clickhouse, NOW)
+    for query, params, table in QUERIES:
+        plan = "\n".join(row[0] for row in clickhouse.query(
+            "EXPLAIN indexes = 1 " + named_query(f"dashboard.{query}"),
+            parameters={**params, **WINDOW, "site": "shop"}).result_rows)
+        assert f"ReadFromMergeTree ({clickhouse.database}.{table})" in plan, (query, plan)
+        primary = plan[plan.index("PrimaryKey"):].split("Granules")[0]
+        assert "Keys:" in primary and "site" in primary, (query, plan)
+
+
+def test_rollup_counts_equal_the_raw_rows(clickhouse: Client) -> None:
+    seed(clickhouse, NOW)
+    raw = clickhouse.query("SELECT site, metric, count(), countIf(rating = 'poor') FROM vitals "
+                           "GROUP BY site, metric ORDER BY site, metric").result_rows
+    for table in ("vitals_dims_1h", "vitals_dims_1d"):
+        rolled = clickhouse.query(
+            f"SELECT site, metric, sum(samples), sum(poor) FROM {table} WHERE dim = 'all' "
+            "GROUP BY site, metric ORDER BY site, metric").result_rows
+        assert rolled == raw
+        per_device = clickhouse.query(
+            f"SELECT sum(samples) FROM {table} WHERE dim = 'device'").result_rows
+        assert per_device[0][0] == sum(r[2] for r in raw)
+    pages = clickhouse.query("SELECT site, metric, sum(samples), sum(poor) FROM "
+                             "vitals_pages_1d GROUP BY site, metric ORDER BY site, metric")
+    assert pages.result_rows == raw
+    # The minute tier only takes the last 3 days: of the old shop rows (2-5 days) about a
+    # third, all recent ones (a row may sit on the boundary, seconds apart).
+    minute = clickhouse.query("SELECT sum(samples) FROM vitals_dims_1m WHERE dim = 'all' "
+                              "AND site = 'shop' AND metric = 'LCP'").result_rows[0][0]
+    recent = clickhouse.query("SELECT countIf(ts >= now() - INTERVAL 3 DAY) FROM vitals "
+                              "WHERE site = 'shop' AND metric = 'LCP'").result_rows[0][0]
+    assert 600 < minute < 2100 and abs(minute - recent) <= 1
