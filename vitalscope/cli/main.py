@@ -8,6 +8,7 @@ import vitalscope
 from vitalscope.cli.alerts import alerts
 from vitalscope.cli.configcmd import config_group
 from vitalscope.cli.migrate import migrate
+from vitalscope.cli.sdk import sdk
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
 from vitalscope.cli.synthetics import synthetics
@@ -20,7 +21,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics, alerts):
+                synthetics, alerts, sdk):
     cli.add_command(command)
 
 
