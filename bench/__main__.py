@@ -12,6 +12,7 @@ BENCHMARKS: dict[str, str] = {
     "dashboard": "bench.dashboard",
     "ingest": "bench.ingest",
     "startup": "bench.startup",
+    "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",
 }
 

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 import vitalscope
 from alerting import api as alerts_api
 from alerting.service import AlertingService
+from collector import sdk_assets
 from collector.wiring import Ingest, flusher
 from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
@@ -87,6 +88,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
         app.include_router(alerts_api.router)
+        app.include_router(sdk_assets.router)
     if runtime.role in (Role.SERVE, Role.WORKER):
         app.include_router(synthetics_admin.router)
     if runtime.role in (Role.SERVE, Role.DASHBOARD):

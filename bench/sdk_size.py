@@ -1,0 +1,37 @@
+"""SDK bytes against a bare web-vitals bundle built with the same esbuild settings in the same
+run (`npm run build` in sdk-js/ builds both and writes dist/sizes.json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from pathlib import Path
+
+SDK = Path(__file__).resolve().parents[1] / "sdk-js"
+BUDGET_GZIP = {"sdk.js": 4500, "sdk.attribution.js": 6500}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench sdk_size")
+    parser.add_argument("--no-build", action="store_true", help="use the existing sdk-js/dist")
+    args = parser.parse_args(argv)
+    if not args.no_build:
+        subprocess.run(["npm", "run", "--silent", "build", "--", "--quiet"], cwd=SDK, check=True)
+    sizes = json.loads((SDK / "dist" / "sizes.json").read_text())
+    figures: dict[str, dict[str, float]] = {}
+    for build in sizes["builds"]:
+        bare = build["baseline_sizes"]
+        figures[build["name"]] = {
+            "gzip": build["gzip"], "brotli": build["brotli"], "bytes": build["bytes"],
+            "baseline_gzip": bare["gzip"], "baseline_brotli": bare["brotli"],
+            "gzip_over_baseline": build["gzip"] - bare["gzip"],
+            "gzip_ratio": round(build["gzip"] / bare["gzip"], 3),
+            "budget_gzip": BUDGET_GZIP[build["name"]],
+        }
+        print(f"{build['name']:<20} gzip {build['gzip']:>5} B  brotli {build['brotli']:>5} B  "
+              f"| {build['baseline']}: gzip {bare['gzip']:>5} B  brotli "
+              f"{bare['brotli']:>5} B  | x{build['gzip'] / bare['gzip']:.2f} gzip, "
+              f"budget {BUDGET_GZIP[build['name']]} B")
+    print(json.dumps({"benchmark": "sdk_size", "esbuild": sizes["esbuild"], "builds": figures}))
+    return 0

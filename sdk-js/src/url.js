@@ -1,0 +1,12 @@
+// Query and fragment often carry personal data or tokens: they are dropped unless a query
+// parameter is explicitly kept.
+export const scrub = (href, keep = []) => {
+  const u = new URL(href, location.href);
+  u.search = new URLSearchParams([...u.searchParams].filter(([k]) => keep.includes(k)));
+  u.hash = '';
+  return u.href.slice(0, 2048);
+};
+
+// Route patterns, first match wins: `:name` matches one path segment, a trailing `*` the rest.
+export const group = (path, routes) =>
+  routes.find((r) => RegExp('^' + r.replace(/:[^/]+/g, '[^/]+').replace(/\*$/, '.*') + '/?$').test(path));

@@ -1,0 +1,42 @@
+// The size budget and the shape of dist/ (built by `npm test` right before this runs).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+
+const dist = new URL('../dist/', import.meta.url);
+const read = (name) => readFileSync(new URL(name, dist));
+const BUDGET = { 'sdk.js': 4500, 'sdk.attribution.js': 6500 };
+
+for (const [name, budget] of Object.entries(BUDGET)) {
+  test(`${name} stays within ${budget} bytes gzip`, () => {
+    const size = gzipSync(read(name), { level: 9 }).length;
+    assert.ok(size <= budget, `${name} is ${size} bytes gzip, budget ${budget}`);
+  });
+}
+
+test('manifest: version, sizes and SRI hashes of the served files', () => {
+  const manifest = JSON.parse(read('manifest.json'));
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url)));
+  assert.equal(manifest.version, pkg.version);
+  for (const name of Object.keys(BUDGET)) {
+    const code = read(name);
+    const entry = manifest.files[name];
+    assert.equal(entry.integrity, 'sha384-' + createHash('sha384').update(code).digest('base64'));
+    assert.equal(entry.bytes, code.length);
+    assert.deepEqual(gunzipSync(read(name + '.gz')), code);
+    assert.deepEqual(brotliDecompressSync(read(name + '.br')), code);
+  }
+});
+
+test('script-tag builds are self-contained, npm builds leave web-vitals to the bundler', () => {
+  for (const name of Object.keys(BUDGET)) {
+    const code = read(name).toString();
+    assert.ok(code.startsWith('(()=>{') && !/\bimport\b|\brequire\(/.test(code), name);
+    assert.ok(code.includes('/v1/beacon?k='));
+  }
+  assert.match(read('index.js').toString(), /from "web-vitals"/);
+  assert.match(read('attribution.js').toString(), /from "web-vitals\/attribution\/onINP.js"/);
+  for (const name of ['index.d.ts', 'attribution.d.ts']) assert.ok(existsSync(new URL(name, dist)), name);
+});

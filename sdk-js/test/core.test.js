@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { installBrowser, sleep } from './browser.js';
+
+globalThis.__VERSION__ = 'test';
+const { start } = await import('../src/core.js');
+
+// web-vitals stand-in: each on* function hands over the SDK's callback.
+const vitals = () => {
+  const cbs = {};
+  const metrics = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'].map((name) => (cb) => (cbs[name] = cb));
+  const report = (name, value, extra = {}) =>
+    cbs[name]({ name, value, delta: value, rating: 'good', id: 'v5-1', navigationType: 'navigate', entries: [], ...extra });
+  return { metrics, report };
+};
+const site = { site: 'pk_test', endpoint: 'https://rum.example/', routes: ['/product/:id'], release: '2026.11.1', tags: { ab: 'b' } };
+
+test('a page view: context, server timings, vitals, errors, route change', async () => {
+  const env = installBrowser({
+    serverTiming: [
+      { name: 'cache', duration: 0, description: 'HIT' },
+      { name: 'app', duration: 53, description: '' },
+    ],
+  });
+  const { metrics, report } = vitals();
+  const sdk = start(site, metrics);
+  assert.equal(typeof sdk.flush, 'function');
+  report('TTFB', 120);
+  report('LCP', 1830.5);
+  for (let i = 0; i < 3; i++) env.fire('error', { message: 'boom', error: new TypeError('boom'), filename: 'https://shop.example/app.js?v=1', lineno: 3, colno: 7 });
+  env.fire('unhandledrejection', { reason: new Error('nope') });
+  history.pushState({}, '', '/product/43?ref=mail');
+  env.paint();
+  env.fire('error', { message: 'after route', error: new Error('after route'), filename: 'x.js', lineno: 1, colno: 1 });
+  history.replaceState({}, '', '/product/43?ref=other'); // same scrubbed URL: same page view
+  env.paint();
+  report('CLS', 0.12);
+  env.hide();
+
+  const byPv = {};
+  for (const { body } of env.sent) {
+    assert.equal(body.v, 1);
+    assert.equal(body.url.includes('?'), false);
+    (byPv[body.pv] ||= { ctx: body, events: [] }).events.push(...body.e);
+  }
+  const [hard, soft] = Object.values(byPv).sort((a, b) => a.ctx.st - b.ctx.st);
+  assert.equal(Object.keys(byPv).length, 2);
+  assert.deepEqual(
+    { url: hard.ctx.url, grp: hard.ctx.grp, nav: hard.ctx.nav, ref: hard.ctx.ref, dev: hard.ctx.dev, ect: hard.ctx.ect, mem: hard.ctx.mem, cpu: hard.ctx.cpu, vw: hard.ctx.vw, rel: hard.ctx.rel, tags: hard.ctx.tags, sdk: hard.ctx.sdk },
+    { url: 'https://shop.example/product/42', grp: '/product/:id', nav: 'navigate', ref: 'https://search.example/q', dev: 'mobile', ect: '4g', mem: 4, cpu: 8, vw: 390, rel: '2026.11.1', tags: { ab: 'b' }, sdk: 'test' },
+  );
+  assert.equal(hard.ctx.sid, soft.ctx.sid);
+  assert.equal(soft.ctx.nav, 'soft');
+  assert.equal(soft.ctx.url, 'https://shop.example/product/43');
+
+  const kinds = (events) => events.map((e) => e.t + ':' + (e.n ?? e.msg ?? e.from));
+  assert.deepEqual(kinds(hard.events).sort(), ['err:boom', 'err:nope', 'st:app', 'st:cache', 'vital:CLS', 'vital:LCP', 'vital:TTFB']);
+  const boom = hard.events.find((e) => e.msg == 'boom');
+  assert.deepEqual({ type: boom.type, src: boom.src, cnt: boom.cnt }, { type: 'TypeError', src: 'https://shop.example/app.js:3:7', cnt: 3 });
+  assert.equal(hard.events.find((e) => e.msg == 'nope').type, 'unhandledrejection');
+  const cache = hard.events.find((e) => e.n == 'cache');
+  assert.deepEqual({ dur: cache.dur, desc: cache.desc }, { dur: 0, desc: 'HIT' });
+  assert.equal(hard.events.find((e) => e.n == 'app').dur, 53);
+
+  assert.deepEqual(kinds(soft.events), ['route:https://shop.example/product/42', 'err:after route']);
+  const route = soft.events.find((e) => e.t == 'route');
+  assert.ok(route.dur >= 0 && route.dur < 1000);
+
+  const ids = [...hard.events, ...soft.events].map((e) => e.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{8,64}$/);
+  assert.ok(env.sent.every((s) => s.url == 'https://rum.example/v1/beacon?k=pk_test'));
+});
+
+test('errors are capped per page view', () => {
+  const env = installBrowser();
+  start({ site: 'pk_test', maxErrors: 3 }, vitals().metrics);
+  for (let i = 0; i < 10; i++) env.fire('error', { message: 'e' + i, error: new Error('e' + i), filename: 'a.js', lineno: i, colno: 1 });
+  env.hide();
+  assert.equal(env.events().filter((e) => e.t == 'err').length, 3);
+});
+
+test('out-of-range values are dropped, not sent for the collector to refuse', () => {
+  const env = installBrowser();
+  const { metrics, report } = vitals();
+  start({ site: 'pk_test' }, metrics);
+  report('LCP', 700_000);
+  report('CLS', 0.05);
+  env.hide();
+  assert.deepEqual(env.events().filter((e) => e.t == 'vital').map((e) => e.n), ['CLS']);
+});
+
+test('Do-Not-Track / GPC are honoured when asked, sample rate 0 sends nothing', async () => {
+  for (const [options, nav, expectRunning] of [
+    [{ respectDoNotTrack: true }, { doNotTrack: '1' }, false],
+    [{ respectDoNotTrack: '' }, { globalPrivacyControl: true }, false], // data-respect-do-not-track
+    [{ respectDoNotTrack: false }, { doNotTrack: '1' }, true],
+    [{}, { doNotTrack: '1' }, true],
+    [{ sampleRate: 0 }, {}, false],
+    [{ sampleRate: '0' }, {}, false], // data-sample-rate="0"
+  ]) {
+    const env = installBrowser();
+    Object.assign(navigator, nav);
+    const { metrics, report } = vitals();
+    const sdk = start({ site: 'pk_test', ...options }, metrics);
+    assert.equal(Boolean(sdk), expectRunning, JSON.stringify(options));
+    if (!expectRunning) assert.throws(() => report('LCP', 1000), 'no metric was even observed');
+    env.fire('error', { message: 'x', error: new Error('x') });
+    env.hide();
+    await sleep(1);
+    assert.equal(env.sent.length > 0, expectRunning);
+  }
+});
+
+test('script-tag strings work as options', () => {
+  const env = installBrowser({ href: 'https://shop.example/blog/2026/hello?q=shoes&mail=x' });
+  start({ site: 'pk_test', routes: '/product/:id,/blog/*', query: 'q', sampleRate: '1', batchMs: '10' }, vitals().metrics);
+  env.fire('error', { message: 'x', error: new Error('x') });
+  env.hide();
+  assert.equal(env.sent[0].body.grp, '/blog/*');
+  assert.equal(env.sent[0].body.url, 'https://shop.example/blog/2026/hello?q=shoes');
+});
+
+test('a bfcache restore starts a new page view for the metrics that follow', () => {
+  const env = installBrowser();
+  const { metrics, report } = vitals();
+  start({ site: 'pk_test' }, metrics);
+  report('LCP', 900);
+  env.fire('pageshow', { persisted: true, timeStamp: 5000 });
+  report('LCP', 20, { navigationType: 'back-forward-cache' });
+  env.hide();
+  const ctxs = env.sent.map((s) => s.body);
+  assert.equal(ctxs.length, 2);
+  assert.notEqual(ctxs[0].pv, ctxs[1].pv);
+  assert.equal(ctxs[1].nav, 'back-forward-cache');
+  assert.equal(ctxs[1].e[0].val, 20);
+});
