@@ -93,7 +93,9 @@ document.getElementById('add-to-cart').addEventListener('click', function () {{
 
     async def broken(self, request: Request) -> Response:
         body = """<h1>Gift cards</h1><script>
-window.giftCards.render(); // giftCards never loaded: a real TypeError
+// The gift-card widget starts once the page has loaded, but its script never arrived:
+// a real TypeError, and the redeem button never appears.
+window.addEventListener('load', function () { window.giftCards.render(); });
 </script>"""
         return self.page("Gift cards", body, "cache;desc=HIT, app;dur=10")
 
