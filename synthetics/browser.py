@@ -7,7 +7,9 @@ import asyncio
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import vitalscope
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright
@@ -24,6 +26,17 @@ CHROMIUM_ARGS = [
     "--js-flags=--max-old-space-size=512",
 ]
 CLOSE_TIMEOUT_S = 5.0
+
+
+def desktop_user_agent(chromium_version: str) -> str:
+    """What desktop Chrome on Linux sends (headless Chromium names itself HeadlessChrome)."""
+    return (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            f"Chrome/{chromium_version} Safari/537.36")
+
+
+def synthetic_user_agent(chromium_version: str) -> str:
+    return (f"{desktop_user_agent(chromium_version)} "
+            f"VitalscopeSynthetics/{vitalscope.__version__} (synthetic monitor)")
 
 
 class BrowserUnavailable(Exception):
@@ -73,13 +86,21 @@ class BrowserPool:
             log.info("chromium %s started", self._browser.version)
             return self._browser
 
-    async def new_context(self) -> BrowserContext:
+    async def browser_version(self) -> str:
+        return (await self._ensure()).version
+
+    async def new_context(self, **options: Any) -> BrowserContext:
+        """A fresh context. By default it says in its user agent that it is a synthetic
+        monitor, so real-user collectors (ours drops user agents containing "monitor") keep
+        synthetic page views out of the real-user data; `options` override the defaults."""
         browser = await self._ensure()
-        return await browser.new_context(
-            service_workers="block",  # they would answer requests past the guard rails
-            viewport={"width": 1280, "height": 800},
-            accept_downloads=False,
-        )
+        defaults: dict[str, Any] = {
+            "service_workers": "block",  # they would answer requests past the guard rails
+            "viewport": {"width": 1280, "height": 800},
+            "accept_downloads": False,
+            "user_agent": synthetic_user_agent(browser.version),
+        }
+        return await browser.new_context(**{**defaults, **options})
 
     async def discard(self, context: BrowserContext) -> None:
         """Closes a context; a context that will not close (a renderer spinning in a loop)

@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -81,15 +82,17 @@ class DataDir:
         with contextlib.suppress(FileNotFoundError):
             self.server_file.unlink()
 
-    def secret(self, name: str, nbytes: int = 32) -> tuple[str, bool]:
-        """A secret kept in the folder, generated on first use. Returns (value, created)."""
+    def secret(self, name: str, nbytes: int = 32,
+               generate: Callable[[], str] | None = None) -> tuple[str, bool]:
+        """A secret kept in the folder, generated on first use (by `generate` when given).
+        Returns (value, created)."""
         self.ensure()
         path = self.secrets_dir / name
         try:
             return path.read_text().strip(), False
         except FileNotFoundError:
             pass
-        value = secrets.token_urlsafe(nbytes)
+        value = generate() if generate else secrets.token_urlsafe(nbytes)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(value + "\n")

@@ -7,6 +7,7 @@ import click
 import vitalscope
 from vitalscope.cli.alerts import alerts
 from vitalscope.cli.configcmd import config_group
+from vitalscope.cli.demo import demo
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.sdk import sdk
 from vitalscope.cli.serve import collector, dashboard, serve, worker
@@ -21,7 +22,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics, alerts, sdk):
+                synthetics, alerts, sdk, demo):
     cli.add_command(command)
 
 

@@ -2,61 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import uvicorn
 
 from vitalscope.cli.common import load, settings_options, user_errors
+from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime, StartupError
 from vitalscope.server.app import build_asgi
+from vitalscope.server.runner import Companion, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
 from vitalscope.storage.migrator import Migrator
 
 log = logging.getLogger("vitalscope")
-GRACEFUL_SHUTDOWN_S = 10
 F = TypeVar("F", bound=Callable[..., Any])
-HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn re-raises SIGTERM after its graceful shutdown, which would end the process
-    before the runtime closes (Redis stopped, folder unlocked). Here a signal only starts
-    the graceful shutdown, and the process then exits 0 on its own."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def run(role: Role, config: Path | None, data: Path | None, host: str | None,
-        port: int | None) -> None:
-    settings = load(config, data=data, host=host, port=port)
+def open_runtime(role: Role, settings: Settings) -> Runtime:
+    """The runtime of a server role: storage up, schema checked (or migrated by serve),
+    declared sites in place, the admin token shown once when it was just made."""
     runtime = Runtime.open(settings, role, with_clickhouse=True, with_redis=True,
                            migrate=role is Role.SERVE)
     try:
@@ -78,18 +45,22 @@ def run(role: Role, config: Path | None, data: Path | None, host: str | None,
                 f"Admin token (shown once, kept in {runtime.datadir.secrets_dir}/admin-token): "
                 f"{runtime.admin_token}"
             )
-        sock = _bind(settings.host, settings.port)
-        bound_host, bound_port = sock.getsockname()[:2]
-        wildcard = bound_host in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding
-        url = f"http://{'127.0.0.1' if wildcard else bound_host}:{bound_port}"
-        app = build_asgi(runtime)
-        server = _Server(uvicorn.Config(
-            app, log_config=None, access_log=False, lifespan="on", server_header=False,
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, log_level=settings.log_level,
-        ))
-        if role is Role.SERVE:
+    except BaseException:
+        runtime.close()
+        raise
+    return runtime
+
+
+def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
+    """Serves the role's app until SIGINT/SIGTERM, then closes the runtime."""
+    settings = runtime.settings
+    try:
+        sock = bind(settings.host, settings.port)
+        url = local_url(sock)
+        server = MainServer(build_asgi(runtime), settings.log_level, companion)
+        if runtime.role is Role.SERVE:
             runtime.datadir.publish_server(url)
-        click.echo(f"Vitalscope {role} listening on {url}", err=True)
+        click.echo(f"Vitalscope {runtime.role} listening on {url}", err=True)
         try:
             server.run(sockets=[sock])
         finally:
@@ -98,6 +69,12 @@ def run(role: Role, config: Path | None, data: Path | None, host: str | None,
     finally:
         runtime.close()
     log.info("stopped cleanly")
+
+
+def run(role: Role, config: Path | None, data: Path | None, host: str | None,
+        port: int | None) -> None:
+    settings = load(config, data=data, host=host, port=port)
+    serve_runtime(open_runtime(role, settings))
 
 
 def _server_options(func: F) -> F:

@@ -78,6 +78,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(
         title="Vitalscope", version=vitalscope.__version__, lifespan=lifespan,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+        swagger_ui_oauth2_redirect_url=None,  # no OAuth2 here: a bearer token or a login
     )
     app.state.runtime = runtime
     app.state.services = services

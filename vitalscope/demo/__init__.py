@@ -1,0 +1,1 @@
+"""`vitalscope demo`: the whole product working on one machine, from one command."""

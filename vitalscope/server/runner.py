@@ -1,0 +1,89 @@
+"""Running ASGI apps on uvicorn: the main server of a process, with its signal handling,
+and companion servers that share its event loop (the demo's shop and webhook sink)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, Literal
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from vitalscope.runtime import StartupError
+
+GRACEFUL_SHUTDOWN_S = 10
+HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+Companion = Callable[["MainServer"], Coroutine[Any, Any, None]]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def local_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    wildcard = host in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding
+    return f"http://{'127.0.0.1' if wildcard else host}:{port}"
+
+
+def _config(app: ASGIApp, log_level: str,
+            lifespan: Literal["auto", "on", "off"] = "on") -> uvicorn.Config:
+    return uvicorn.Config(
+        app, log_config=None, access_log=False, lifespan=lifespan, server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, log_level=log_level,
+    )
+
+
+class MainServer(uvicorn.Server):
+    """The process's server. uvicorn re-raises SIGTERM after its graceful shutdown, which
+    would end the process before the runtime closes (Redis stopped, folder unlocked); here a
+    signal only starts the graceful shutdown and the process then exits 0 on its own.
+    A companion coroutine runs beside it and is cancelled when it stops."""
+
+    def __init__(self, app: ASGIApp, log_level: str, companion: Companion | None = None) -> None:
+        super().__init__(_config(app, log_level))
+        self.companion = companion
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        task = asyncio.create_task(self.companion(self)) if self.companion else None
+        try:
+            await super().serve(sockets)
+        finally:
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+
+class CompanionServer(uvicorn.Server):
+    """A server in the main server's loop; signals are the main server's business."""
+
+    def __init__(self, app: ASGIApp, log_level: str) -> None:
+        super().__init__(_config(app, log_level, lifespan="off"))
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
