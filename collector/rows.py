@@ -9,8 +9,8 @@ from typing import Any
 from collector.context import BeaconContext
 from collector.enrich.urls import UrlNormaliser
 from collector.payload import ch_time
-from collector.thresholds import rating
 from collector.wire import JsError, RouteChange, ServerTimingEntry, Vital
+from vitalscope.vitals import rating
 
 Rows = dict[str, list[list[Any]]]
 UINT16 = 65_535

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from vitalscope.vitals import Rating
+
 MAX_EPOCH_MS = 4_102_444_800_000  # 2100-01-01: anything later is a broken clock, not a time
 MAX_DURATION_MS = 600_000  # ten minutes: longer is a measuring bug, not a page
 MAX_CLS = 100
@@ -34,7 +36,6 @@ TagValue = Annotated[str, Meta(max_length=256)]
 PartName = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
 
 Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
-Rating = Literal["good", "needs-improvement", "poor"]
 NavType = Literal["navigate", "reload", "back-forward", "back-forward-cache", "prerender",
                   "restore", "soft"]
 DeviceClass = Literal["mobile", "tablet", "desktop"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.thresholds import THRESHOLDS
+from vitalscope.vitals import THRESHOLDS
 
 
 @dataclass(frozen=True)

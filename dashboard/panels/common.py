@@ -7,7 +7,7 @@ from typing import Any
 
 from dashboard.metrics import BY_NAME, HIST_BUCKETS
 from dashboard.querylayer import Row
-from dashboard.thresholds import rate
+from vitalscope.vitals import rate
 
 # Fewer samples than this and a segment is flagged: its p75 is not a finding yet.
 LOW_SAMPLES = 30

@@ -20,10 +20,10 @@ from dashboard.filters import FilterError, Filters, Window
 from dashboard.metrics import METRIC_NAMES
 from dashboard.panels.common import metric_summary
 from dashboard.querylayer import QueryLayer
-from dashboard.thresholds import rate
 from synthetics import reports
 from synthetics.artifacts import artifact_file
 from vitalscope.config import Settings
+from vitalscope.vitals import rate
 
 CHECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")  # as vitalscope.config.synthetics
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

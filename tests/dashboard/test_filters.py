@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboard.filters import FilterError, check_page_group, parse_filters
-from dashboard.thresholds import rate
+from vitalscope.vitals import rate
 
 NOW = datetime(2026, 3, 10, 14, 37, 12, tzinfo=UTC)
 

@@ -41,11 +41,11 @@ class AdminClient:
                 raise DataDirInUse(datadir.root)
             time.sleep(0.2)
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+    def request(self, method: str, path: str, timeout: float = 30.0, **kwargs: Any) -> Any:
         try:
             response = httpx.request(
                 method, self.url + path, headers={"Authorization": f"Bearer {self.token}"},
-                timeout=30.0, **kwargs,
+                timeout=timeout, **kwargs,
             )
         except httpx.HTTPError as exc:
             raise AdminError(f"cannot reach the running server at {self.url}: {exc}") from None
