@@ -110,6 +110,10 @@ def test_demo_shows_the_whole_product_and_runs_again(demo: Demo) -> None:
     metrics = demo.wait_for(vitals_by_metric, 120, "no real-user vitals for the demo site")
     assert metrics["LCP"]["p75"] > 0
     assert metrics["TTFB"]["samples"] > 0
+    # The slow "Add to cart" handler (260 ms) is what the INP panel shows.
+    inp = demo.wait_for(lambda: (m := vitals_by_metric()) and m["INP"]["samples"] >= 3 and m,
+                        60, "no INP of the slow add-to-cart clicks")["INP"]
+    assert inp["p75"] >= 200
 
     def failed_check() -> Any:
         grid = demo.api("/api/v1/synthetics/checks", site="demo-shop", range="1h")
