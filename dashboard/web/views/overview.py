@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.filters import Filters
+from dashboard.filters import TIERS, Filters
 from dashboard.metrics import BY_NAME
 from dashboard.panels import overview
 from dashboard.service import DashboardService
@@ -46,9 +47,25 @@ def _card(m: dict[str, Any]) -> html.Div:
     ], className="vs-card")
 
 
+def _moment(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def with_gaps(points: list[dict[str, Any]], step: timedelta) -> list[dict[str, Any]]:
+    """The series with an empty point wherever buckets are missing, so the line breaks there
+    instead of drawing a trend across hours or days without data."""
+    out: list[dict[str, Any]] = []
+    for point in points:
+        if out and _moment(point["t"]) - _moment(out[-1]["t"]) > step:
+            out.append({"t": _moment(out[-1]["t"]) + step, "p75": None, "samples": 0})
+        out.append(point)
+    return out
+
+
 def _series_figure(name: str, points: list[dict[str, Any]],
-                   releases: list[dict[str, Any]]) -> go.Figure:
+                   releases: list[dict[str, Any]], step: timedelta) -> go.Figure:
     fig = figure(f"{name} p75 over time")
+    points = with_gaps(points, step)
     values = [p["p75"] for p in points if p["p75"] is not None]
     threshold_bands(fig, name, max(values, default=0.0) * 1.1)
     fig.add_trace(go.Scatter(x=[p["t"] for p in points], y=[p["p75"] for p in points],
@@ -88,12 +105,13 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     if not any(m["samples"] for m in data["metrics"]):
         return [head, message(f"No Web Vitals for {f.site} in this range yet. Once pages "
                               "with the beacon are visited, numbers appear here.")]
+    step = next(t.step for t in TIERS if t.name == over_time["window"]["resolution"])
     rows = []
     for m in data["metrics"]:
         name = m["metric"]
         points = over_time["series"][name]
-        chart = graph(_series_figure(name, points, over_time["releases"]), f"series-{name}") \
-            if points else message(f"No {name} samples in this range.")
+        chart = graph(_series_figure(name, points, over_time["releases"], step),
+                      f"series-{name}") if points else message(f"No {name} samples in this range.")
         hist = graph(_histogram(m), f"hist-{name}") if m["samples"] else message(
             f"No {name} samples in this range.")
         rows.append(html.Div([_card(m), html.Div(chart, className="vs-chart"),
