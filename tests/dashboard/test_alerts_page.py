@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,15 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.dashboard.conftest import ARTIFACTS
 from tests.support.alerts_seed import DEAD_ID, WEBHOOK_ID
+from tests.support.browser import chromium, console_errors
 from tests.support.serve import ServeProcess, clean_env, run_cli
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SECRET = "s" * 32
 CONFIG = {
     "alerting": {
@@ -79,26 +77,15 @@ def alert_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AlertServ
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        own = Path(playwright.chromium.executable_path)
-        executable = None if own.exists() else shutil.which("chromium") or "/usr/bin/chromium"
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser, alert_server: AlertServer) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = console_errors(page)
     page.goto(alert_server.server.url + "/dashboard/alerts?site=shop&range=24h")
     assert "/login?next=" in page.url
     page.fill("#token", alert_server.server.admin_token())

@@ -5,18 +5,15 @@ on the raw table, filters in the URL, drill-down, live refresh, logout."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.dashboard.conftest import ARTIFACTS, Seeded
+from tests.support.browser import chromium, console_errors
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # page -> what shows it rendered
 PAGES = {"": "#p75-LCP", "pages": "#pages-table td", "breakdowns": "#bd-chart",
          "server-timing": "#st-names", "synthetics": "text=No synthetic checks",
@@ -25,26 +22,15 @@ PAGES = {"": "#p75-LCP", "pages": "#pages-table td", "breakdowns": "#bd-chart",
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        own = Path(playwright.chromium.executable_path)
-        executable = None if own.exists() else shutil.which("chromium") or "/usr/bin/chromium"
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser, seeded: Seeded) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = console_errors(page)
     page.goto(seeded.server.url + "/dashboard/?site=shop&range=1h")
     assert page.url.startswith(seeded.server.url + "/login?next=")
     page.fill("#token", seeded.token)

@@ -8,24 +8,19 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import ConsoleMessage, sync_playwright
 
 from tests.dashboard.conftest import ARTIFACTS
+from tests.support.browser import chromium, console_errors
 from tests.support.serve import ServeProcess, clean_env
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @dataclass
@@ -179,20 +174,10 @@ def test_screenshot_route_refuses_traversal(synth: Synth, path: str) -> None:
 
 def test_synthetics_page_in_chromium(synth: Synth) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        own = Path(playwright.chromium.executable_path)
-        executable = None if own.exists() else shutil.which("chromium") or "/usr/bin/chromium"
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
-        errors: list[str] = []
-
-        def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                errors.append(message.text)
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        errors = console_errors(page)
         images: list[tuple[int, str]] = []
         page.on("response", lambda r: images.append((r.status, r.headers.get("content-type",
                                                                              "")))

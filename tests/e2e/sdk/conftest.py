@@ -13,28 +13,16 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser
 
 from tests.e2e.sdk.site import ShopSite, serve_site
+from tests.support.browser import chromium
 from tests.support.clickhouse_folder import query_data_folder_many
 from tests.support.serve import ServeProcess
 
 SITE = "shop"
 KEY = "pk_sdk_e2e_shop_0001"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SDK_DIST = Path(__file__).resolve().parents[3] / "sdk-js" / "dist"
-
-
-def launch(playwright: Playwright) -> Browser:
-    """Playwright's own Chromium when installed, else Debian's."""
-    try:
-        return playwright.chromium.launch(args=CHROMIUM_ARGS)
-    except Exception:
-        if not CHROMIUM.exists():
-            raise
-        return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="session")
@@ -47,10 +35,8 @@ def sdk_dist() -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,43 @@
+"""Real Chromium for browser tests: Playwright's own when it was downloaded, else Debian's
+(/usr/bin/chromium, which scripts/setup.sh installs), with the flags this machine needs."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def launch(playwright: Playwright) -> Browser:
+    own = Path(playwright.chromium.executable_path)
+    executable = None if own.exists() else shutil.which("chromium") or "/usr/bin/chromium"
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def console_errors(page: Page) -> list[str]:
+    """The list the page's console errors and uncaught exceptions are collected into."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
