@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 
+from vitalscope.cli.common import fail
+from vitalscope.config import Settings
 from vitalscope.datadir import DataDir, DataDirInUse
-from vitalscope.runtime import ADMIN_TOKEN_SECRET
+from vitalscope.runtime import ADMIN_TOKEN_SECRET, Role, Runtime
 
+T = TypeVar("T")
 WAIT_FOR_SERVER_S = 10.0
 
 
@@ -56,3 +60,36 @@ class AdminClient:
                 message = response.text
             raise AdminError(str(message)[:300])
         return response.json() if response.content else None
+
+
+def running_server(settings: Settings) -> AdminClient | None:
+    """The admin client of the `serve` holding the embedded data folder, None when nothing
+    holds it (or nothing is embedded: then every process reaches the servers directly)."""
+    if not (settings.embedded_clickhouse or settings.embedded_redis):
+        return None
+    token = settings.admin_token.get_secret_value() if settings.admin_token else None
+    return AdminClient.for_running_server(DataDir(settings.data_dir), token)
+
+
+def call_server(client: AdminClient, call: Callable[[AdminClient], T]) -> T:
+    try:
+        return call(client)
+    except AdminError as exc:
+        fail(str(exc))
+
+
+def run_against_state(settings: Settings, via_server: Callable[[AdminClient], T],
+                      direct: Callable[[Runtime], T], *, redis: bool = False,
+                      clickhouse: bool = True) -> T:
+    """A command that reads or changes state: through the running server's admin API while
+    `serve` holds the data folder, else on storage opened here (migrated when ClickHouse is
+    opened, so a fresh folder works)."""
+    client = running_server(settings)
+    if client is not None:
+        return call_server(client, via_server)
+    runtime = Runtime.open(settings, Role.CLI, with_redis=redis, with_clickhouse=clickhouse,
+                           migrate=clickhouse)
+    try:
+        return direct(runtime)
+    finally:
+        runtime.close()

@@ -14,12 +14,11 @@ import click
 from alerting import views
 from alerting.receivertest import UnknownReceiver, send_test
 from alerting.silences import SilenceError, SilenceStore
-from vitalscope.cli.admin_client import AdminClient, AdminError
+from vitalscope.cli.admin_client import AdminClient, run_against_state
 from vitalscope.cli.common import fail, load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.config.alerting import parse_duration
-from vitalscope.datadir import DataDir
-from vitalscope.runtime import Role, Runtime
+from vitalscope.runtime import Runtime
 
 T = TypeVar("T")
 # What each delivery outcome would mean for a real notification.
@@ -31,24 +30,10 @@ OUTCOME_WORDS = {
 }
 
 
-def _run(settings: Settings, via_server: Callable[[AdminClient], T],
-         direct: Callable[[Runtime], T], *, redis: bool = True, clickhouse: bool = False
-         ) -> T:
-    """Against the running server when one holds the data folder, else directly."""
-    if settings.embedded_clickhouse or settings.embedded_redis:
-        token = settings.admin_token.get_secret_value() if settings.admin_token else None
-        client = AdminClient.for_running_server(DataDir(settings.data_dir), token)
-        if client is not None:
-            try:
-                return via_server(client)
-            except AdminError as exc:
-                fail(str(exc))
-    runtime = Runtime.open(settings, Role.CLI, with_redis=redis, with_clickhouse=clickhouse,
-                           migrate=clickhouse)
-    try:
-        return direct(runtime)
-    finally:
-        runtime.close()
+def _on_redis(settings: Settings, via_server: Callable[[AdminClient], T],
+              direct: Callable[[Runtime], T]) -> T:
+    """Alert states, rules of the API and silences live in Redis."""
+    return run_against_state(settings, via_server, direct, redis=True, clickhouse=False)
 
 
 def _print_json(value: Any) -> None:
@@ -76,7 +61,7 @@ def test(name: str, as_json: bool, config: Path | None, data: Path | None) -> No
         except UnknownReceiver as exc:
             fail(str(exc))
 
-    result = _run(settings, lambda c: c.request(
+    result = run_against_state(settings, lambda c: c.request(
         "POST", f"/admin/v1/alerts/receivers/{name}/test"), direct, redis=False,
         clickhouse=True)
     if as_json:
@@ -98,7 +83,7 @@ def test(name: str, as_json: bool, config: Path | None, data: Path | None) -> No
 def list_(as_json: bool, config: Path | None, data: Path | None) -> None:
     """Firing and pending alerts."""
     settings = load(config, data=data)
-    rows: list[dict[str, Any]] = _run(
+    rows: list[dict[str, Any]] = _on_redis(
         settings, lambda c: c.request("GET", "/admin/v1/alerts"),
         lambda r: views.active_alerts(r.redis))
     if as_json:
@@ -117,7 +102,7 @@ def list_(as_json: bool, config: Path | None, data: Path | None) -> None:
 def rules(as_json: bool, config: Path | None, data: Path | None) -> None:
     """Alert rules (from the configuration and the admin API)."""
     settings = load(config, data=data)
-    rows: list[dict[str, Any]] = _run(
+    rows: list[dict[str, Any]] = _on_redis(
         settings, lambda c: c.request("GET", "/admin/v1/alerts/rules"),
         lambda r: views.rules(settings.alerting, r.redis))
     if as_json:
@@ -164,7 +149,7 @@ def silence_add(matchers: tuple[str, ...], duration: str | None, comment: str,
         except SilenceError as exc:
             fail(str(exc))
 
-    made = _run(settings, lambda c: c.request("POST", "/admin/v1/alerts/silences", json={
+    made = _on_redis(settings, lambda c: c.request("POST", "/admin/v1/alerts/silences", json={
         "matchers": list(matchers), "duration": seconds, "comment": comment,
         "created_by": created_by}), direct)
     if as_json:
@@ -181,7 +166,7 @@ def silence_add(matchers: tuple[str, ...], duration: str | None, comment: str,
 def silence_list(as_json: bool, config: Path | None, data: Path | None) -> None:
     """Silences, active and expired."""
     settings = load(config, data=data)
-    rows: list[dict[str, Any]] = _run(
+    rows: list[dict[str, Any]] = _on_redis(
         settings, lambda c: c.request("GET", "/admin/v1/alerts/silences"),
         lambda r: views.silences(r.redis))
     if as_json:
@@ -208,6 +193,6 @@ def silence_expire(silence_id: str, config: Path | None, data: Path | None) -> N
         except SilenceError as exc:
             fail(str(exc))
 
-    _run(settings, lambda c: c.request("DELETE", f"/admin/v1/alerts/silences/{silence_id}"),
-         direct)
+    _on_redis(settings,
+              lambda c: c.request("DELETE", f"/admin/v1/alerts/silences/{silence_id}"), direct)
     click.echo(f"Silence {silence_id} expired.")

@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from vitalscope.cli.admin_client import AdminClient, AdminError
+from vitalscope.cli.admin_client import run_against_state
 from vitalscope.cli.common import fail, load, settings_options, user_errors
-from vitalscope.config import Settings
-from vitalscope.datadir import DataDir
-from vitalscope.runtime import Role, Runtime
+from vitalscope.runtime import Runtime
 from vitalscope.sites import SiteExists, SiteRepository
 
-T = TypeVar("T")
 
-
-def _with_state(settings: Settings, via_server: Callable[[AdminClient], T],
-                direct: Callable[[SiteRepository], T]) -> T:
-    """Runs a command against the running server when one holds the data folder, else
-    against ClickHouse directly."""
-    if settings.embedded_clickhouse:
-        token = settings.admin_token.get_secret_value() if settings.admin_token else None
-        client = AdminClient.for_running_server(DataDir(settings.data_dir), token)
-        if client is not None:
-            try:
-                return via_server(client)
-            except AdminError as exc:
-                fail(str(exc))
-    runtime = Runtime.open(settings, Role.CLI, with_redis=False, migrate=True)
-    try:
-        return direct(SiteRepository(runtime.require_clickhouse(),
-                                     settings.clickhouse_cluster))
-    finally:
-        runtime.close()
+def _repository(runtime: Runtime) -> SiteRepository:
+    return SiteRepository(runtime.require_clickhouse(), runtime.settings.clickhouse_cluster)
 
 
 @click.group()
@@ -56,13 +35,13 @@ def add(name: str, origins: tuple[str, ...], as_json: bool, config: Path | None,
     """Create a site and print its public ingest key (last line)."""
     settings = load(config, data=data)
 
-    def direct(repo: SiteRepository) -> dict[str, Any]:
+    def direct(runtime: Runtime) -> dict[str, Any]:
         try:
-            return repo.add(name, origins).as_dict()
+            return _repository(runtime).add(name, origins).as_dict()
         except (SiteExists, ValueError) as exc:
             fail(str(exc))
 
-    created = _with_state(
+    created = run_against_state(
         settings,
         lambda c: c.request("POST", "/admin/v1/sites",
                             json={"name": name, "origins": list(origins)}),
@@ -85,10 +64,10 @@ def add(name: str, origins: tuple[str, ...], as_json: bool, config: Path | None,
 def list_(as_json: bool, config: Path | None, data: Path | None) -> None:
     """List sites with their public keys and origins."""
     settings = load(config, data=data)
-    rows: list[dict[str, Any]] = _with_state(
+    rows: list[dict[str, Any]] = run_against_state(
         settings,
         lambda c: c.request("GET", "/admin/v1/sites"),
-        lambda repo: [s.public_dict() for s in repo.all()],
+        lambda runtime: [s.public_dict() for s in _repository(runtime).all()],
     )
     if as_json:
         click.echo(json.dumps(rows))

@@ -20,10 +20,9 @@ from synthetics.runner import Runner
 from synthetics.runqueue import RunQueue
 from synthetics.service import artifacts_root
 from synthetics.writer import ResultsWriter
-from vitalscope.cli.admin_client import AdminClient, AdminError
+from vitalscope.cli.admin_client import AdminClient, call_server, running_server
 from vitalscope.cli.common import fail, load, settings_options, user_errors
 from vitalscope.config import Settings
-from vitalscope.datadir import DataDir
 from vitalscope.redisstore.client import async_client
 from vitalscope.runtime import Role, Runtime
 
@@ -158,17 +157,9 @@ def run(name: str, as_json: bool, config: Path | None, data: Path | None) -> Non
         known = ", ".join(c.name for c in settings.synthetics.checks) or "none configured"
         fail(f"no check named {name!r} (checks: {known})", code=2)
     plan = CheckPlan.of(check, settings)
-    result: dict[str, Any] | None = None
-    if settings.embedded_clickhouse:
-        token = settings.admin_token.get_secret_value() if settings.admin_token else None
-        client = AdminClient.for_running_server(DataDir(settings.data_dir), token)
-        if client is not None:
-            try:
-                result = _via_server(client, plan)
-            except AdminError as exc:
-                fail(str(exc))
-    if result is None:
-        result = _direct(settings, plan)
+    client = running_server(settings)
+    result = call_server(client, lambda c: _via_server(c, plan)) if client is not None \
+        else _direct(settings, plan)
     if as_json:
         click.echo(json.dumps(result))
     else:
