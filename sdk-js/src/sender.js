@@ -65,9 +65,13 @@ export const sender = (url, key, wait) => {
     timer = 0;
     pack(q.splice(0)).map((b) => post(b, unload));
   };
-  const retry = () => take(key).map((b) => post(b));
+  // A page that has been left (unloading, or frozen in the back-forward cache) can still get
+  // `online`; it leaves kept beacons to the next page, or else both would send them.
+  let gone = 0;
+  const retry = () => gone || take(key).map((b) => post(b));
   addEventListener('online', retry);
-  addEventListener('pagehide', () => flush(1));
+  addEventListener('pagehide', () => flush((gone = 1)));
+  addEventListener('pageshow', (e) => e.persisted && ((gone = 0), retry()));
   addEventListener('visibilitychange', () => hidden() && flush(1));
   retry();
   return {
