@@ -6,6 +6,7 @@ STREAM = "vs:ingest:stream"
 GROUP = "flushers"
 DEAD_LETTERS = "vs:ingest:dead"
 BATCHES = "vs:ingest:batches"  # batch id -> entry ids of a batch being inserted
+SEEN = "vs:ingest:seen:"  # + window number + ":" + shard: event digest -> batch that stored it
 SITE_BUCKET = "vs:rl:site:"
 CLIENT_BUCKET = "vs:rl:ip:"
 

@@ -52,4 +52,6 @@ INSERT_FAILURES = Counter("vitalscope_flush_insert_failures", "Failed ClickHouse
                           "(retried).", ["table", "kind"])
 DEAD_LETTERS = Counter("vitalscope_flush_dead_letters", "Entries moved to the dead-letter "
                        "stream, by reason.", ["reason"])
+DUPLICATES = Counter("vitalscope_flush_duplicates", "Rows not inserted because an earlier "
+                     "batch stored the same event id (a resent beacon).", ["table"])
 FLUSHED = Counter("vitalscope_flush_rows", "Rows inserted into ClickHouse.", ["table"])

@@ -1,8 +1,8 @@
 """What one stream entry holds: the site and, per table, its rows already encoded as
 ClickHouse `JSONCompactEachRow` lines (one JSON array per row, columns in the order of
-collector/tables.py). The request path encodes them once in C (msgspec); the flusher only
-concatenates bytes, and ClickHouse parses them natively, which keeps Python out of the
-per-row work of a batch insert."""
+collector/tables.py), with the event id of each line. The request path encodes them once in C
+(msgspec); the flusher only concatenates bytes, and ClickHouse parses them natively, which
+keeps Python out of the per-row work of a batch insert."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from collector.tables import COLUMNS
+from collector.tables import COLUMNS, EVENT_ID_COLUMN
 
 FORMAT = "JSONCompactEachRow"
 
@@ -18,6 +18,9 @@ FORMAT = "JSONCompactEachRow"
 class Entry(msgspec.Struct, array_like=True):
     site: str
     tables: dict[str, bytes]
+    # Per table, the event id of each line (tables without event ids are absent). Entries
+    # queued by a version without it decode with none, and are not deduplicated.
+    ids: dict[str, list[str]] = {}
 
 
 _ROWS = msgspec.json.Encoder()
@@ -31,8 +34,10 @@ def ch_time(epoch_ms: int) -> str:
 
 
 def encode_entry(site: str, rows: dict[str, list[list[Any]]]) -> bytes:
+    ids = {table: [row[EVENT_ID_COLUMN[table]] for row in table_rows]
+           for table, table_rows in rows.items() if table in EVENT_ID_COLUMN}
     return _ENCODER.encode(Entry(site, {table: _ROWS.encode_lines(table_rows)
-                                        for table, table_rows in rows.items()}))
+                                        for table, table_rows in rows.items()}, ids))
 
 
 class BadEntry(ValueError):
@@ -49,4 +54,8 @@ def decode_entry(data: bytes) -> Entry:
             raise BadEntry(f"unknown table {table!r}")
         if lines and not lines.endswith(b"\n"):
             raise BadEntry(f"rows of {table} are not newline-terminated")
+        ids = entry.ids.get(table)
+        rows = lines.count(b"\n")
+        if ids is not None and len(ids) != rows:
+            raise BadEntry(f"{table}: {len(ids)} event ids for {rows} rows")
     return entry

@@ -26,3 +26,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "server_timings": SERVER_TIMINGS,
     "js_errors": JS_ERRORS,
 }
+
+# Tables whose rows carry a client-made event id, and where: a copy of an event already
+# stored is dropped by the flusher (collector/flusher/dedup.py). Page views need none: their
+# table keeps the last version of each page view.
+EVENT_ID_COLUMN: dict[str, int] = {
+    table: COLUMNS[table].index("event_id") for table in ("vitals", "server_timings",
+                                                          "js_errors")
+}

@@ -28,9 +28,16 @@ log = logging.getLogger("vitalscope.synthetics")
 
 LAB_SCRIPT = (resources.files("synthetics") / "labvitals.js").read_text(encoding="utf-8")
 READ_LAB = "() => window.__vitalscopeLab ? window.__vitalscopeLab.read() : null"
-NEXT_FRAMES = (
-    "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-)
+# A document's first paint is reported after the frame is presented, which on a busy machine
+# can be several frames after load; a document with nothing to paint gives up after a bound.
+PAINTED = """() => new Promise(resolve => {
+  const frames = () => requestAnimationFrame(() => requestAnimationFrame(resolve));
+  if (performance.getEntriesByName("first-contentful-paint").length) return frames();
+  const observer = new PerformanceObserver(() => { observer.disconnect(); frames(); });
+  observer.observe({ type: "paint" });
+  setTimeout(() => { observer.disconnect(); resolve(); }, PAINT_WAIT_MS);
+})""".replace("PAINT_WAIT_MS", "2500")
+PAINT_WAIT_S = 3.0
 ARTIFACT_TIMEOUT_S = 4.0
 MAX_LISTED = 50
 INTERACTIONS = frozenset({"click", "fill", "press", "select"})
@@ -256,9 +263,9 @@ class Runner:
             state.labs[str(lab["id"])] = lab
 
     async def _read_lab(self, page: Page, state: _Attempt) -> None:
-        """The last reading waits for the next frames, so the last page has painted."""
+        """The last reading waits until the page has painted, so its FCP and LCP are in."""
         with contextlib.suppress(Exception):  # a busy or closed page gives what it has
-            await asyncio.wait_for(page.evaluate(NEXT_FRAMES), 1.0)
+            await asyncio.wait_for(page.evaluate(PAINTED), PAINT_WAIT_S)
         await self._snapshot_lab(page, state)
 
     def _vitals(self, state: _Attempt, ctx: StepContext) -> list[LabVital]:

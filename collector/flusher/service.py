@@ -23,9 +23,10 @@ from redis.exceptions import RedisError, ResponseError
 
 from collector import keys, metrics
 from collector.flusher import failures
+from collector.flusher.dedup import Deduplicator
 from collector.flusher.inserter import Inserter
 from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
-from collector.payload import BadEntry, decode_entry
+from collector.payload import BadEntry, Entry, decode_entry
 from vitalscope.config.collector import CollectorSettings
 
 log = logging.getLogger("vitalscope.flusher")
@@ -71,6 +72,7 @@ class Flusher:
         self.redis_url = redis_url
         self.settings = settings
         self.inserter = Inserter(clickhouse, cluster)
+        self.dedup = Deduplicator(settings.dedup_window_s)
         self.consumer = settings.consumer_name or socket.gethostname()
         self.on_stage = on_stage or (lambda stage: None)
         self.redis: aioredis.Redis | None = None
@@ -239,14 +241,19 @@ class Flusher:
         owners: dict[str, list[str]] = {}
         sites: set[str] = set()
         dead: list[_DeadLetter] = []
+        batch: list[tuple[_Entry, Entry]] = []
         for entry in entries:
             if entry.data is None:  # deleted from the stream by hand; nothing to insert
                 continue
             try:
-                decoded = decode_entry(entry.data)
+                batch.append((entry, decode_entry(entry.data)))
             except BadEntry as exc:
                 dead.append(_DeadLetter(entry.id, entry.data, str(exc)))
-                continue
+        duplicates = await self.dedup.drop_copies(self._r, manifest.batch_id,
+                                                  [decoded for _, decoded in batch])
+        for table, rows in duplicates.rows.items():
+            metrics.DUPLICATES.labels(table).inc(rows)
+        for entry, decoded in batch:
             sites.add(decoded.site)
             for table, lines in decoded.tables.items():
                 if lines:

@@ -106,6 +106,11 @@ class CollectorSettings(BaseModel):
         default=60.0, gt=0, description="Seconds an entry stays unacknowledged before another "
         "flusher reclaims it from a dead consumer (XAUTOCLAIM).",
     )
+    dedup_window_s: int = Field(
+        default=21_600, ge=0, description="Seconds during which an event id already stored "
+        "is recognised and its copy dropped (a beacon resent after its answer was lost). Costs "
+        "Redis about 80 bytes per event for up to twice this window; 0 turns it off.",
+    )
     consumer_name: str | None = Field(
         default=None, description="Name of this flusher in the consumer group; default the "
         "host name, so a restarted worker picks up its own pending entries at once.",

@@ -3,15 +3,19 @@ size, p-value and top causes), history over the selected range, rules, silences 
 form in silenceform.py), delivery attempts, dead letters and receivers.
 
 The page is two live blocks around the silence form: the refresh rewrites the blocks, never
-the form a user may be typing in."""
+the form a user may be typing in, and only a block whose content changed, so a button the
+user is about to click (Expire) is not replaced under the pointer."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from typing import Any
 
 import dash
-from dash import Input, Output, State, html
+import plotly.utils
+from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.filters import FilterError, Filters
@@ -143,11 +147,17 @@ def live_blocks(service: DashboardService, f: Filters) -> tuple[list[Any], list[
     return above, below
 
 
+def _signature(block: list[Any]) -> str:
+    text = json.dumps(block, cls=plotly.utils.PlotlyJSONEncoder, sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def render(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
     above, below = live_blocks(service, f)
     return [
         html.Div("Alerts of every site; the history covers the selected range.",
                  className="vs-sub"),
+        dcc.Store(id="al-live-signatures", data=[_signature(above), _signature(below)]),
         html.Div(above, id="al-live-a"),
         html.H4("Silences"),
         silenceform.form(service.runtime.settings.alerting.silence_duration),
@@ -157,9 +167,11 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
 
 def register(app: dash.Dash, service: DashboardService) -> None:
     @app.callback(Output("al-live-a", "children"), Output("al-live-b", "children"),
+                  Output("al-live-signatures", "data"),
                   Input("tick", "n_intervals"), State("url", "search"),
-                  prevent_initial_call=True)
-    def refresh(_tick: int | None, search: str | None) -> tuple[list[Any], list[Any]]:
+                  State("al-live-signatures", "data"), prevent_initial_call=True)
+    def refresh(_tick: int | None, search: str | None,
+                shown: list[str] | None) -> tuple[Any, Any, list[str]]:
         params = urlstate.parse(search)
         try:
             f = service.filters(params.get("site"), params.get("range"), params.get("from"),
@@ -167,11 +179,16 @@ def register(app: dash.Dash, service: DashboardService) -> None:
         except FilterError:
             raise PreventUpdate from None
         try:
-            return live_blocks(service, f)
+            blocks = live_blocks(service, f)
         except Exception:
             log.exception("alerts page refresh failed")
             failed = [message("The alerts could not be loaded (the server log has the "
                               "details). They are retried on the next refresh.", "error")]
-            return failed, []
+            blocks = (failed, [])
+        signatures = [_signature(block) for block in blocks]
+        shown = shown or ["", ""]
+        changed = [block if signature != before else dash.no_update
+                   for block, signature, before in zip(blocks, signatures, shown, strict=True)]
+        return changed[0], changed[1], signatures
 
     silenceform.register(app, service)

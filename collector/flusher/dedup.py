@@ -1,0 +1,130 @@
+"""Flusher stage before the insert: drops the rows of events an earlier batch already stored.
+
+A beacon whose answer was lost (a flaky mobile network, a page left mid-request) is kept by
+the SDK and sent again with the same event ids; a backend may retry a server-timings batch
+the same way. Each event id is claimed in Redis by the first batch that carries it. A batch
+replayed after a crash finds its own claims and keeps its rows, so the replay rebuilds the
+same insert (same deduplication token) and nothing is lost.
+
+Claims live in hashes per time window (current and previous are consulted, so an id is
+recognised for one to two windows), sharded so that no single key grows large enough to
+block Redis when it expires."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from collector import keys
+from collector.payload import Entry
+
+SHARDS = 64
+# Events per Lua call: each call holds Redis for its duration, and the ingest path waits.
+CHUNK = 2000
+
+# KEYS: per shard used, (current window, previous window).
+# ARGV[1]: owner (digest of the batch id), ARGV[2]: seconds to keep the current window,
+#          then per event: shard index (1-based, into the KEYS pairs) and event digest.
+# Returns per event 1 (store it) or 0 (a copy of an event another batch stored).
+_CLAIM = """
+local owner, ttl = ARGV[1], tonumber(ARGV[2])
+local out, touched = {}, {}
+for i = 3, #ARGV, 2 do
+  local shard, event = tonumber(ARGV[i]), ARGV[i + 1]
+  local current, previous = KEYS[shard * 2 - 1], KEYS[shard * 2]
+  local holder = redis.call('HGET', current, event) or redis.call('HGET', previous, event)
+  if not holder then
+    redis.call('HSET', current, event, owner)
+    touched[current] = true
+    out[#out + 1] = 1
+  elseif holder == owner then
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+for key in pairs(touched) do redis.call('EXPIRE', key, ttl) end
+return out
+"""
+
+
+@dataclass(slots=True)
+class Duplicates:
+    """Rows dropped per table, for the metrics."""
+
+    rows: dict[str, int]
+
+
+def _digest(site: str, event_id: str) -> bytes:
+    return hashlib.blake2b(f"{site}\x1f{event_id}".encode(), digest_size=12).digest()
+
+
+class Deduplicator:
+    def __init__(self, window_s: int) -> None:
+        self.window_s = window_s
+
+    async def drop_copies(self, redis: aioredis.Redis, batch_id: str,
+                          entries: Sequence[Entry]) -> Duplicates:
+        """Removes, in place, the rows of events already claimed by another batch."""
+        dropped: dict[str, int] = {}
+        if self.window_s <= 0:
+            return Duplicates(dropped)
+        # Within one batch the first copy wins, in entry order: a replay decides the same.
+        first: dict[bytes, tuple[int, str, int]] = {}
+        copies: set[tuple[int, str, int]] = set()
+        for index, entry in enumerate(entries):
+            for table, ids in entry.ids.items():
+                for row, event_id in enumerate(ids):
+                    digest = _digest(entry.site, event_id)
+                    if digest in first:
+                        copies.add((index, table, row))
+                    else:
+                        first[digest] = (index, table, row)
+        if first:
+            copies.update(await self._claimed_elsewhere(redis, batch_id, first))
+        if not copies:
+            return Duplicates(dropped)
+        by_table: dict[tuple[int, str], set[int]] = {}
+        for index, table, row in copies:
+            by_table.setdefault((index, table), set()).add(row)
+        for (index, table), rows in by_table.items():
+            entry = entries[index]
+            lines = entry.tables[table].split(b"\n")[:-1]
+            kept = [line for row, line in enumerate(lines) if row not in rows]
+            entry.tables[table] = b"".join(line + b"\n" for line in kept)
+            entry.ids[table] = [i for row, i in enumerate(entry.ids[table]) if row not in rows]
+            dropped[table] = dropped.get(table, 0) + len(rows)
+        return Duplicates(dropped)
+
+    async def _claimed_elsewhere(self, redis: aioredis.Redis, batch_id: str,
+                                 events: dict[bytes, tuple[int, str, int]]
+                                 ) -> list[tuple[int, str, int]]:
+        window = int(time.time()) // self.window_s
+        owner = hashlib.blake2b(batch_id.encode(), digest_size=8).digest()
+        digests = list(events)
+        out: list[tuple[int, str, int]] = []
+        for start in range(0, len(digests), CHUNK):
+            chunk = digests[start:start + CHUNK]
+            kept = await self._claim(redis, window, owner, chunk)
+            out += [events[d] for d, keep in zip(chunk, kept, strict=True) if not keep]
+        return out
+
+    async def _claim(self, redis: aioredis.Redis, window: int, owner: bytes,
+                     digests: list[bytes]) -> list[int]:
+        shard_slot: dict[int, int] = {}
+        script_keys: list[str] = []
+        args: list[Any] = [owner, self.window_s * 2]
+        for digest in digests:
+            shard = digest[0] % SHARDS
+            slot = shard_slot.get(shard)
+            if slot is None:
+                slot = shard_slot[shard] = len(shard_slot) + 1
+                script_keys += [f"{keys.SEEN}{window}:{shard}", f"{keys.SEEN}{window - 1}:{shard}"]
+            args += [slot, digest]
+        answer: Any = await redis.eval(_CLAIM, len(script_keys), *script_keys, *args)
+        return [int(keep) for keep in answer]
