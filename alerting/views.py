@@ -45,10 +45,12 @@ def alert_history(client: Client, limit: int = 200, rule: str = "") -> list[dict
     return rows
 
 
-def alert_history_window(client: Client, start: datetime, end: datetime,
-                         limit: int = 500) -> list[dict[str, Any]]:
-    """State changes between start and end (the dashboard's selected range)."""
-    rows = _rows(client, "alert_history_window", {"start": start, "end": end, "limit": limit})
+def alert_history_window(client: Client, start: datetime, end: datetime, limit: int = 500,
+                         site: str = "", rule: str = "") -> list[dict[str, Any]]:
+    """State changes between start and end (the dashboard's selected range), of one site or
+    rule when given."""
+    rows = _rows(client, "alert_history_window", {"start": start, "end": end, "limit": limit,
+                                                  "site": site, "rule": rule})
     for row in rows:
         row["details"] = json.loads(row["details"]) if row["details"] else {}
     return rows

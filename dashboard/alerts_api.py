@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from dashboard.api import require_login
 from dashboard.filters import FilterError, parse_filters
 from dashboard.panels import alerts as data
-from dashboard.service import DashboardService
+from dashboard.service import DashboardService, UnknownSite
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"],
                    dependencies=[Depends(require_login)])
@@ -44,15 +44,25 @@ async def history(
     end: Annotated[str | None, Query(alias="to", max_length=40,
                                      description="Custom range end, ISO 8601.")] = None,
     limit: Annotated[int, Query(ge=1, le=5000, description="Most rows.")] = data.HISTORY_LIMIT,
+    site: Annotated[str | None, Query(max_length=64, description="Only this site's alerts "
+                                      "(default every site).")] = None,
+    rule: Annotated[str | None, Query(max_length=128, description="Only this rule's "
+                                      "changes.")] = None,
 ) -> JSONResponse:
     """Latest first: time, rule, fingerprint, state (pending, firing, resolved), site,
     labels, value, summary, details."""
+    service = _service(request)
     try:
         f = parse_filters(ANY_SITE, range_, start, end)
+        if site is not None:
+            await asyncio.to_thread(service.filters, site)  # a site name that exists
+    except UnknownSite as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     except FilterError as exc:
         return JSONResponse({"error": "invalid_filter", "field": exc.field,
                              "message": str(exc)}, status_code=422)
-    return JSONResponse(await asyncio.to_thread(data.history, _service(request), f, limit))
+    return JSONResponse(await asyncio.to_thread(data.history, service, f, limit,
+                                                site or "", rule or ""))
 
 
 @router.get("/rules", summary="Rules with kind, site, parameters and current state")

@@ -14,6 +14,8 @@ from dashboard.auth import COOKIE, Authenticator
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 8192
+# Who is signed in, as the guard tells the Dash app (a client-sent value is removed first).
+USER_HEADER = b"x-vitalscope-user"
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Vitalscope · sign in</title>
@@ -97,7 +99,8 @@ class LoginRequired:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope)
-            if self.auth.user(request) is None:
+            user = self.auth.user(request)
+            if user is None:
                 response: Response
                 if request.method == "GET" and "_dash-" not in request.url.path:
                     target = request.url.path + (f"?{request.url.query}" if request.url.query
@@ -109,4 +112,6 @@ class LoginRequired:
                                         status_code=401, media_type="application/json")
                 await response(scope, receive, send)
                 return
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != USER_HEADER]
+            scope = {**scope, "headers": [*headers, (USER_HEADER, user.encode())]}
         await self.app(scope, receive, send)

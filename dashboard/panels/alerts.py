@@ -57,11 +57,11 @@ def active(service: DashboardService) -> list[dict[str, Any]]:
     return finite(out)  # type: ignore[no-any-return]
 
 
-def history(service: DashboardService, f: Filters,
-            limit: int = HISTORY_LIMIT) -> dict[str, Any]:
+def history(service: DashboardService, f: Filters, limit: int = HISTORY_LIMIT,
+            site: str = "", rule: str = "") -> dict[str, Any]:
     window = f.window()
     rows = finite(views.alert_history_window(service.layer.client(), window.start, window.end,
-                                             limit))
+                                             limit, site, rule))
     return {"window": {"from": iso(window.start.timestamp()),
                        "to": iso(window.end.timestamp())}, "limit": limit, "rows": rows}
 

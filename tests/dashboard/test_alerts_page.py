@@ -83,7 +83,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, alert_server: AlertServer) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    # A browser claiming to be someone: the login guard decides who is signed in.
+    context = browser.new_context(viewport={"width": 1500, "height": 1100},
+                                  extra_http_headers={"X-Vitalscope-User": "mallory"})
     page = context.new_page()
     errors = console_errors(page)
     page.goto(alert_server.server.url + "/dashboard/alerts?site=shop&range=24h")
@@ -156,6 +158,7 @@ def test_silence_made_on_the_page_is_the_api_and_cli_silence(
     (made,) = alert_server.api("/silences").json()["silences"]
     assert made["matchers"] == ["rule=shop-lcp-regression", "site=shop"]
     assert made["state"] == "active" and made["comment"] == "fix is deploying"
+    assert made["created_by"] == "admin (dashboard)"  # who signed in, not who claims to be
     assert 5390 <= made["ends_at"] - made["starts_at"] <= 5410
     listed = alert_server.cli("silence", "list", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -188,6 +191,13 @@ def test_api_answers_what_the_page_shows(alert_server: AlertServer) -> None:
     history = alert_server.api("/history", range="24h").json()
     assert len(history["rows"]) == 4 and history["window"]["from"] < history["window"]["to"]
     assert history["rows"][0]["ts"] >= history["rows"][-1]["ts"]
+    for key, value in (("rule", "shop-lcp-regression"), ("site", "shop")):
+        only = alert_server.api("/history", range="24h", **{key: value}).json()["rows"]
+        assert only == [r for r in history["rows"] if r[key] == value] and only
+    assert alert_server.api("/history", rule="no-such-rule").json()["rows"] == []
+    nope = alert_server.api("/history", site="nope")
+    assert nope.status_code == 404, nope.text
+    assert alert_server.api("/history", site="a b").json()["field"] == "site"
     rules = {r["name"]: r for r in alert_server.api("/rules").json()["rules"]}
     assert {n: r["state"] for n, r in rules.items()} == {
         "shop-lcp-regression": "firing", "checkout-lcp": "pending", "shop-errors": "ok"}

@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import flask
 from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from alerting.silences import SilenceError, SilenceStore
+from dashboard.login import USER_HEADER
 from dashboard.panels import alerts as data
 from dashboard.service import DashboardService
 from vitalscope.config.alerting import parse_duration
@@ -60,6 +62,12 @@ def _matchers(text: str | None) -> list[str]:
     return lines
 
 
+def _signed_in() -> str:
+    """The signed-in user as the login guard passed it on, so a silence says who made it."""
+    user = flask.request.headers.get(USER_HEADER.decode(), "")
+    return f"{user} (dashboard)" if user else "dashboard"
+
+
 def register(app: dash.Dash, service: DashboardService) -> None:
     store = SilenceStore(service.runtime.redis)
     default_s = service.runtime.settings.alerting.silence_duration
@@ -78,7 +86,7 @@ def register(app: dash.Dash, service: DashboardService) -> None:
             seconds = float(parse_duration(duration.strip())) if duration and \
                 duration.strip() else default_s
             made = store.add(_matchers(matchers), seconds,
-                             comment=(comment or "")[:MAX_COMMENT], created_by="dashboard")
+                             comment=(comment or "")[:MAX_COMMENT], created_by=_signed_in())
         except (SilenceError, ValueError) as exc:
             return (html.Span(f"Not silenced: {exc}.", className="vs-poor"), dash.no_update,
                     dash.no_update)
