@@ -5,6 +5,7 @@ advanced, history written, the notification pipeline fed. Tests and the benchmar
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -94,8 +95,9 @@ class Evaluator:
         firing = [a for a in self.states.load().values() if a.state == "firing"]
         return self.pipeline.dispatch(firing, time.time() if now is None else now)
 
-    def deliver_due(self, now: float | None = None) -> list[Attempt]:
-        return self.pipeline.deliver_due(time.time() if now is None else now)
+    def deliver_due(self, now: float | None = None,
+                    stop: threading.Event | None = None) -> list[Attempt]:
+        return self.pipeline.deliver_due(time.time() if now is None else now, stop=stop)
 
     def close(self) -> None:
         self.pipeline.close()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from alerting.engine import Evaluator
 
 log = logging.getLogger("vitalscope.alerting")
+STOP_WAIT_S = 10.0
 
 
 class AlertingService:
@@ -36,6 +37,7 @@ class AlertingService:
         self.lease: Lease | None = None
         # Evaluation and delivery share one ClickHouse client and stop waits for both.
         self._busy = threading.Lock()
+        self._stopping = threading.Event()
 
     async def start(self) -> None:
         # Imported here: the engine pulls in scipy, and every CLI command imports this module
@@ -43,6 +45,7 @@ class AlertingService:
         from alerting.engine import Evaluator
 
         runtime = self.runtime
+        self._stopping.clear()
         self.evaluator = Evaluator(self.settings, runtime.redis, runtime.new_clickhouse_client(),
                                    runtime.settings.clickhouse_cluster)
         self.lease = Lease(runtime.redis, ttl_s=3 * self.settings.evaluation_interval)
@@ -81,7 +84,8 @@ class AlertingService:
         try:
             if self.lease.acquire():
                 self.evaluator.flush_groups()
-            while len(self.evaluator.deliver_due()) > 0:
+            while not self._stopping.is_set() and self.evaluator.deliver_due(
+                    stop=self._stopping):
                 pass
         except (redis.RedisError, OSError) as exc:
             log.warning("alert delivery failed: %s", exc)
@@ -91,14 +95,22 @@ class AlertingService:
             self._busy.release()
 
     async def stop(self) -> None:
+        self._stopping.set()  # a delivery round ends after the webhook in flight
+        idle = True
         if self.scheduler is not None:
             scheduler, self.scheduler = self.scheduler, None
             await shutdown_after_running_jobs(scheduler)
-            await asyncio.to_thread(self._busy.acquire)  # in-flight job finished
-            self._busy.release()
+            # The in-flight job finishing; an evaluation stuck past the bound (a ClickHouse
+            # query that does not answer) must not keep the process from stopping.
+            idle = await asyncio.to_thread(self._busy.acquire, timeout=STOP_WAIT_S)
+            if idle:
+                self._busy.release()
+            else:
+                log.warning("alerting: a job still runs after %.0f s; stopping without it",
+                            STOP_WAIT_S)
         if self.lease is not None:
             with contextlib.suppress(redis.RedisError):  # else it expires on its own
                 await asyncio.to_thread(self.lease.release)
-        if self.evaluator is not None:
+        if self.evaluator is not None and idle:
             self.evaluator.close()
             self.evaluator.client.close()

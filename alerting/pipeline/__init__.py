@@ -4,6 +4,7 @@ three after an evaluation; `deliver_due` runs retry and deliver on whatever is d
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import redis
@@ -41,10 +42,15 @@ class Pipeline:
         """A notification that skips silence and grouping (a receiver test)."""
         return self.retry.enqueue([notification], now)[0]
 
-    def deliver_due(self, now: float, limit: int = 50) -> list[Attempt]:
+    def deliver_due(self, now: float, limit: int = 50,
+                    stop: threading.Event | None = None) -> list[Attempt]:
+        """Sends what is due; when `stop` is set it returns after the send in progress, and
+        the items it claimed but did not send come back when their claim lapses."""
         disabled = self.retry.disabled()
         attempts = []
         for item in self.retry.claim(now, limit):
+            if stop is not None and stop.is_set():
+                break
             receiver = self.deliver.receivers.get(item.receiver)
             result = self.deliver.process(item, disabled)
             attempt = self.retry.settle(item, result, now,

@@ -16,6 +16,7 @@ from alerting.delivery.signing import sign, verify
 from alerting.engine import Evaluator
 from alerting.model import Alert
 from alerting.notification import Notification
+from alerting.pipeline.retry import CLAIM_LEASE_S
 from tests.alerting.conftest import NOW, SECRET, Receiver, alerting_settings
 from tests.support.ports import free_port
 from vitalscope.config.alerting import AlertingSettings
@@ -174,3 +175,18 @@ def test_timeouts_are_retried_then_dead_lettered(
     assert second.outcome == "dead" and "gave up after 2 attempts" in second.error
     (dead,) = evaluator.pipeline.retry.dead_letters()
     assert json.loads(dead["body"])["alerts"][0]["fingerprint"] == "f1"
+
+
+def test_a_stopping_process_leaves_what_it_claimed_to_be_sent_later(
+        receiver: Receiver, make_evaluator: Callable[[AlertingSettings], Evaluator]) -> None:
+    evaluator = make_evaluator(alerting_settings(receiver.url, []))
+    webhook_id = _notify(evaluator)
+    stopping = threading.Event()
+    stopping.set()
+    # The process is stopping: nothing is sent, and the claimed item is not lost.
+    assert evaluator.deliver_due(NOW, stop=stopping) == []
+    assert receiver.requests() == []
+    assert evaluator.deliver_due(NOW + 1) == []  # still claimed by the stopped round
+    delivered = evaluator.deliver_due(NOW + CLAIM_LEASE_S + 1)
+    assert [(a.outcome, a.attempt) for a in delivered] == [("delivered", 1)]
+    assert [r["headers"]["webhook-id"] for r in receiver.requests()] == [webhook_id]
