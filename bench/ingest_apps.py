@@ -16,8 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,7 +148,7 @@ def collector(port: int, data: Path, latency_out: Path | None, with_flusher: boo
         [SiteConfig(name="bench", key=KEY, origins=[ORIGIN])])
     ingest = Ingest(runtime)
     services = ServiceGroup([*ingest.services, *([flusher(runtime)] if with_flusher else [])])
-    fallback = FastAPI(lifespan=_lifespan(services))
+    fallback = FastAPI(lifespan=services.lifespan)
 
     @fallback.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -166,17 +165,6 @@ def collector(port: int, data: Path, latency_out: Path | None, with_flusher: boo
             poller.join()
             latency_out.write_text(json.dumps(poller.latencies_ms))
         runtime.close()
-
-
-def _lifespan(services: Any) -> Any:
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await services.start()
-        try:
-            yield
-        finally:
-            await services.stop()
-    return lifespan
 
 
 def main() -> int:

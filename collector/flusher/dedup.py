@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -53,13 +52,6 @@ return out
 """
 
 
-@dataclass(slots=True)
-class Duplicates:
-    """Rows dropped per table, for the metrics."""
-
-    rows: dict[str, int]
-
-
 def _digest(site: str, event_id: str) -> bytes:
     return hashlib.blake2b(f"{site}\x1f{event_id}".encode(), digest_size=12).digest()
 
@@ -69,11 +61,12 @@ class Deduplicator:
         self.window_s = window_s
 
     async def drop_copies(self, redis: aioredis.Redis, batch_id: str,
-                          entries: Sequence[Entry]) -> Duplicates:
-        """Removes, in place, the rows of events already claimed by another batch."""
+                          entries: Sequence[Entry]) -> dict[str, int]:
+        """Removes, in place, the rows of events already claimed by another batch; returns
+        how many rows it dropped per table."""
         dropped: dict[str, int] = {}
         if self.window_s <= 0:
-            return Duplicates(dropped)
+            return dropped
         # Within one batch the first copy wins, in entry order: a replay decides the same.
         first: dict[bytes, tuple[int, str, int]] = {}
         copies: set[tuple[int, str, int]] = set()
@@ -88,7 +81,7 @@ class Deduplicator:
         if first:
             copies.update(await self._claimed_elsewhere(redis, batch_id, first))
         if not copies:
-            return Duplicates(dropped)
+            return dropped
         by_table: dict[tuple[int, str], set[int]] = {}
         for index, table, row in copies:
             by_table.setdefault((index, table), set()).add(row)
@@ -99,7 +92,7 @@ class Deduplicator:
             entry.tables[table] = b"".join(line + b"\n" for line in kept)
             entry.ids[table] = [i for row, i in enumerate(entry.ids[table]) if row not in rows]
             dropped[table] = dropped.get(table, 0) + len(rows)
-        return Duplicates(dropped)
+        return dropped
 
     async def _claimed_elsewhere(self, redis: aioredis.Redis, batch_id: str,
                                  events: dict[bytes, tuple[int, str, int]]

@@ -251,7 +251,7 @@ class Flusher:
                 dead.append(_DeadLetter(entry.id, entry.data, str(exc)))
         duplicates = await self.dedup.drop_copies(self._r, manifest.batch_id,
                                                   [decoded for _, decoded in batch])
-        for table, rows in duplicates.rows.items():
+        for table, rows in duplicates.items():
             metrics.DUPLICATES.labels(table).inc(rows)
         for entry, decoded in batch:
             sites.add(decoded.site)

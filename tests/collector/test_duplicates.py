@@ -93,7 +93,7 @@ def _drop(redis_url: str, dedup: Deduplicator, batch_id: str,
     async def run() -> dict[str, int]:
         client = aioredis.Redis.from_url(redis_url)
         try:
-            return (await dedup.drop_copies(client, batch_id, entries)).rows
+            return await dedup.drop_copies(client, batch_id, entries)
         finally:
             await client.aclose()
 

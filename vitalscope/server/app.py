@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -66,17 +63,8 @@ def build_asgi(runtime: Runtime) -> ASGIApp:
 def build_app(runtime: Runtime) -> FastAPI:
     ingest = Ingest(runtime) if runtime.role in (Role.SERVE, Role.COLLECTOR) else None
     services = ServiceGroup(_services(runtime, ingest))
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await services.start()
-        try:
-            yield
-        finally:
-            await services.stop()
-
     app = FastAPI(
-        title="Vitalscope", version=vitalscope.__version__, lifespan=lifespan,
+        title="Vitalscope", version=vitalscope.__version__, lifespan=services.lifespan,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
         swagger_ui_oauth2_redirect_url=None,  # no OAuth2 here: a bearer token or a login
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
 log = logging.getLogger("vitalscope.services")
 
@@ -39,3 +41,12 @@ class ServiceGroup:
                 log.info("stopped %s", service.name)
             except Exception:
                 log.exception("stopping %s failed", service.name)
+
+    @asynccontextmanager
+    async def lifespan(self, app: Any) -> AsyncIterator[None]:
+        """The ASGI app's lifespan: services run while the app serves."""
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()
