@@ -11,7 +11,14 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The same lock as scripts/setup.sh (requirements/runtime.txt, hashes checked), in a venv so
+# that `pip sync` leaves the image's own Python alone.
 COPY pyproject.toml README.md ./
+COPY requirements/ requirements/
+RUN pip install "uv$(python -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["tool"]["uv"]["required-version"])')" \
+    && uv venv /opt/vitalscope \
+    && uv pip sync --python /opt/vitalscope/bin/python --require-hashes requirements/runtime.txt
+ENV PATH=/opt/vitalscope/bin:$PATH
 COPY vitalscope/ vitalscope/
 COPY collector/ collector/
 COPY dashboard/ dashboard/
@@ -19,7 +26,8 @@ COPY synthetics/ synthetics/
 COPY alerting/ alerting/
 COPY bench/ bench/
 COPY --from=sdk /src/sdk-js/dist/ sdk-js/dist/
-RUN pip install .
+RUN uv pip install --python /opt/vitalscope/bin/python --no-deps --no-build-isolation . \
+    && pip uninstall -y uv
 RUN useradd --system --home /var/lib/vitalscope vitalscope \
     && mkdir -p /var/lib/vitalscope && chown vitalscope /var/lib/vitalscope
 USER vitalscope

@@ -170,7 +170,7 @@ class IngestApp:
         except msgspec.ValidationError as exc:
             raise from_validation(exc) from None
         except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-            raise from_decode(exc) from None
+            raise from_decode(exc, body) from None
         context = BeaconContext(site, beacon, int(time.time() * 1000),
                                 headers.get(b"user-agent", b"").decode("latin-1"), headers)
         reason = enrich(self.steps, context)
@@ -215,7 +215,7 @@ class IngestApp:
             except msgspec.ValidationError as exc:
                 raise from_validation(exc) from None
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-                raise from_decode(exc) from None
+                raise from_decode(exc, body) from None
             rows = self._timing_rows(site, batch)
             await self.appender.append(site.name, self._site_limit(site),
                                        self._client(scope, headers),

@@ -48,7 +48,18 @@ def from_validation(exc: msgspec.ValidationError) -> IngestError:
     return IngestError(400, code, f"{path}: {text}", path)
 
 
-def from_decode(exc: Exception) -> IngestError:
-    if isinstance(exc, UnicodeDecodeError):
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def from_decode(exc: Exception, body: bytes) -> IngestError:
+    """Decided here, not from msgspec's message: its wording for bad UTF-8 changed between
+    releases (0.23 says "malformed" for a leading invalid byte), and clients key on the code.
+    Only the error path pays for the extra UTF-8 check."""
+    if isinstance(exc, UnicodeDecodeError) or not _is_utf8(body):
         return IngestError(400, "invalid_encoding", "body is not UTF-8", "$")
     return IngestError(400, "invalid_json", f"body is not valid JSON ({exc})", "$")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Vitalscope needs on a fresh Debian machine: the system packages that are
 # missing (Python venv support, Node.js, Chromium for synthetic checks and browser tests),
-# a virtual environment in .venv with the project, and the browser SDK build.
+# a virtual environment in .venv with the project at the locked versions, and the browser SDK
+# build.
 #   scripts/setup.sh          what `vitalscope serve` needs
 #   scripts/setup.sh --dev    plus the test and lint tools
 set -euo pipefail
@@ -30,14 +31,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
+# Exactly the locked versions (requirements/*.txt, written by scripts/lock-deps.sh), hashes
+# checked; `pip sync` also removes whatever the lock does not name.
+source scripts/lib/uv.sh
+lock=requirements/runtime.txt
+[ "$dev" = 1 ] && lock=requirements/dev.txt
 if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
+  "$uv" venv --quiet --python "$python" .venv
 fi
-extras=""
-[ "$dev" = 1 ] && extras="[dev]"
-echo "Installing Vitalscope into .venv"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
-  | grep -v "is ignored: it is neither a file nor a directory" || true
+echo "Installing Vitalscope into .venv ($lock)"
+"$uv" pip sync --quiet --python .venv/bin/python --require-hashes "$lock"
+# The project itself, editable, built with the locked setuptools (no unpinned build env).
+"$uv" pip install --quiet --python .venv/bin/python --no-deps --no-build-isolation -e .
 .venv/bin/python -c 'import vitalscope' # fails loudly if the install did not work
 
 if [ -f sdk-js/package.json ]; then
