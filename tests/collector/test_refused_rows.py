@@ -18,7 +18,7 @@ from tests.collector import crafted
 from tests.collector.beacons import CHROME_UA, beacon, event_ids
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
-from tests.collector.queue import wait_drained
+from tests.collector.queue import metric_value, wait_drained
 from vitalscope.config import Settings
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": CHROME_UA, "Content-Type": "text/plain"}
@@ -40,15 +40,6 @@ def _stored(sites: Client) -> list[str]:
     ).result_rows)
 
 
-def _metric(text: str, name: str, **labels: str) -> float:
-    for line in text.splitlines():
-        if line.startswith(name + "{") or line.startswith(name + " "):
-            found = dict(re.findall(r'(\w+)="([^"]*)"', line.split(" ")[0]))
-            if all(found.get(k) == v for k, v in labels.items()):
-                return float(line.rsplit(" ", 1)[1])
-    return 0.0
-
-
 def test_rows_spanning_200_days_do_not_block_the_stream(
         settings: Settings, sites: Client, redis_client: redis.Redis) -> None:
     # A long flush interval puts the poison entry in one batch with the beacons around it.
@@ -56,7 +47,7 @@ def test_rows_spanning_200_days_do_not_block_the_stream(
     poison = crafted.spanning_days(200)
     with InProcessCollector(runtime, with_flusher=True) as server, httpx.Client(
             base_url=server.url, timeout=10) as client:
-        failures_before = _metric(client.get("/metrics").text,
+        failures_before = metric_value(client.get("/metrics").text,
                                   "vitalscope_flush_insert_failures_total", table="vitals",
                                   kind="data")
         before = _post_beacons(client, 5)
@@ -76,10 +67,10 @@ def test_rows_spanning_200_days_do_not_block_the_stream(
     assert ready.status_code == 200, ready.text
     queue = ready.json()["queue"]
     assert (queue["pending"], queue["oldest_age_s"], queue["dead_letters"]) == (0, 0, 0)
-    refused = _metric(metrics, "vitalscope_flush_insert_failures_total", table="vitals",
+    refused = metric_value(metrics, "vitalscope_flush_insert_failures_total", table="vitals",
                       kind="data") - failures_before
     assert 1 <= refused <= 4  # split a few times, not once per row
-    assert _metric(metrics, "vitalscope_ingest_queue_oldest_age_seconds") == 0.0
+    assert metric_value(metrics, "vitalscope_ingest_queue_oldest_age_seconds") == 0.0
 
 
 def test_one_refused_row_among_many_is_a_dead_letter_the_rest_is_stored_once(
@@ -92,7 +83,7 @@ def test_one_refused_row_among_many_is_a_dead_letter_the_rest_is_stored_once(
     rows = [*good[:1234], bad, *good[1234:]]
     with InProcessCollector(runtime, with_flusher=True) as server, httpx.Client(
             base_url=server.url, timeout=10) as client:
-        failures_before = _metric(client.get("/metrics").text,
+        failures_before = metric_value(client.get("/metrics").text,
                                   "vitalscope_flush_insert_failures_total", table="vitals",
                                   kind="data")
         before = _post_beacons(client, 20)
@@ -113,7 +104,7 @@ def test_one_refused_row_among_many_is_a_dead_letter_the_rest_is_stored_once(
     held = decode_entry(fields["b"])  # a re-queueable entry holding just that row
     assert held.site == "shop" and held.ids == {"vitals": [bad[4]]}
     assert held.tables["vitals"].count(b"\n") == 1 and b"not a number" in held.tables["vitals"]
-    refused = _metric(metrics, "vitalscope_flush_insert_failures_total", table="vitals",
+    refused = metric_value(metrics, "vitalscope_flush_insert_failures_total", table="vitals",
                       kind="data") - failures_before
     assert refused <= 2 * 12 + 1  # about log2(rows) per level, not one insert per row
 
@@ -124,7 +115,7 @@ def test_an_outage_is_retried_and_nothing_is_dead_lettered(
     with httpx.Client(base_url=running.url, timeout=10) as client:
         ids = _post_beacons(client, 5)
         deadline = time.monotonic() + 30
-        while _metric(client.get("/metrics").text, "vitalscope_flush_insert_failures_total",
+        while metric_value(client.get("/metrics").text, "vitalscope_flush_insert_failures_total",
                       table="vitals", kind="unavailable") < 2:
             assert time.monotonic() < deadline, "the insert was never retried"
             time.sleep(0.1)
