@@ -13,6 +13,7 @@ import redis
 from clickhouse_connect.driver.client import Client
 
 from collector import keys
+from collector.flusher.dedup import _digest
 from collector.payload import decode_entry
 from tests.collector import crafted
 from tests.collector.beacons import CHROME_UA, beacon, event_ids
@@ -104,6 +105,10 @@ def test_one_refused_row_among_many_is_a_dead_letter_the_rest_is_stored_once(
     held = decode_entry(fields["b"])  # a re-queueable entry holding just that row
     assert held.site == "shop" and held.ids == {"vitals": [bad[4]]}
     assert held.tables["vitals"].count(b"\n") == 1 and b"not a number" in held.tables["vitals"]
+    # Its deduplication claim went with it: a replay (or a resend) is not taken for a copy.
+    claims = list(redis_client.scan_iter(keys.SEEN + "*"))
+    assert any(redis_client.hexists(k, _digest("shop", good[0][4])) for k in claims)
+    assert not any(redis_client.hexists(k, _digest("shop", bad[4])) for k in claims)
     refused = metric_value(metrics, "vitalscope_flush_insert_failures_total", table="vitals",
                       kind="data") - failures_before
     assert refused <= 2 * 12 + 1  # about log2(rows) per level, not one insert per row
