@@ -4,9 +4,9 @@ and acknowledges only after the insert.
 Order per batch: manifest -> insert every table (same token on every retry; a table whose
 rows ClickHouse refuses is split until the refused rows are found, see bisect.py) -> one
 MULTI: dead letters (one per refused row), XACK, INCR of each site's data generation,
-manifest removed. A crash at any
-point leaves the entries pending with their manifest, and whoever picks them up (this
-consumer after a restart, or another through XAUTOCLAIM) replays the same batch."""
+manifest removed. A crash at any point leaves the entries pending with their manifest, and
+whoever picks them up (this consumer after a restart, or another through XAUTOCLAIM) replays
+the same batch."""
 
 from __future__ import annotations
 
@@ -294,7 +294,8 @@ class Flusher:
             pipe.hdel(keys.BATCHES, manifest.batch_id)
             await pipe.execute()
         for letter in dead:
-            metrics.DEAD_LETTERS.labels(letter.reason.split(":", 1)[0]).inc()
+            # By table (or `entry`): a reason's text could make any number of labels.
+            metrics.DEAD_LETTERS.labels(letter.table or "entry").inc()
             log.warning("entry %s dead-lettered: %s", letter.id, letter.reason[:200])
 
     async def _insert(self, manifest: Manifest, table: str, parts: list[bisect.Part]
