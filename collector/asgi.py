@@ -13,7 +13,7 @@ import msgspec
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from collector import metrics
+from collector import metrics, queue_metrics
 from collector.appender import Appender
 from collector.body import MAX_BODY, read_body
 from collector.context import BeaconContext
@@ -250,4 +250,5 @@ class IngestApp:
                       content_type=b"application/schema+json")
 
     async def metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await queue_metrics.refresh(self.appender.redis)
         await respond(send, 200, generate_latest(), content_type=CONTENT_TYPE_LATEST.encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 STREAM = "vs:ingest:stream"
 GROUP = "flushers"
 DEAD_LETTERS = "vs:ingest:dead"
+DEAD_LETTERS_TRIMMED = "vs:ingest:dead:trimmed"  # "cause:kind" -> dead letters trimmed
 BATCHES = "vs:ingest:batches"  # batch id -> entry ids of a batch being inserted
 SEEN = "vs:ingest:seen:"  # + window number + ":" + shard: event digest -> batch that stored it
 SITE_BUCKET = "vs:rl:site:"

@@ -59,3 +59,9 @@ def decode_entry(data: bytes) -> Entry:
         if ids is not None and len(ids) != rows:
             raise BadEntry(f"{table}: {len(ids)} event ids for {rows} rows")
     return entry
+
+
+def row_entry(site: str, table: str, line: bytes, event_id: str | None) -> bytes:
+    """A stream entry holding one row (a dead letter that can be queued again)."""
+    ids = {table: [event_id]} if event_id is not None else {}
+    return _ENCODER.encode(Entry(site, {table: line}, ids))

@@ -121,3 +121,15 @@ class Deduplicator:
             args += [slot, digest]
         answer: Any = await redis.eval(_CLAIM, len(script_keys), *script_keys, *args)
         return [int(keep) for keep in answer]
+
+    def release(self, pipe: Any, events: list[tuple[str, str]]) -> None:
+        """Queues, on `pipe`, the removal of the claims of events that were not stored (dead
+        letters): otherwise their replay, or a resend, would be dropped as a copy."""
+        if self.window_s <= 0:
+            return
+        window = int(time.time()) // self.window_s
+        for site, event_id in events:
+            digest = _digest(site, event_id)
+            shard = digest[0] % SHARDS
+            for number in (window, window - 1):
+                pipe.hdel(f"{keys.SEEN}{number}:{shard}", digest)

@@ -2,7 +2,10 @@
 
 A batch that is retried after a crash (by this flusher after a restart, or by another one
 through XAUTOCLAIM) is rebuilt from exactly the same entries in the same order, so its
-insert carries the same deduplication token and ClickHouse stores it once."""
+insert carries the same deduplication token and ClickHouse stores it once. A table whose
+insert ClickHouse refused is split into row ranges (see bisect.py); every range that was
+split is recorded before its halves are inserted, so a replay never inserts the whole range
+again under another token."""
 
 from __future__ import annotations
 
@@ -18,13 +21,20 @@ from collector import keys
 class _Stored(msgspec.Struct):
     ids: list[str]
     split: list[str] = []
+    ranges: dict[str, list[tuple[int, int]]] = {}
 
 
 @dataclass
 class Manifest:
     batch_id: str
     ids: list[str]
-    split: list[str] = field(default_factory=list)  # tables inserted entry by entry
+    # Tables an earlier version inserted entry by entry (replayed the same way).
+    split: list[str] = field(default_factory=list)
+    # Per table, the row ranges [start, end) whose insert was refused and split in two.
+    ranges: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def was_split(self, table: str, start: int, end: int) -> bool:
+        return (start, end) in self.ranges.get(table, ())
 
 
 def batch_id_of(ids: list[str]) -> str:
@@ -32,8 +42,8 @@ def batch_id_of(ids: list[str]) -> str:
 
 
 async def save(redis: aioredis.Redis, manifest: Manifest) -> None:
-    await redis.hset(keys.BATCHES, manifest.batch_id,
-                     msgspec.json.encode(_Stored(manifest.ids, manifest.split)))
+    await redis.hset(keys.BATCHES, manifest.batch_id, msgspec.json.encode(
+        _Stored(manifest.ids, manifest.split, manifest.ranges)))
 
 
 async def load_all(redis: aioredis.Redis) -> list[Manifest]:
@@ -45,5 +55,6 @@ async def load_all(redis: aioredis.Redis) -> list[Manifest]:
         except msgspec.DecodeError:
             continue
         name = batch_id.decode() if isinstance(batch_id, bytes) else str(batch_id)
-        out.append(Manifest(name, stored.ids, stored.split))
+        out.append(Manifest(name, stored.ids, stored.split,
+                            {t: [(a, b) for a, b in r] for t, r in stored.ranges.items()}))
     return out

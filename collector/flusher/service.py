@@ -1,10 +1,12 @@
 """The flusher: reads the ingest stream in a consumer group, inserts batches into ClickHouse
 and acknowledges only after the insert.
 
-Order per batch: manifest -> insert every table (same token on every retry) -> one MULTI:
-dead letters, XACK, INCR of each site's data generation, manifest removed. A crash at any
-point leaves the entries pending with their manifest, and whoever picks them up (this
-consumer after a restart, or another through XAUTOCLAIM) replays the same batch."""
+Order per batch: manifest -> insert every table (same token on every retry; a table whose
+rows ClickHouse refuses is split until the refused rows are found, see bisect.py) -> one
+MULTI: dead letters (one per refused row), XACK, INCR of each site's data generation,
+manifest removed. A crash at any point leaves the entries pending with their manifest, and
+whoever picks them up (this consumer after a restart, or another through XAUTOCLAIM) replays
+the same batch."""
 
 from __future__ import annotations
 
@@ -22,11 +24,11 @@ from clickhouse_connect.driver.client import Client
 from redis.exceptions import RedisError, ResponseError
 
 from collector import keys, metrics
-from collector.flusher import failures
+from collector.flusher import bisect, deadtrim, failures
 from collector.flusher.dedup import Deduplicator
 from collector.flusher.inserter import Inserter
 from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
-from collector.payload import BadEntry, Entry, decode_entry
+from collector.payload import BadEntry, Entry, decode_entry, row_entry
 from vitalscope.config.collector import CollectorSettings
 
 log = logging.getLogger("vitalscope.flusher")
@@ -34,7 +36,6 @@ STOP_DEADLINE_S = 9.0
 CLAIM_EVERY_S = 5.0
 TRIM_EVERY_S = 1.0
 READ_BLOCK_S = 0.25
-DEAD_LETTER_MAXLEN = 100_000
 
 
 @dataclass
@@ -45,9 +46,17 @@ class _Entry:
 
 @dataclass
 class _DeadLetter:
-    id: str
-    data: bytes
+    id: str  # of the stream entry it came from
+    data: bytes  # a stream entry: the whole entry, or the one row ClickHouse refused
     reason: str
+    site: str = ""
+    table: str = ""
+    event: str = ""
+
+    @classmethod
+    def of_row(cls, table: str, row: bisect.Refused) -> _DeadLetter:
+        return cls(row.entry_id, row_entry(row.site, table, row.line, row.event_id),
+                   f"{table}: {row.reason}", row.site, table, row.event_id or "")
 
 
 class _Abandoned(Exception):
@@ -80,6 +89,7 @@ class Flusher:
         self._task: asyncio.Task[None] | None = None
         self._last_claim = 0.0
         self._last_trim = 0.0
+        self._last_dead_trim = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -139,6 +149,9 @@ class Flusher:
         if time.monotonic() - self._last_trim >= TRIM_EVERY_S:
             self._last_trim = time.monotonic()
             await self._trim()
+        if time.monotonic() - self._last_dead_trim >= deadtrim.EVERY_S:
+            self._last_dead_trim = time.monotonic()
+            await deadtrim.trim(self._r, self.settings)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -237,8 +250,7 @@ class Flusher:
         if manifest is None:
             manifest = Manifest(batch_id_of(ids), ids)
             await save(self._r, manifest)
-        tables: dict[str, list[bytes]] = {}
-        owners: dict[str, list[str]] = {}
+        tables: dict[str, list[bisect.Part]] = {}
         sites: set[str] = set()
         dead: list[_DeadLetter] = []
         batch: list[tuple[_Entry, Entry]] = []
@@ -257,78 +269,84 @@ class Flusher:
             sites.add(decoded.site)
             for table, lines in decoded.tables.items():
                 if lines:
-                    tables.setdefault(table, []).append(lines)
-                    owners.setdefault(table, []).append(entry.id)
+                    tables.setdefault(table, []).append(bisect.Part(
+                        entry.id, decoded.site, lines, decoded.ids.get(table)))
         self.on_stage("before_insert")
-        data = {e.id: e.data for e in entries if e.data is not None}
         for table in sorted(tables):
-            failed = await self._insert(manifest, table, tables[table], owners[table])
-            dead.extend(_DeadLetter(i, data[i], f"{table}: {why}") for i, why in failed.items())
+            refused = await self._insert(manifest, table, tables[table])
+            dead.extend(_DeadLetter.of_row(table, row) for row in refused)
         self.on_stage("after_insert")
         await self._finish(manifest, ids, sites, dead)
 
     async def _finish(self, manifest: Manifest, ids: list[str], sites: set[str],
                       dead: list[_DeadLetter]) -> None:
-        seen: set[str] = set()
         async with self._r.pipeline(transaction=True) as pipe:
+            # Uncapped here: deadtrim.py enforces retention and the cap, and counts what
+            # they drop.
             for letter in dead:
-                if letter.id in seen:
-                    continue
-                seen.add(letter.id)
                 pipe.xadd(keys.DEAD_LETTERS, {"id": letter.id, "reason": letter.reason,
-                                              "b": letter.data},
-                          maxlen=DEAD_LETTER_MAXLEN, approximate=True)
+                                              "b": letter.data, "site": letter.site,
+                                              "table": letter.table, "event": letter.event})
+            self.dedup.release(pipe, [(d.site, d.event) for d in dead if d.event])
             pipe.xack(keys.STREAM, keys.GROUP, *ids)
             for site in sorted(sites):
                 pipe.incr(keys.site_generation(site))
             pipe.hdel(keys.BATCHES, manifest.batch_id)
             await pipe.execute()
         for letter in dead:
-            metrics.DEAD_LETTERS.labels(letter.reason.split(":", 1)[0]).inc()
+            # By table (or `entry`): a reason's text could make any number of labels.
+            metrics.DEAD_LETTERS.labels(letter.table or "entry").inc()
             log.warning("entry %s dead-lettered: %s", letter.id, letter.reason[:200])
 
-    async def _insert(self, manifest: Manifest, table: str, chunks: list[bytes],
-                      owners: list[str]) -> dict[str, str]:
-        """Inserts until it works; returns entries ClickHouse keeps rejecting (and why)."""
+    async def _insert(self, manifest: Manifest, table: str, parts: list[bisect.Part]
+                      ) -> list[bisect.Refused]:
+        """Inserts until it works, splitting what ClickHouse refuses; returns the rows it
+        refuses one by one."""
         if table in manifest.split:
-            return await self._insert_each(manifest, table, chunks, owners)
-        data = b"".join(chunks)
+            return await self._insert_each(manifest, table, parts)
+
+        async def record() -> None:
+            await save(self._r, manifest)
+
+        async def attempt(data: bytes, token: str) -> str | None:
+            return await self._attempt(manifest, table, data, token)
+
+        return await bisect.insert_table(manifest, table, parts, attempt, record,
+                                         lambda: self.on_stage("range_inserted"))
+
+    async def _attempt(self, manifest: Manifest, table: str, data: bytes, token: str
+                       ) -> str | None:
+        """One insert, retried while ClickHouse is out; why ClickHouse refuses the rows."""
         attempt = 0
         while True:
             try:
-                await asyncio.to_thread(self.inserter.insert, table, data,
-                                        f"{manifest.batch_id}:{table}")
-                return {}
-            except Exception as exc:  # every failure is retried or dead-lettered
+                await asyncio.to_thread(self.inserter.insert, table, data, token)
+                return None
+            except Exception as exc:  # every failure is retried or reported
                 attempt += 1
                 kind = failures.classify(exc)
                 metrics.INSERT_FAILURES.labels(table, kind).inc()
                 log.warning("insert into %s failed (attempt %d, %s): %s", table, attempt,
                             kind, failures.reason(exc)[:300])
-                if kind == failures.DATA and attempt >= self.settings.dead_letter_after:
-                    manifest.split.append(table)
-                    await save(self._r, manifest)
-                    return await self._insert_each(manifest, table, chunks, owners)
+                if kind == failures.REJECTED and attempt >= self.settings.dead_letter_after:
+                    return failures.reason(exc)
                 await self._wait_retry(attempt, manifest)
 
-    async def _insert_each(self, manifest: Manifest, table: str, chunks: list[bytes],
-                           owners: list[str]) -> dict[str, str]:
-        """Entry by entry, so one bad entry cannot hold back the others."""
-        failed: dict[str, str] = {}
-        for entry_id, chunk in zip(owners, chunks, strict=True):
-            attempt = 0
-            while True:
-                try:
-                    await asyncio.to_thread(self.inserter.insert, table, chunk,
-                                            f"{manifest.batch_id}:{table}:{entry_id}")
-                    break
-                except Exception as exc:  # an outage is retried, bad data is reported
-                    attempt += 1
-                    if failures.classify(exc) == failures.DATA:
-                        failed[entry_id] = failures.reason(exc)
-                        break
-                    await self._wait_retry(attempt, manifest)
-        return failed
+    async def _insert_each(self, manifest: Manifest, table: str, parts: list[bisect.Part]
+                           ) -> list[bisect.Refused]:
+        """A batch an earlier version began inserting entry by entry: finished with its
+        tokens, so what it stored is not stored again. The rows of an entry refused whole
+        become dead letters (a replay of them is split like any batch)."""
+        refused: list[bisect.Refused] = []
+        for part in parts:
+            why = await self._attempt(manifest, table, part.lines,
+                                      f"{manifest.batch_id}:{table}:{part.entry_id}")
+            if why is not None:
+                for index, line in enumerate(part.lines.split(b"\n")[:-1]):
+                    event = part.ids[index] if part.ids is not None else None
+                    refused.append(bisect.Refused(part.entry_id, part.site, line + b"\n",
+                                                  event, why))
+        return refused
 
     async def _wait_retry(self, attempt: int, manifest: Manifest) -> None:
         await asyncio.to_thread(self.inserter.reset)

@@ -53,6 +53,7 @@ def test_clickhouse_unavailable_under_load_then_exactly_once(
     assert vitals + timings == distinct == len(load.accepted_ids) == 3 * load.accepted
     assert _count(sites, "SELECT sum(samples) FROM vitals_1m") == vitals
     assert redis_client.hlen(keys.BATCHES) == 0
+    assert redis_client.xlen(keys.DEAD_LETTERS) == 0  # an outage is waited out, not split
 
 
 def test_entries_clickhouse_keeps_rejecting_go_to_the_dead_letter_stream(

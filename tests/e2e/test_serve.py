@@ -24,7 +24,9 @@ def test_serve_starts_empty_restarts_with_data_and_stops_on_sigterm(server: Serv
     server.start()
     assert httpx.get(server.url + "/healthz").json() == {"status": "ok"}
     ready = httpx.get(server.url + "/readyz").json()
-    assert ready == {"ready": True, "checks": {"clickhouse": "ok", "redis": "ok"}}
+    assert ready == {"ready": True, "checks": {"clickhouse": "ok", "redis": "ok", "queue": "ok"},
+                     "queue": {"length": 0, "pending": 0, "oldest_age_s": 0.0,
+                               "dead_letters": 0}}
     assert "Admin token (shown once" in server.logs()
 
     added = run_cli("sites", "add", "shop", "--origin", "https://shop.example",

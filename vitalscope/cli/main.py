@@ -7,6 +7,7 @@ import click
 import vitalscope
 from vitalscope.cli.alerts import alerts
 from vitalscope.cli.configcmd import config_group
+from vitalscope.cli.deadletters import deadletters
 from vitalscope.cli.demo import demo
 from vitalscope.cli.migrate import migrate
 from vitalscope.cli.sdk import sdk
@@ -22,7 +23,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics, alerts, sdk, demo):
+                synthetics, alerts, deadletters, sdk, demo):
     cli.add_command(command)
 
 

@@ -99,8 +99,21 @@ class CollectorSettings(BaseModel):
         "fails.",
     )
     dead_letter_after: int = Field(
-        default=5, ge=1, description="Attempts after which data ClickHouse rejects (not an "
-        "outage) goes, entry by entry, to the dead-letter stream.",
+        default=1, ge=1, description="Attempts of an insert ClickHouse refuses for its rows "
+        "(not an outage) before the rows are split to find the refused ones, which go to the "
+        "dead-letter stream.",
+    )
+    dead_letter_retention_s: float = Field(
+        default=604_800, gt=0, description="Seconds a dead letter is kept; older ones are "
+        "trimmed and counted in `vitalscope_dead_letters_trimmed_total`.",
+    )
+    dead_letter_max: int = Field(
+        default=100_000, ge=1, description="Dead letters kept at most; the oldest beyond it "
+        "are trimmed and counted in `vitalscope_dead_letters_trimmed_total`.",
+    )
+    queue_max_age_s: float = Field(
+        default=300.0, gt=0, description="Seconds the oldest unacknowledged entry of the "
+        "ingest stream may wait before `/readyz` answers 503 (ingestion is stuck or behind).",
     )
     claim_idle_s: float = Field(
         default=60.0, gt=0, description="Seconds an entry stays unacknowledged before another "

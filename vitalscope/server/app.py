@@ -16,7 +16,7 @@ from collector.wiring import Ingest, flusher
 from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server import admin, health
+from vitalscope.server import admin, admin_deadletters, health
 from vitalscope.server.services import Service, ServiceGroup
 
 
@@ -76,6 +76,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
+        app.include_router(admin_deadletters.router)
         app.include_router(alerts_api.router)
         app.include_router(sdk_assets.router)
     if runtime.role in (Role.SERVE, Role.WORKER):

@@ -1,0 +1,58 @@
+"""Queue health in /metrics: read from Redis at each scrape (see queue_health.py), so every
+role that serves /metrics tells the truth, whether or not it runs a flusher."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import redis.asyncio as aioredis
+from prometheus_client import REGISTRY
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+from redis.exceptions import RedisError
+
+from collector import metrics, queue_health
+from collector.queue_health import QueueHealth
+
+log = logging.getLogger("vitalscope.collector")
+
+
+class _QueueCollector(Collector):
+    def __init__(self) -> None:
+        self.last: QueueHealth | None = None
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        if self.last is None:
+            return
+        yield GaugeMetricFamily(
+            "vitalscope_ingest_queue_oldest_age_seconds", "Age of the oldest ingest entry not "
+            "yet acknowledged (pending or not yet delivered); 0 when none waits.",
+            value=self.last.oldest_age_s)
+        yield GaugeMetricFamily(
+            "vitalscope_dead_letters", "Entries in the dead-letter stream.",
+            value=self.last.dead_letters)
+        trimmed = CounterMetricFamily(
+            "vitalscope_dead_letters_trimmed", "Dead letters dropped by retention or the cap, "
+            "by cause and kind (the table of the refused row, or `entry`).",
+            labels=["cause", "reason"])
+        for (cause, kind), count in sorted(self.last.trimmed.items()):
+            trimmed.add_metric([cause, kind], count)
+        yield trimmed
+
+
+QUEUE = _QueueCollector()
+REGISTRY.register(QUEUE)
+
+
+async def refresh(client: aioredis.Redis) -> None:
+    """Reads the queue's health for the scrape; Redis down leaves the figures out."""
+    try:
+        health = await queue_health.aread(client)
+    except (RedisError, OSError) as exc:
+        log.warning("/metrics: queue health unavailable (%s)", type(exc).__name__)
+        QUEUE.last = None
+        return
+    QUEUE.last = health
+    metrics.QUEUE_DEPTH.set(health.length)
+    metrics.QUEUE_PENDING.set(health.pending)
