@@ -240,7 +240,7 @@ class IngestApp:
                 site.name, batch.source, ch_time(round(timing.ts)), received_at, timing.id,
                 timing.pv or "",
                 timing.req or "", group, url, timing.n, timing.dur, timing.desc or "", status,
-                timing.code or 0, "", "", "", batch.rel or "",
+                int(timing.code or 0), "", "", "", batch.rel or "",
             ])
         return rows
 
