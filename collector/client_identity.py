@@ -102,8 +102,10 @@ class ClientIdentity:
         self.trusted = tuple(trusted_proxies)
         self.header = header.lower().encode() if header else None
         self.secret = DailySecret(redis)
-        # Peers repeat (a proxy, a client's connection): parse each once.
+        # Peers and what proxies forward repeat (a client's connection, its next beacons):
+        # parse each once.
         self._peer = lru_cache(maxsize=4096)(self._parse_peer)
+        self._forwarded = lru_cache(maxsize=4096)(self._walk)
 
     def _trusted(self, address: Address) -> bool:
         return any(address in network for network in self.trusted)
@@ -122,17 +124,21 @@ class ClientIdentity:
         forwarded = headers.get(self.header)
         if not forwarded:
             return material, trusted
+        return self._forwarded(material, forwarded), True
+
+    def _walk(self, material: bytes, forwarded: bytes) -> bytes:
+        """From the right: the first address that is not a trusted proxy is the client."""
         for token in reversed(forwarded.split(b",")):
             text = token.strip().decode("latin-1")
             if not text:
                 continue
             address = parse_address(text)
             if address is None:  # not an address: a client wrote it, so it names the client
-                return b"?" + token.strip(), True
+                return b"?" + token.strip()
             material = bucket_material(address)
             if not self._trusted(address):
                 break
-        return material, True
+        return material
 
     async def identify(self, peer: str, headers: dict[bytes, bytes]) -> tuple[str, bool]:
         """The client's bucket key (a keyed hash, never the address), and whether the peer is

@@ -36,16 +36,17 @@ def ch_time(epoch_ms: int) -> str:
     return f"{epoch_ms // 1000}.{epoch_ms % 1000:03d}"
 
 
-def _scope(row: list[Any], columns: tuple[int, ...]) -> str:
-    if len(columns) == 1:
-        return str(row[columns[0]])
-    return "\x1f".join([str(row[column]) for column in columns])
+def _scopes(columns: tuple[int, ...], rows: list[list[Any]]) -> list[str]:
+    if len(columns) == 1:  # the page view id: a string already
+        column = columns[0]
+        return [row[column] for row in rows]
+    return ["\x1f".join([str(row[column]) for column in columns]) for row in rows]
 
 
 def encode_entry(site: str, rows: dict[str, list[list[Any]]]) -> bytes:
     ids = {table: [row[EVENT_ID_COLUMN[table]] for row in table_rows]
            for table, table_rows in rows.items() if table in EVENT_ID_COLUMN}
-    scopes = {table: [_scope(row, SCOPE_COLUMNS[table]) for row in table_rows]
+    scopes = {table: _scopes(SCOPE_COLUMNS[table], table_rows)
               for table, table_rows in rows.items() if table in SCOPE_COLUMNS}
     return _ENCODER.encode(Entry(site, {table: _ROWS.encode_lines(table_rows)
                                         for table, table_rows in rows.items()}, ids, scopes))
