@@ -45,7 +45,8 @@ class _Server(uvicorn.Server):
 def _config(app: Any, port: int) -> uvicorn.Config:
     # The same for every app: what `vitalscope serve` uses.
     return uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
-                          lifespan="on", server_header=False, timeout_graceful_shutdown=10)
+                          lifespan="on", server_header=False, timeout_graceful_shutdown=10,
+                          proxy_headers=False)
 
 
 async def noop_app(scope: dict[str, Any], receive: Any, send: Any) -> None:

@@ -4,7 +4,6 @@ request, and the lifespan, goes to FastAPI unchanged."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from importlib.resources import files
@@ -16,9 +15,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from collector import metrics, queue_metrics
 from collector.appender import Appender
 from collector.body import MAX_BODY, read_body
+from collector.client_identity import ClientIdentity
 from collector.context import BeaconContext
 from collector.enrich import Step, enrich
 from collector.enrich.cache_status import cache_status
+from collector.enrich.event_window import OUT_OF_WINDOW, EventWindow
 from collector.enrich.urls import UrlNormaliser
 from collector.errors import IngestError, from_decode, from_validation
 from collector.http import Headers, header_map, query_param, refuse, respond
@@ -51,6 +52,13 @@ def _gzip(headers: dict[bytes, bytes]) -> bool:
                       "Content-Encoding")
 
 
+def _dropped_header(out_of_window: int) -> Headers:
+    """What was left out of an accepted request, for whoever reads it (the SDK need not)."""
+    if not out_of_window:
+        return []
+    return [(b"vitalscope-dropped", f"{OUT_OF_WINDOW}={out_of_window}".encode())]
+
+
 def _content_length(headers: dict[bytes, bytes]) -> int | None:
     raw = headers.get(b"content-length")
     if raw is None:
@@ -76,8 +84,9 @@ class IngestApp:
         self.settings = settings
         self.steps = steps
         self.urls = urls
-        self.client_header = (settings.client_ip_header.lower().encode()
-                              if settings.client_ip_header else None)
+        self.clients = ClientIdentity(appender.redis, settings.trusted_proxies,
+                                      settings.client_ip_header)
+        self.window = EventWindow(settings.event_max_age_s, settings.event_max_ahead_s)
         self.routes = dict(zip(
             INGEST_PATHS, (self.beacon, self.schema, self.server_timings, self.metrics),
             strict=True,
@@ -96,15 +105,10 @@ class IngestApp:
     def _site_limit(self, site: Site) -> RateLimit:
         return self.settings.site_rate_limits.get(site.name, self.settings.site_rate_limit)
 
-    def _client(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
-        """A hash of the client address, for its rate-limit bucket only (never stored)."""
-        address = ""
-        if self.client_header is not None:
-            address = headers.get(self.client_header, b"").split(b",", 1)[0].strip().decode(
-                "latin-1")
-        if not address and scope.get("client"):
-            address = str(scope["client"][0])
-        return hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
+    async def _client(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bool]:
+        """The client's rate-limit bucket key, and whether the peer is a trusted proxy."""
+        peer = scope.get("client")
+        return await self.clients.identify(str(peer[0]) if peer else "", headers)
 
     def _site_for_key(self, scope: Scope) -> Site:
         if not self.sites.loaded:
@@ -150,16 +154,16 @@ class IngestApp:
                     (b"access-control-allow-headers", b"Content-Type, Content-Encoding"),
                     (b"access-control-max-age", _PREFLIGHT_MAX_AGE)])
                 return
-            await self._ingest_beacon(scope, receive, headers, site)
+            dropped = await self._ingest_beacon(scope, receive, headers, site)
         except IngestError as error:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error, cors)
             return
-        metrics.HOT.accepted["beacon"] += 1
-        await respond(send, 204, headers=cors)
+        await respond(send, 204, headers=[*cors, *_dropped_header(dropped)])
 
     async def _ingest_beacon(self, scope: Scope, receive: Receive,
-                             headers: dict[bytes, bytes], site: Site) -> None:
+                             headers: dict[bytes, bytes], site: Site) -> int:
+        """Queues the beacon's rows; returns how many of its events were out of window."""
         if _media_type(headers) not in _BEACON_TYPES:
             raise IngestError(415, "unsupported_media_type",
                               "Content-Type must be text/plain or application/json",
@@ -171,19 +175,24 @@ class IngestApp:
             raise from_validation(exc) from None
         except (msgspec.DecodeError, UnicodeDecodeError) as exc:
             raise from_decode(exc, body) from None
+        client, trusted_peer = await self._client(scope, headers)
         context = BeaconContext(site, beacon, int(time.time() * 1000),
-                                headers.get(b"user-agent", b"").decode("latin-1"), headers)
+                                headers.get(b"user-agent", b"").decode("latin-1"), headers,
+                                trusted_peer=trusted_peer)
         reason = enrich(self.steps, context)
+        if context.dropped_events:
+            metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(context.dropped_events)
         if reason is not None:
             metrics.DROPPED.labels(reason).inc()
-            return
+            return context.dropped_events
         rows = beacon_rows(context, self.urls)
-        await self.appender.append(site.name, self._site_limit(site),
-                                   self._client(scope, headers),
+        await self.appender.append(site.name, self._site_limit(site), client,
                                    self.settings.client_rate_limit, encode_entry(site.name, rows))
+        metrics.HOT.accepted["beacon"] += 1
         events = metrics.HOT.events
         for table, table_rows in rows.items():
             events[table] += len(table_rows)
+        return context.dropped_events
 
     async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope["headers"])
@@ -217,22 +226,35 @@ class IngestApp:
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise from_decode(exc, body) from None
             rows = self._timing_rows(site, batch)
-            await self.appender.append(site.name, self._site_limit(site),
-                                       self._client(scope, headers),
-                                       self.settings.client_rate_limit,
-                                       encode_entry(site.name, {"server_timings": rows}))
+            dropped = len(batch.e) - len(rows)
+            if dropped:
+                metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(dropped)
+            if rows:
+                client, _ = await self._client(scope, headers)
+                await self.appender.append(site.name, self._site_limit(site), client,
+                                           self.settings.client_rate_limit,
+                                           encode_entry(site.name, {"server_timings": rows}))
         except IngestError as error:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error)
             return
-        metrics.HOT.accepted["server_timings"] += 1
-        metrics.HOT.events["server_timings"] += len(rows)
-        await respond(send, 204)
+        if rows:
+            metrics.HOT.accepted["server_timings"] += 1
+            metrics.HOT.events["server_timings"] += len(rows)
+        else:
+            metrics.DROPPED.labels(OUT_OF_WINDOW).inc()
+        await respond(send, 204, headers=_dropped_header(dropped))
 
     def _timing_rows(self, site: Site, batch: ServerTimingsBatch) -> list[list[object]]:
-        received_at = ch_time(int(time.time() * 1000))
+        """Rows of the batch's timings within the event window (backends' clocks are the
+        server's: no skew correction)."""
+        received_ms = int(time.time() * 1000)
+        received_at = ch_time(received_ms)
+        earliest, latest = self.window.bounds(received_ms)
         rows: list[list[object]] = []
         for timing in batch.e:
+            if not earliest <= timing.ts <= latest:
+                continue
             url, path = self.urls.scrub(timing.url) if timing.url else ("", "")
             group = timing.grp or (self.urls.group(path) if path else "")
             status = timing.cache or cache_status(timing.n, timing.desc)
@@ -240,7 +262,7 @@ class IngestApp:
                 site.name, batch.source, ch_time(round(timing.ts)), received_at, timing.id,
                 timing.pv or "",
                 timing.req or "", group, url, timing.n, timing.dur, timing.desc or "", status,
-                timing.code or 0, "", "", "", batch.rel or "",
+                int(timing.code or 0), "", "", "", batch.rel or "",
             ])
         return rows
 

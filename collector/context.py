@@ -27,6 +27,8 @@ class BeaconContext:
     page_group: str = ""
     referrer_host: str = ""
     cache_status: dict[str, str] = field(default_factory=dict)  # server-timing event id -> status
+    dropped_events: int = 0  # events outside the accepted time window (enrich/event_window.py)
+    trusted_peer: bool = False  # the TCP peer is a trusted proxy (its headers are believed)
 
     def client_ms(self, value: float) -> int:
         """A client-clock time on the server's clock (skew removed)."""

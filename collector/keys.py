@@ -9,7 +9,8 @@ DEAD_LETTERS_TRIMMED = "vs:ingest:dead:trimmed"  # "cause:kind" -> dead letters 
 BATCHES = "vs:ingest:batches"  # batch id -> entry ids of a batch being inserted
 SEEN = "vs:ingest:seen:"  # + window number + ":" + shard: event digest -> batch that stored it
 SITE_BUCKET = "vs:rl:site:"
-CLIENT_BUCKET = "vs:rl:ip:"
+CLIENT_BUCKET = "vs:rl:ip:"  # + keyed hash of the client (collector/client_identity.py)
+CLIENT_DAY_KEY = "vs:rl:daykey:"  # + UTC day number: that day's random bucket-hash key
 
 
 def site_generation(site: str) -> str:

@@ -38,6 +38,8 @@ class _HotCounters(Collector):
 HOT = _HotCounters()
 REGISTRY.register(HOT)
 REJECTED = Counter("vitalscope_ingest_rejected", "Requests refused, by reason.", ["reason"])
+EVENTS_DROPPED = Counter("vitalscope_ingest_events_dropped", "Events dropped from accepted "
+                         "beacons and batches, by reason (out_of_window).", ["reason"])
 DROPPED = Counter("vitalscope_ingest_dropped", "Valid beacons dropped by enrichment, by "
                   "reason (bots, ...).", ["reason"])
 QUEUE_DEPTH = Gauge("vitalscope_ingest_queue_depth", "Entries in the ingest stream (queued "

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from collector.tables import COLUMNS, EVENT_ID_COLUMN
+from collector.tables import COLUMNS, EVENT_ID_COLUMN, SCOPE_COLUMNS
 
 FORMAT = "JSONCompactEachRow"
 
@@ -21,6 +21,9 @@ class Entry(msgspec.Struct, array_like=True):
     # Per table, the event id of each line (tables without event ids are absent). Entries
     # queued by a version without it decode with none, and are not deduplicated.
     ids: dict[str, list[str]] = {}
+    # Per table, what scopes each line's event id (its page view, ...: tables.SCOPE_COLUMNS).
+    # Entries queued by a version without it decode with none: their ids get an empty scope.
+    scopes: dict[str, list[str]] = {}
 
 
 _ROWS = msgspec.json.Encoder()
@@ -33,11 +36,20 @@ def ch_time(epoch_ms: int) -> str:
     return f"{epoch_ms // 1000}.{epoch_ms % 1000:03d}"
 
 
+def _scopes(columns: tuple[int, ...], rows: list[list[Any]]) -> list[str]:
+    if len(columns) == 1:  # the page view id: a string already
+        column = columns[0]
+        return [row[column] for row in rows]
+    return ["\x1f".join([str(row[column]) for column in columns]) for row in rows]
+
+
 def encode_entry(site: str, rows: dict[str, list[list[Any]]]) -> bytes:
     ids = {table: [row[EVENT_ID_COLUMN[table]] for row in table_rows]
            for table, table_rows in rows.items() if table in EVENT_ID_COLUMN}
+    scopes = {table: _scopes(SCOPE_COLUMNS[table], table_rows)
+              for table, table_rows in rows.items() if table in SCOPE_COLUMNS}
     return _ENCODER.encode(Entry(site, {table: _ROWS.encode_lines(table_rows)
-                                        for table, table_rows in rows.items()}, ids))
+                                        for table, table_rows in rows.items()}, ids, scopes))
 
 
 class BadEntry(ValueError):
@@ -58,10 +70,15 @@ def decode_entry(data: bytes) -> Entry:
         rows = lines.count(b"\n")
         if ids is not None and len(ids) != rows:
             raise BadEntry(f"{table}: {len(ids)} event ids for {rows} rows")
+        scopes = entry.scopes.get(table)
+        if scopes is not None and len(scopes) != rows:
+            raise BadEntry(f"{table}: {len(scopes)} event id scopes for {rows} rows")
     return entry
 
 
-def row_entry(site: str, table: str, line: bytes, event_id: str | None) -> bytes:
+def row_entry(site: str, table: str, line: bytes, event_id: str | None,
+              scope: str = "") -> bytes:
     """A stream entry holding one row (a dead letter that can be queued again)."""
     ids = {table: [event_id]} if event_id is not None else {}
-    return _ENCODER.encode(Entry(site, {table: line}, ids))
+    scopes = {table: [scope]} if event_id is not None else {}
+    return _ENCODER.encode(Entry(site, {table: line}, ids, scopes))

@@ -72,7 +72,7 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
             errors.append([
                 site, ts, received_at, event.id, b.pv, b.sid,
                 error_fingerprint(error_type, event.msg, source), error_type, event.msg,
-                source, event.stack or "", event.cnt, ctx.page_group, ctx.url, ctx.device,
+                source, event.stack or "", int(event.cnt), ctx.page_group, ctx.url, ctx.device,
                 ctx.browser, ctx.os, release,
             ])
         elif isinstance(event, RouteChange) and event.dur is not None:
@@ -81,8 +81,8 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
         site, ch_time(min(ctx.client_ms(b.st), received)), received_at, b.pv, b.sid, ctx.url,
         ctx.page_group, ctx.referrer_host, nav, ctx.device, ctx.browser, ctx.browser_version,
         # Viewports fit UInt16 in practice; the wire format allows more, so clamp, not wrap.
-        ctx.os, ctx.country, connection, b.mem or 0.0, b.cpu or 0, min(b.vw or 0, UINT16),
-        min(b.vh or 0, UINT16),
+        ctx.os, ctx.country, connection, b.mem or 0.0, int(b.cpu or 0), int(min(b.vw or 0, UINT16)),
+        int(min(b.vh or 0, UINT16)),
         release, route_ms, tags,
     ]
     rows: Rows = {"page_views": [page_view]}

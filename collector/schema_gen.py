@@ -13,8 +13,26 @@ from collector.wire import MAX_CLS, Beacon
 SCHEMA_ID = "https://vitalscope.dev/schema/beacon-v1.json"
 
 
+def _integers(node: Any) -> Any:
+    """Whole-number fields (collector/wire.py: numbers that are a multiple of 1) written the
+    way schema readers expect. Same meaning: JSON Schema's `integer` and `const` accept `1.0`
+    as 1, and so does the decoder."""
+    if isinstance(node, list):
+        return [_integers(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _integers(value) for key, value in node.items()}
+    if node.get("type") == "number" and node.get("multipleOf") == 1:
+        del node["multipleOf"]
+        node["type"] = "integer"
+    if node.get("type") == "number" and node.get("minimum") == node.get("maximum") == 1:
+        node = {"const": 1, **{k: v for k, v in node.items()
+                               if k not in ("type", "minimum", "maximum")}}
+    return node
+
+
 def beacon_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = msgspec.json.schema(Beacon)
+    schema: dict[str, Any] = _integers(msgspec.json.schema(Beacon))
     # The one rule msgspec checks in code (Vital.__post_init__), stated for schema users.
     schema["$defs"]["Vital"].update({
         "if": {"properties": {"n": {"const": "CLS"}}, "required": ["n"]},

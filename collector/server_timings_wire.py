@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from collector.wire import Duration, EpochMs, EventId, Id, Url
+from collector.wire import END, Duration, EpochMs, EventId, Id, Url, Version
 
 CacheStatus = Literal["hit", "miss", "stale", "bypass", "expired", "revalidated", "dynamic"]
 MAX_TIMINGS = 1000
@@ -26,17 +26,17 @@ class BackendTiming(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     url: Url | None = None
     grp: Annotated[str, Meta(max_length=256)] | None = None
     req: Annotated[str, Meta(max_length=128)] | None = None
-    code: Annotated[int, Meta(ge=100, le=599)] | None = None
+    code: Annotated[float, Meta(ge=100, le=599, multiple_of=1)] | None = None
     pv: Id | None = None
 
 
 class ServerTimingsBatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """A batch of backend timings; `source` names the reporting service."""
 
-    v: Literal[1]
+    v: Version
     e: Annotated[list[BackendTiming], Meta(min_length=1, max_length=MAX_TIMINGS)]
     source: Annotated[str, Meta(min_length=1, max_length=64,
-                                pattern=r"^[A-Za-z0-9_.:-]+$")] = "server"
+                                pattern=r"^[A-Za-z0-9_.:-]+" + END)] = "server"
     rel: Annotated[str, Meta(max_length=128)] | None = None
 
 

@@ -34,3 +34,14 @@ EVENT_ID_COLUMN: dict[str, int] = {
     table: COLUMNS[table].index("event_id") for table in ("vitals", "server_timings",
                                                           "js_errors")
 }
+
+# Columns that together scope an event id (ids are unique only within them), per table with
+# event ids: the page view; for server timings also the source and the request id, so a
+# backend's timings (the API: a request id, or the batch's source where there is no page
+# view) never share a scope with a page view's own.
+SCOPE_COLUMNS: dict[str, tuple[int, ...]] = {
+    "vitals": (VITALS.index("page_view_id"),),
+    "js_errors": (JS_ERRORS.index("page_view_id"),),
+    "server_timings": tuple(SERVER_TIMINGS.index(c)
+                            for c in ("source", "request_id", "page_view_id")),
+}

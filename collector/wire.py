@@ -18,11 +18,14 @@ MAX_DURATION_MS = 600_000  # ten minutes: longer is a measuring bug, not a page
 MAX_CLS = 100
 MAX_EVENTS = 200
 
-Id = Annotated[str, Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+# End of string in both Python's re (what msgspec runs) and ECMA-262 (what JSON Schema
+# validators run): `$` also matches before a final newline in Python, and `\Z` is not ECMA.
+END = r"(?![\s\S])"
+Id = Annotated[str, Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+" + END,
                          description="random id, 8-64 of [A-Za-z0-9_-]")]
 # WIRE-v1's own example uses event ids like "st-1": event ids are accepted from 1 character
 # so an SDK following the example is not refused; they only need to be unique per page view.
-EventId = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+EventId = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+" + END,
                               description="event id, unique per page view, 1-64 of "
                               "[A-Za-z0-9_-]")]
 EpochMs = Annotated[float, Meta(ge=0, le=MAX_EPOCH_MS, description="epoch milliseconds")]
@@ -31,9 +34,18 @@ SignedDuration = Annotated[float, Meta(ge=-MAX_DURATION_MS, le=MAX_DURATION_MS)]
 Url = Annotated[str, Meta(max_length=2048)]
 
 
-TagKey = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+# JSON Schema counts `1.0` as the integer 1 (and as equal to the const 1), msgspec's `int`
+# and `Literal[1]` refuse it: integer fields are numbers that are a multiple of 1, so the
+# decoder accepts exactly what the schema does (rows read them with int()).
+Version = Annotated[float, Meta(ge=1, le=1, description="wire format version: 1")]
+Count = Annotated[float, Meta(ge=1, le=10_000, multiple_of=1)]
+Cores = Annotated[float, Meta(ge=0, le=1024, multiple_of=1)]
+Pixels = Annotated[float, Meta(ge=0, le=100_000, multiple_of=1)]
+
+
+TagKey = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+" + END)]
 TagValue = Annotated[str, Meta(max_length=256)]
-PartName = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+PartName = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9]*" + END)]
 
 Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
 NavType = Literal["navigate", "reload", "back-forward", "back-forward-cache", "prerender",
@@ -90,7 +102,7 @@ class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=Tr
     type: Annotated[str, Meta(max_length=64)] | None = None
     src: Annotated[str, Meta(max_length=512)] | None = None
     stack: Annotated[str, Meta(max_length=4096)] | None = None
-    cnt: Annotated[int, Meta(ge=1, le=10_000)] = 1
+    cnt: Count = 1
 
 
 class RouteChange(msgspec.Struct, tag="route", tag_field="t", forbid_unknown_fields=True,
@@ -109,7 +121,7 @@ Event = Vital | ServerTimingEntry | JsError | RouteChange
 class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One beacon: the page-view context and a batch of events (wire format v1)."""
 
-    v: Literal[1]
+    v: Version
     pv: Id
     sid: Id
     url: Annotated[str, Meta(min_length=8, max_length=2048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://")]
@@ -122,9 +134,9 @@ class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     dev: DeviceClass | None = None
     ect: EffectiveType | None = None
     mem: Annotated[float, Meta(ge=0, le=1024)] | None = None
-    cpu: Annotated[int, Meta(ge=0, le=1024)] | None = None
-    vw: Annotated[int, Meta(ge=0, le=100_000)] | None = None
-    vh: Annotated[int, Meta(ge=0, le=100_000)] | None = None
+    cpu: Cores | None = None
+    vw: Pixels | None = None
+    vh: Pixels | None = None
     rel: Annotated[str, Meta(max_length=128)] | None = None
     tags: Annotated[dict[TagKey, TagValue], Meta(max_length=20)] | None = None
     sdk: Annotated[str, Meta(max_length=32)] | None = None

@@ -10,6 +10,7 @@ from collector.context import BeaconContext
 from collector.enrich.bots import BotFilter
 from collector.enrich.cache_status import derive_cache_status
 from collector.enrich.country import CountryFromHeader
+from collector.enrich.event_window import EventWindow
 from collector.enrich.receive_time import correct_clock_skew
 from collector.enrich.urls import UrlNormaliser
 from collector.enrich.user_agent import parse_user_agent
@@ -28,6 +29,7 @@ class Step:
 def default_steps(settings: CollectorSettings) -> list[Step]:
     return [
         Step("receive_time", correct_clock_skew),
+        Step("event_window", EventWindow(settings.event_max_age_s, settings.event_max_ahead_s)),
         Step("user_agent", parse_user_agent),
         Step("bots", BotFilter(settings.bot_user_agents)),
         Step("country", CountryFromHeader(settings.country_header)),

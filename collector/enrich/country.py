@@ -1,5 +1,6 @@
-"""Country from a header set by a trusted proxy (CDN or load balancer), never from the IP:
-the collector has no IP database and stores no IP."""
+"""Country from a header set by a trusted proxy (CDN or load balancer; only believed when the
+TCP peer is one of `trusted_proxies`), never from the IP: the collector has no IP database
+and stores no IP."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class CountryFromHeader:
         self.header = header.lower().encode() if header else None
 
     def __call__(self, context: BeaconContext) -> str | None:
-        if self.header is None:
+        if self.header is None or not context.trusted_peer:  # anyone can send the header
             return None
         value = context.headers.get(self.header, b"").strip()
         # XX/T1 are what proxies send for unknown/Tor; they carry no country.

@@ -24,6 +24,7 @@ class Part:
     site: str
     lines: bytes  # JSONCompactEachRow, newline-terminated
     ids: list[str] | None  # event id per line, when the table has them
+    scopes: list[str] | None = None  # what scopes each event id (tables.SCOPE_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -35,6 +36,7 @@ class Refused:
     line: bytes
     event_id: str | None
     reason: str
+    scope: str = ""
 
 
 # Inserts (data, token): None when stored, else why ClickHouse refused the rows (an outage
@@ -103,4 +105,5 @@ async def insert_table(manifest: Manifest, table: str, parts: list[Part], attemp
 def _refused(owner: tuple[Part, int], line: bytes, why: str) -> Refused:
     part, index = owner
     event_id = part.ids[index] if part.ids is not None else None
-    return Refused(part.entry_id, part.site, line, event_id, why)
+    scope = part.scopes[index] if part.scopes else ""
+    return Refused(part.entry_id, part.site, line, event_id, why, scope)

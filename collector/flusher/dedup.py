@@ -52,8 +52,12 @@ return out
 """
 
 
-def _digest(site: str, event_id: str) -> bytes:
-    return hashlib.blake2b(f"{site}\x1f{event_id}".encode(), digest_size=12).digest()
+def _digest(site: str, table: str, scope: str, event_id: str) -> bytes:
+    """An event's identity: event ids are unique only within their scope (a page view, a
+    backend's request or batch source), so two page views that both send `st-1` are two
+    events, and an id cannot be claimed ahead without the page view's random id."""
+    key = f"{site}\x1f{table}\x1f{scope}\x1f{event_id}"
+    return hashlib.blake2b(key.encode(), digest_size=12).digest()
 
 
 class Deduplicator:
@@ -72,8 +76,9 @@ class Deduplicator:
         copies: set[tuple[int, str, int]] = set()
         for index, entry in enumerate(entries):
             for table, ids in entry.ids.items():
-                for row, event_id in enumerate(ids):
-                    digest = _digest(entry.site, event_id)
+                scopes = entry.scopes.get(table) or [""] * len(ids)
+                for row, (event_id, scope) in enumerate(zip(ids, scopes, strict=True)):
+                    digest = _digest(entry.site, table, scope, event_id)
                     if digest in first:
                         copies.add((index, table, row))
                     else:
@@ -91,6 +96,9 @@ class Deduplicator:
             kept = [line for row, line in enumerate(lines) if row not in rows]
             entry.tables[table] = b"".join(line + b"\n" for line in kept)
             entry.ids[table] = [i for row, i in enumerate(entry.ids[table]) if row not in rows]
+            if table in entry.scopes:
+                entry.scopes[table] = [s for row, s in enumerate(entry.scopes[table])
+                                       if row not in rows]
             dropped[table] = dropped.get(table, 0) + len(rows)
         return dropped
 
@@ -122,14 +130,14 @@ class Deduplicator:
         answer: Any = await redis.eval(_CLAIM, len(script_keys), *script_keys, *args)
         return [int(keep) for keep in answer]
 
-    def release(self, pipe: Any, events: list[tuple[str, str]]) -> None:
+    def release(self, pipe: Any, events: list[tuple[str, str, str, str]]) -> None:
         """Queues, on `pipe`, the removal of the claims of events that were not stored (dead
         letters): otherwise their replay, or a resend, would be dropped as a copy."""
         if self.window_s <= 0:
             return
         window = int(time.time()) // self.window_s
-        for site, event_id in events:
-            digest = _digest(site, event_id)
+        for site, table, scope, event_id in events:
+            digest = _digest(site, table, scope, event_id)
             shard = digest[0] % SHARDS
             for number in (window, window - 1):
                 pipe.hdel(f"{keys.SEEN}{number}:{shard}", digest)

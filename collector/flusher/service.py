@@ -52,11 +52,12 @@ class _DeadLetter:
     site: str = ""
     table: str = ""
     event: str = ""
+    scope: str = ""  # the event id's scope (its page view, ...), for releasing its claim
 
     @classmethod
     def of_row(cls, table: str, row: bisect.Refused) -> _DeadLetter:
-        return cls(row.entry_id, row_entry(row.site, table, row.line, row.event_id),
-                   f"{table}: {row.reason}", row.site, table, row.event_id or "")
+        return cls(row.entry_id, row_entry(row.site, table, row.line, row.event_id, row.scope),
+                   f"{table}: {row.reason}", row.site, table, row.event_id or "", row.scope)
 
 
 class _Abandoned(Exception):
@@ -270,7 +271,8 @@ class Flusher:
             for table, lines in decoded.tables.items():
                 if lines:
                     tables.setdefault(table, []).append(bisect.Part(
-                        entry.id, decoded.site, lines, decoded.ids.get(table)))
+                        entry.id, decoded.site, lines, decoded.ids.get(table),
+                        decoded.scopes.get(table)))
         self.on_stage("before_insert")
         for table in sorted(tables):
             refused = await self._insert(manifest, table, tables[table])
@@ -287,7 +289,8 @@ class Flusher:
                 pipe.xadd(keys.DEAD_LETTERS, {"id": letter.id, "reason": letter.reason,
                                               "b": letter.data, "site": letter.site,
                                               "table": letter.table, "event": letter.event})
-            self.dedup.release(pipe, [(d.site, d.event) for d in dead if d.event])
+            self.dedup.release(pipe, [(d.site, d.table, d.scope, d.event)
+                                      for d in dead if d.event])
             pipe.xack(keys.STREAM, keys.GROUP, *ids)
             for site in sorted(sites):
                 pipe.incr(keys.site_generation(site))
@@ -344,8 +347,9 @@ class Flusher:
             if why is not None:
                 for index, line in enumerate(part.lines.split(b"\n")[:-1]):
                     event = part.ids[index] if part.ids is not None else None
+                    scope = part.scopes[index] if part.scopes else ""
                     refused.append(bisect.Refused(part.entry_id, part.site, line + b"\n",
-                                                  event, why))
+                                                  event, why, scope))
         return refused
 
     async def _wait_retry(self, attempt: int, manifest: Manifest) -> None:

@@ -33,6 +33,8 @@ def with_collector(settings: Settings, **collector: Any) -> Settings:
                             "client_rate_limit": {"per_second": 100000, "burst": 100000},
                             "country_header": "CF-IPCountry",
                             "client_ip_header": "X-Forwarded-For",
+                            # The tests' requests come from here, as through a local proxy.
+                            "trusted_proxies": ["127.0.0.1/32"],
                             "url_query_allowlist": ["page"]}
     base.update(collector)
     return settings.model_copy(update={"collector": CollectorSettings(**base)})

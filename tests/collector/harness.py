@@ -51,7 +51,7 @@ class InProcessCollector:
         app = build_asgi(self.runtime)
         self._server = uvicorn.Server(uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False,
-            lifespan="on", timeout_graceful_shutdown=10))
+            lifespan="on", timeout_graceful_shutdown=10, proxy_headers=False))
         if self.with_flusher:
             self.flusher = make_flusher(self.runtime)
         self._thread = threading.Thread(target=self._run, daemon=True)

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import httpx
+import msgspec
 import redis
 import redis.asyncio as aioredis
 from clickhouse_connect.driver.client import Client
@@ -126,3 +127,62 @@ def test_deduplication_can_be_turned_off(redis_server: EmbeddedRedis,
     assert _drop(redis_server.url, off, "one", _entries("x")) == {}
     assert _drop(redis_server.url, off, "two", _entries("x")) == {}
     assert not redis_client.keys("vs:ingest:seen:*")
+
+
+def _with_ids(body: dict[str, Any], *ids: str) -> dict[str, Any]:
+    for event, event_id in zip(body["e"], ids, strict=True):
+        event["id"] = event_id
+    return body
+
+
+def test_page_views_reusing_event_ids_are_all_stored(running: InProcessCollector,
+                                                     sites: Client,
+                                                     redis_client: redis.Redis) -> None:
+    # Event ids are unique per page view only (the wire format's example uses `st-1`).
+    first = _with_ids(beacon(n_vitals=1, n_timings=1), "v-1", "st-1")
+    second = _with_ids(beacon(n_vitals=1, n_timings=1), "v-1", "st-1")
+    with httpx.Client(base_url=running.url) as client:
+        _post(client, first)
+        _post(client, second)
+        wait_drained(redis_client)
+        _post(client, first)  # the first page view's beacon again: a copy
+        wait_drained(redis_client)
+    stored = sites.query("SELECT page_view_id, event_id FROM vitals UNION ALL "
+                         "SELECT page_view_id, event_id FROM server_timings").result_rows
+    assert sorted(stored) == sorted([(first["pv"], "v-1"), (first["pv"], "st-1"),
+                                     (second["pv"], "v-1"), (second["pv"], "st-1")])
+
+
+def test_a_backend_request_id_scopes_its_event_ids(running: InProcessCollector,
+                                                   sites: Client,
+                                                   redis_client: redis.Redis) -> None:
+    now = int(time.time() * 1000)
+    batches = [{"v": 1, "source": "api", "e": [
+        {"id": "db", "ts": now - 1000, "n": "db", "dur": 3.0, "req": request}]}
+        for request in ("req-1", "req-2")]
+    with httpx.Client(base_url=running.url,
+                      headers={"Authorization": f"Bearer {SERVER_KEY}"}) as client:
+        for batch in [*batches, batches[0]]:
+            assert client.post("/v1/server-timings", json=batch).status_code == 204
+            wait_drained(redis_client)
+    assert sorted(sites.query("SELECT request_id FROM server_timings").result_rows) == [
+        ("req-1",), ("req-2",)]
+
+
+class _OldEntry(msgspec.Struct, array_like=True):
+    """An entry as queued before event ids had a scope."""
+
+    site: str
+    tables: dict[str, bytes]
+    ids: dict[str, list[str]] = {}
+
+
+def test_entries_queued_before_scopes_are_still_deduplicated(
+        redis_server: EmbeddedRedis, redis_client: redis.Redis) -> None:
+    new = _entries("a")[0]
+    old = decode_entry(msgspec.msgpack.encode(_OldEntry(new.site, new.tables, new.ids)))
+    assert old.scopes == {} and old.ids == new.ids
+    dedup = Deduplicator(window_s=3600)
+    assert _drop(redis_server.url, dedup, "batch-1", [old]) == {}
+    again = decode_entry(msgspec.msgpack.encode(_OldEntry(new.site, new.tables, new.ids)))
+    assert _drop(redis_server.url, dedup, "batch-2", [again]) == {"server_timings": 1}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator
 
 
 class PageGroupRule(BaseModel):
@@ -59,13 +59,32 @@ class CollectorSettings(BaseModel):
     )
     client_ip_header: str | None = Field(
         default=None,
-        description="Header carrying the client IP from a trusted proxy (first address of "
-        "`X-Forwarded-For`). Unset: the TCP peer address.",
+        description="Header in which trusted proxies (`trusted_proxies`) pass the client IP "
+        "on, e.g. `X-Forwarded-For` (read from the right). Unset: the TCP peer address.",
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Addresses or CIDRs of your reverse proxies / load balancers, e.g. "
+        "`10.0.0.0/8`. Only when the TCP peer is one of them are `client_ip_header` and "
+        "`country_header` believed; the client is then the right-most address of "
+        "`client_ip_header` that is not a trusted proxy. Empty: every peer is a client.",
+    )
+    event_max_age_s: int = Field(
+        default=7 * 86_400, ge=60,
+        description="Events older than this (seconds before the receive time, after clock-"
+        "skew correction) are dropped and counted; a beacon whose page view started earlier "
+        "is dropped whole.",
+    )
+    event_max_ahead_s: float = Field(
+        default=10.0, ge=0,
+        description="Events later than the receive time by more than this (after clock-skew "
+        "correction) are dropped and counted; default the clock-skew tolerance.",
     )
     country_header: str | None = Field(
         default=None,
-        description="Header a trusted proxy sets to the client's ISO country code, e.g. "
-        "`CF-IPCountry`. Unset: country stays empty.",
+        description="Header a trusted proxy (`trusted_proxies`) sets to the client's ISO "
+        "country code, e.g. `CF-IPCountry`; ignored from other peers. Unset: country stays "
+        "empty.",
     )
     url_query_allowlist: list[str] = Field(
         default_factory=list,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import vitalscope
 from alerting import api as alerts_api
@@ -57,7 +60,12 @@ def build_asgi(runtime: Runtime) -> ASGIApp:
     (beacons skip FastAPI's middleware stack: that is most of ingest throughput)."""
     app = build_app(runtime)
     ingest: Ingest | None = app.state.ingest
-    return ingest.asgi(app) if ingest is not None else app
+    # uvicorn runs without its proxy-headers layer (runner.py), which would hide the TCP peer
+    # the ingest endpoints judge proxies by (collector/client_identity.py); the rest of the
+    # app keeps it, from the trusted proxies (uvicorn's default when none are set).
+    trusted = [str(n) for n in runtime.settings.collector.trusted_proxies] or "127.0.0.1"
+    proxied = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app), trusted_hosts=trusted))
+    return ingest.asgi(proxied) if ingest is not None else proxied
 
 
 def build_app(runtime: Runtime) -> FastAPI:

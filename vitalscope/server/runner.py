@@ -45,6 +45,7 @@ def _config(app: ASGIApp, log_level: str,
             lifespan: Literal["auto", "on", "off"] = "on") -> uvicorn.Config:
     return uvicorn.Config(
         app, log_config=None, access_log=False, lifespan=lifespan, server_header=False,
+        proxy_headers=False,  # build_asgi applies it, after the ingest endpoints
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, log_level=log_level,
     )
 

@@ -1,0 +1,148 @@
+"""Who a request's client is, for its rate-limit bucket only (never stored).
+
+Behind proxies the client is the right-most address of `client_ip_header` that is not one of
+`trusted_proxies`: each trusted proxy appends the address it saw, and everything to the left
+of the first untrusted one was written by the client. A peer that is not a trusted proxy is
+the client itself, whatever headers it sends. IPv6 clients are bucketed per /64 (one
+subscriber's prefix), IPv4-mapped IPv6 as the IPv4 address.
+
+The bucket key is a keyed hash under a random secret of the UTC day, created once in Redis by
+whichever collector needs it first (SET NX, expiring after two days) and cached per process:
+every collector buckets a client alike, and no key in Redis can be hashed back to an address
+without that day's secret, which is gone two days later."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import time
+from functools import lru_cache
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from collector import keys
+from collector.errors import IngestError
+
+Address = IPv4Address | IPv6Address
+Network = IPv4Network | IPv6Network
+DAY_S = 86_400
+SECRET_TTL_S = 2 * DAY_S
+
+
+def parse_address(text: str) -> Address | None:
+    """An address as proxies write it: bare, `v4:port` or `[v6]:port`; None if it is not."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:text.find("]")] if "]" in text else text[1:]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        address = ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def bucket_material(address: Address) -> bytes:
+    """What identifies a client: the IPv4 address, or the /64 of an IPv6 one."""
+    if isinstance(address, IPv4Address):
+        return b"4" + address.packed
+    return b"6" + address.packed[:8]
+
+
+class DailySecret:
+    """The day's bucket-key secret: fetched from Redis once a day per process (one round trip,
+    shared by the requests that arrive meanwhile), from memory otherwise."""
+
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self.redis = redis
+        self._day = -1
+        self._secret = b""
+        self._fetching: dict[int, asyncio.Task[bytes]] = {}
+
+    async def get(self) -> bytes:
+        day = int(time.time()) // DAY_S
+        if day == self._day:
+            return self._secret
+        task = self._fetching.get(day)
+        if task is None:
+            task = self._fetching[day] = asyncio.create_task(self._fetch(day))
+        try:
+            secret = await asyncio.shield(task)
+        except (RedisError, OSError):
+            raise IngestError(503, "queue_unavailable",
+                              "the ingest queue is unavailable; retry later",
+                              headers=[(b"retry-after", b"2")]) from None
+        finally:
+            if task.done():
+                self._fetching.pop(day, None)
+        if day >= self._day:
+            self._day, self._secret = day, secret
+        return secret
+
+    async def _fetch(self, day: int) -> bytes:
+        key = f"{keys.CLIENT_DAY_KEY}{day}"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(key, secrets.token_bytes(32), nx=True, ex=SECRET_TTL_S)
+            pipe.get(key)
+            _, secret = await pipe.execute()
+        if not isinstance(secret, bytes):
+            raise RedisError(f"no client secret for day {day}")
+        return secret
+
+
+class ClientIdentity:
+    def __init__(self, redis: aioredis.Redis, trusted_proxies: list[Network],
+                 header: str | None) -> None:
+        self.trusted = tuple(trusted_proxies)
+        self.header = header.lower().encode() if header else None
+        self.secret = DailySecret(redis)
+        # Peers and what proxies forward repeat (a client's connection, its next beacons):
+        # parse each once.
+        self._peer = lru_cache(maxsize=4096)(self._parse_peer)
+        self._forwarded = lru_cache(maxsize=4096)(self._walk)
+
+    def _trusted(self, address: Address) -> bool:
+        return any(address in network for network in self.trusted)
+
+    def _parse_peer(self, peer: str) -> tuple[bytes, bool]:
+        address = parse_address(peer)
+        if address is None:
+            return b"?" + peer.encode("utf-8", "replace"), False
+        return bucket_material(address), self._trusted(address)
+
+    def resolve(self, peer: str, headers: dict[bytes, bytes]) -> tuple[bytes, bool]:
+        """The client's bucket material, and whether the peer is a trusted proxy."""
+        material, trusted = self._peer(peer)
+        if not trusted or self.header is None:
+            return material, trusted
+        forwarded = headers.get(self.header)
+        if not forwarded:
+            return material, trusted
+        return self._forwarded(material, forwarded), True
+
+    def _walk(self, material: bytes, forwarded: bytes) -> bytes:
+        """From the right: the first address that is not a trusted proxy is the client."""
+        for token in reversed(forwarded.split(b",")):
+            text = token.strip().decode("latin-1")
+            if not text:
+                continue
+            address = parse_address(text)
+            if address is None:  # not an address: a client wrote it, so it names the client
+                return b"?" + token.strip()
+            material = bucket_material(address)
+            if not self._trusted(address):
+                break
+        return material
+
+    async def identify(self, peer: str, headers: dict[bytes, bytes]) -> tuple[str, bool]:
+        """The client's bucket key (a keyed hash, never the address), and whether the peer is
+        a trusted proxy."""
+        material, trusted = self.resolve(peer, headers)
+        secret = await self.secret.get()
+        return hashlib.blake2b(material, key=secret, digest_size=12).hexdigest(), trusted
