@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 STREAM = "vs:ingest:stream"
+STREAM_BYTES = "vs:ingest:stream:bytes"  # bytes of the stream's unacknowledged entries
 GROUP = "flushers"
 DEAD_LETTERS = "vs:ingest:dead"
 BATCHES = "vs:ingest:batches"  # batch id -> entry ids of a batch being inserted
 SEEN = "vs:ingest:seen:"  # + window number + ":" + shard: event digest -> batch that stored it
+SEEN_WINDOW = "vs:ingest:seen-window"  # current window: number, start, events claimed
 SITE_BUCKET = "vs:rl:site:"
 CLIENT_BUCKET = "vs:rl:ip:"
 

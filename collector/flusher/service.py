@@ -23,9 +23,11 @@ from redis.exceptions import RedisError, ResponseError
 
 from collector import keys, metrics
 from collector.flusher import failures
+from collector.flusher.batch_read import BatchReader, batches, entry_bytes
 from collector.flusher.dedup import Deduplicator
 from collector.flusher.inserter import Inserter
 from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
+from collector.flusher.queue_bytes import ByteCount
 from collector.payload import BadEntry, Entry, decode_entry
 from vitalscope.config.collector import CollectorSettings
 
@@ -72,7 +74,7 @@ class Flusher:
         self.redis_url = redis_url
         self.settings = settings
         self.inserter = Inserter(clickhouse, cluster)
-        self.dedup = Deduplicator(settings.dedup_window_s)
+        self.dedup = Deduplicator(settings.dedup_window_s, settings.dedup_max_events)
         self.consumer = settings.consumer_name or socket.gethostname()
         self.on_stage = on_stage or (lambda stage: None)
         self.redis: aioredis.Redis | None = None
@@ -87,6 +89,8 @@ class Flusher:
         self._stopping.clear()
         self.redis = aioredis.Redis.from_url(self.redis_url, socket_timeout=5.0,
                                              socket_connect_timeout=2.0)
+        self.reader = BatchReader(self.redis, self.consumer)
+        self.byte_count = ByteCount(self.redis)
         self._task = asyncio.create_task(self.run(), name=self.name)
 
     async def stop(self) -> None:
@@ -155,17 +159,25 @@ class Flusher:
 
     async def _read(self) -> list[_Entry]:
         wanted = self.settings.flush_max_entries
+        max_bytes = self.settings.flush_max_bytes
         deadline = time.monotonic() + self.settings.flush_interval_s
         batch: list[_Entry] = []
-        while len(batch) < wanted and not self._stopping.is_set():
+        size = 0
+        while len(batch) < wanted and size < max_bytes and not self._stopping.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            block = max(1, int(min(remaining, READ_BLOCK_S) * 1000))
-            reply: Any = await self._r.xreadgroup(keys.GROUP, self.consumer, {keys.STREAM: ">"},
-                                             count=wanted - len(batch), block=block)
-            for _stream, items in reply or []:
-                batch.extend(_entries(items))
+            # What is there, up to the entry that passes the byte bound; when nothing is,
+            # wait for one entry.
+            items = await self.reader.read(wanted - len(batch), max_bytes - size)
+            if not items:
+                block = max(1, int(min(remaining, READ_BLOCK_S) * 1000))
+                reply: Any = await self._r.xreadgroup(keys.GROUP, self.consumer,
+                                                      {keys.STREAM: ">"}, count=1, block=block)
+                items = [item for _stream, stream_items in reply or [] for item in stream_items]
+            for entry in _entries(items):
+                batch.append(entry)
+                size += entry_bytes(entry.data)
         return batch
 
     async def _own_pending(self) -> list[_Entry]:
@@ -216,9 +228,9 @@ class Flusher:
             batch = [by_id.pop(i) for i in manifest.ids if i in by_id]
             await self._flush(batch, manifest)
         rest = sorted(by_id.values(), key=lambda e: tuple(int(p) for p in e.id.split("-")))
-        size = self.settings.flush_max_entries
-        for offset in range(0, len(rest), size):
-            await self._flush(rest[offset:offset + size])
+        for batch in batches(rest, lambda e: e.data, self.settings.flush_max_entries,
+                             self.settings.flush_max_bytes):
+            await self._flush(batch)
 
     async def _forget_finished_manifests(self) -> None:
         """Manifests whose batch was acknowledged (a crash between EXEC and nothing else
@@ -265,10 +277,11 @@ class Flusher:
             failed = await self._insert(manifest, table, tables[table], owners[table])
             dead.extend(_DeadLetter(i, data[i], f"{table}: {why}") for i, why in failed.items())
         self.on_stage("after_insert")
-        await self._finish(manifest, ids, sites, dead)
+        await self._finish(manifest, ids, sites, dead,
+                           {e.id: entry_bytes(e.data) for e in entries})
 
     async def _finish(self, manifest: Manifest, ids: list[str], sites: set[str],
-                      dead: list[_DeadLetter]) -> None:
+                      dead: list[_DeadLetter], sizes: dict[str, int] | None = None) -> None:
         seen: set[str] = set()
         async with self._r.pipeline(transaction=True) as pipe:
             for letter in dead:
@@ -278,7 +291,7 @@ class Flusher:
                 pipe.xadd(keys.DEAD_LETTERS, {"id": letter.id, "reason": letter.reason,
                                               "b": letter.data},
                           maxlen=DEAD_LETTER_MAXLEN, approximate=True)
-            pipe.xack(keys.STREAM, keys.GROUP, *ids)
+            await self.byte_count.ack(pipe, ids, sizes or {})  # XACK, bytes taken off
             for site in sorted(sites):
                 pipe.incr(keys.site_generation(site))
             pipe.hdel(keys.BATCHES, manifest.batch_id)

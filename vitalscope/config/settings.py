@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         default="everysec",
         description="fsync policy of the embedded Redis append-only file.",
     )
+    redis_maxmemory_mib: int = Field(
+        default=512, ge=32,
+        description="`maxmemory` of the embedded Redis, in MiB, with policy `noeviction`: past "
+        "it Redis refuses writes (beacons get 503 + Retry-After) instead of growing or "
+        "evicting queued data. Size `collector.stream_max_bytes` well under it.",
+    )
     redis_server_binary: Path | None = Field(
         default=None,
         description="redis-server executable for the embedded mode. Default: the one bundled "
