@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 import redis.asyncio as aioredis
-from redis.exceptions import OutOfMemoryError, RedisError
+from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
 
 from collector import keys
 from collector.errors import IngestError
@@ -20,6 +20,9 @@ from vitalscope.config.collector import RateLimit
 log = logging.getLogger("vitalscope.collector")
 _SCRIPT = files("collector").joinpath("append.lua").read_text()
 MAX_ITEMS_PER_CALL = 500
+# Redis holds a call's arguments in memory while it runs: a bound on them whatever entries
+# weigh (one entry can be up to collector.max_entry_bytes).
+MAX_BYTES_PER_CALL = 4 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -30,6 +33,13 @@ class _Item:
     client_limit: RateLimit
     payload: bytes
     future: asyncio.Future[str]
+
+
+def _out_of_memory(exc: Exception) -> bool:
+    """Redis at maxmemory: redis-py names it when a command is refused; a refusal inside a
+    script reaches it as a script error (Redis 6) carrying the OOM reply."""
+    return isinstance(exc, OutOfMemoryError) or (
+        isinstance(exc, ResponseError) and "OOM command not allowed" in str(exc))
 
 
 def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
@@ -85,8 +95,14 @@ class Appender:
             await self._wake.wait()
             self._wake.clear()
             while self._queue:
-                batch = self._queue[:MAX_ITEMS_PER_CALL]
-                del self._queue[:MAX_ITEMS_PER_CALL]
+                count = size = 0
+                for item in self._queue[:MAX_ITEMS_PER_CALL]:
+                    count += 1
+                    size += len(item.payload)
+                    if size >= MAX_BYTES_PER_CALL:
+                        break
+                batch = self._queue[:count]
+                del self._queue[:count]
                 await self._append(batch)
             if self._stopping and not self._queue:
                 return
@@ -111,7 +127,7 @@ class Appender:
         try:
             results = await self.script(keys=[keys.STREAM, keys.STREAM_BYTES], args=args)
         except Exception as exc:  # whatever went wrong, every waiting request gets its 503
-            if isinstance(exc, OutOfMemoryError):
+            if _out_of_memory(exc):
                 # maxmemory with noeviction: the script's first write was refused, so
                 # nothing of this batch was appended; the flusher frees memory as it drains.
                 log.warning("Redis is at maxmemory; refusing beacons until the queue drains")

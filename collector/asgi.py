@@ -20,7 +20,7 @@ from collector.context import BeaconContext
 from collector.enrich import Step, enrich
 from collector.enrich.cache_status import cache_status
 from collector.enrich.urls import UrlNormaliser
-from collector.entry_size import check_entry_size
+from collector.entry_size import check_context_size, check_entry_size
 from collector.errors import IngestError, from_decode, from_validation
 from collector.http import Headers, header_map, query_param, refuse, respond
 from collector.payload import ch_time, encode_entry
@@ -178,6 +178,7 @@ class IngestApp:
         if reason is not None:
             metrics.DROPPED.labels(reason).inc()
             return
+        check_context_size(context, self.settings.max_entry_bytes)
         rows = beacon_rows(context, self.urls)
         payload = check_entry_size(encode_entry(site.name, rows), self.settings.max_entry_bytes)
         await self.appender.append(site.name, self._site_limit(site),

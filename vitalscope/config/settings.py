@@ -137,6 +137,18 @@ class Settings(BaseSettings):
             seen.add(site.name)
         return self
 
+    @model_validator(mode="after")
+    def _stream_fits_redis(self) -> Settings:
+        # The flusher drains the stream with writes (manifest, claims, acknowledgement) that
+        # Redis refuses at maxmemory: queued beacons alone must never get it there.
+        half = self.redis_maxmemory_mib * 1024 * 1024 // 2
+        if self.redis_url is None and self.collector.stream_max_bytes > half:
+            raise ValueError(
+                f"collector.stream_max_bytes ({self.collector.stream_max_bytes}) must be at "
+                f"most half of redis_maxmemory_mib ({self.redis_maxmemory_mib} MiB): the "
+                "flusher needs room in Redis to drain the queue")
+        return self
+
     @property
     def data_dir(self) -> Path:
         return self.data.expanduser().resolve()
