@@ -54,6 +54,10 @@ class _Collector:
     def used_memory(self) -> int:
         return int(self.redis.info("memory")["used_memory"])
 
+    def counted(self) -> int:
+        """The stream's byte count (versions that keep one; 0 otherwise)."""
+        return int(self.redis.get("vs:ingest:stream:bytes") or 0)
+
     def post(self, body: dict[str, Any]) -> int:
         answer = self.http.post(f"/v1/beacon?k={KEY}", content=gzipped(body),
                                 headers={**HEADERS, "Content-Encoding": "gzip"})
@@ -68,9 +72,10 @@ class _Collector:
 
 def _measure(collector: _Collector, make: Any, count: int) -> dict[str, Any]:
     bodies = [make() for _ in range(count)]
-    before = collector.used_memory()
+    before, counted_before = collector.used_memory(), collector.counted()
     statuses = [collector.post(body) for body in bodies]
     grown = collector.used_memory() - before
+    counted = collector.counted() - counted_before
     accepted = statuses.count(204)
     events = len(bodies[0]["e"])
     return {
@@ -80,6 +85,8 @@ def _measure(collector: _Collector, make: Any, count: int) -> dict[str, Any]:
         "redis_bytes_per_beacon": round(grown / accepted) if accepted else 0,
         "redis_bytes_per_event": round(grown / accepted / events) if accepted else 0,
         "refused": {str(s): statuses.count(s) for s in set(statuses) if s != 204},
+        # Redis's memory for the stream against the bytes its cap counts (entry payloads).
+        "redis_vs_counted": round(grown / counted, 3) if counted else None,
     }
 
 
@@ -118,7 +125,7 @@ def _print(label: str, figures: dict[str, Any]) -> None:
         print(f"{label:>9} {kind:>16}: {f['accepted']}/{f['sent']} accepted, "
               f"{f['wire_bytes']} B on the wire, {f['redis_bytes_per_beacon']} B of Redis per "
               f"beacon ({f['events_per_beacon']} events, {f['redis_bytes_per_event']} B per "
-              f"event), refused {f['refused']}")
+              f"event), refused {f['refused']}, Redis / counted bytes {f['redis_vs_counted']}")
 
 
 def main(argv: list[str]) -> int:
