@@ -23,7 +23,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from collector import keys, metrics
 from collector.flusher import failures
-from collector.flusher.batch_read import BatchReader, batches, entry_bytes
+from collector.flusher.batch_read import batches, entry_bytes, read_count
 from collector.flusher.dedup import Deduplicator
 from collector.flusher.inserter import Inserter
 from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
@@ -89,7 +89,6 @@ class Flusher:
         self._stopping.clear()
         self.redis = aioredis.Redis.from_url(self.redis_url, socket_timeout=5.0,
                                              socket_connect_timeout=2.0)
-        self.reader = BatchReader(self.redis, self.consumer)
         self.byte_count = ByteCount(self.redis)
         self._task = asyncio.create_task(self.run(), name=self.name)
 
@@ -167,17 +166,15 @@ class Flusher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            # What is there, up to the entry that passes the byte bound; when nothing is,
-            # wait for one entry.
-            items = await self.reader.read(wanted - len(batch), max_bytes - size)
-            if not items:
-                block = max(1, int(min(remaining, READ_BLOCK_S) * 1000))
-                reply: Any = await self._r.xreadgroup(keys.GROUP, self.consumer,
-                                                      {keys.STREAM: ">"}, count=1, block=block)
-                items = [item for _stream, stream_items in reply or [] for item in stream_items]
-            for entry in _entries(items):
-                batch.append(entry)
-                size += entry_bytes(entry.data)
+            block = max(1, int(min(remaining, READ_BLOCK_S) * 1000))
+            count = read_count(wanted - len(batch), max_bytes - size,
+                               self.settings.max_entry_bytes)
+            reply: Any = await self._r.xreadgroup(keys.GROUP, self.consumer, {keys.STREAM: ">"},
+                                             count=count, block=block)
+            for _stream, items in reply or []:
+                for entry in _entries(items):
+                    batch.append(entry)
+                    size += entry_bytes(entry.data)
         return batch
 
     async def _own_pending(self) -> list[_Entry]:
