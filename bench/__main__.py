@@ -11,6 +11,7 @@ BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
     "ingest": "bench.ingest",
+    "memory": "bench.memory",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",

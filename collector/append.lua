@@ -1,19 +1,23 @@
--- Appends a batch of beacons to the ingest stream in one round trip, after the stream cap
--- and the token buckets of each beacon's site and client. Each bucket is read and written
--- once per batch, however many of the batch's beacons share it.
--- KEYS[1]: stream.
--- ARGV: cap, now_ms, bucket count B, then B x (key, rate per s, burst), then the items'
---       bucket indices as one string "site,client;site,client;..." (1-based), then one
+-- Appends a batch of beacons to the ingest stream in one round trip, after the stream caps
+-- (entries and bytes) and the token buckets of each beacon's site and client. Each bucket is
+-- read and written once per batch, however many of the batch's beacons share it.
+-- KEYS[1]: stream, KEYS[2]: bytes of its unacknowledged entries (the flusher takes an entry's
+--          bytes off when it acknowledges it: collector/flusher/ack.lua).
+-- ARGV: cap, byte cap, now_ms, bucket count B, then B x (key, rate per s, burst), then the
+--       items' bucket indices as one string "site,client;site,client;..." (1-based), then one
 --       payload per item. One argument per item keeps the client's command packing cheap.
--- Returns per item: the entry id, "full", or "rl:<site|ip>:<ms until a token>".
+-- Returns per item: the entry id, "full", "fullb" or "rl:<site|ip>:<ms until a token>".
 local stream = KEYS[1]
 local cap = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
-local count = tonumber(ARGV[3])
+local byte_cap = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local count = tonumber(ARGV[4])
 local length = redis.call('XLEN', stream)
+local bytes = tonumber(redis.call('GET', KEYS[2]) or '0')
+local added = 0
 local buckets = {}
 for b = 1, count do
-  local at = 4 + (b - 1) * 3
+  local at = 5 + (b - 1) * 3
   local key, rate, burst = ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
   local state = redis.call('HMGET', key, 't', 'ts')
   local tokens = tonumber(state[1])
@@ -27,13 +31,15 @@ for b = 1, count do
 end
 
 local out = {}
-local payload_at = 4 + count * 3 + 1
+local payload_at = 5 + count * 3 + 1
 for site_index, client_index in string.gmatch(ARGV[payload_at - 1], '(%d+),(%d+)') do
   local site, client = buckets[tonumber(site_index)], buckets[tonumber(client_index)]
   local payload = ARGV[payload_at]
   payload_at = payload_at + 1
   if length >= cap then
     table.insert(out, 'full')
+  elseif bytes + added + #payload > byte_cap then
+    table.insert(out, 'fullb')
   elseif site.tokens < 1 then
     table.insert(out, 'rl:site:' .. math.ceil((1 - site.tokens) * 1000 / site.rate))
   elseif client.tokens < 1 then
@@ -45,7 +51,11 @@ for site_index, client_index in string.gmatch(ARGV[payload_at - 1], '(%d+),(%d+)
     client.used = true
     table.insert(out, redis.call('XADD', stream, '*', 'b', payload))
     length = length + 1
+    added = added + #payload
   end
+end
+if added > 0 then
+  redis.call('INCRBY', KEYS[2], added)
 end
 
 for _, bucket in ipairs(buckets) do

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
 
 from collector import keys
 from collector.errors import IngestError
@@ -20,6 +20,9 @@ from vitalscope.config.collector import RateLimit
 log = logging.getLogger("vitalscope.collector")
 _SCRIPT = files("collector").joinpath("append.lua").read_text()
 MAX_ITEMS_PER_CALL = 500
+# Redis holds a call's arguments in memory while it runs: a bound on them whatever entries
+# weigh (one entry can be up to collector.max_entry_bytes).
+MAX_BYTES_PER_CALL = 4 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -30,6 +33,13 @@ class _Item:
     client_limit: RateLimit
     payload: bytes
     future: asyncio.Future[str]
+
+
+def _out_of_memory(exc: Exception) -> bool:
+    """Redis at maxmemory: redis-py names it when a command is refused; a refusal inside a
+    script reaches it as a script error (Redis 6) carrying the OOM reply."""
+    return isinstance(exc, OutOfMemoryError) or (
+        isinstance(exc, ResponseError) and "OOM command not allowed" in str(exc))
 
 
 def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
@@ -44,13 +54,15 @@ class Appender:
 
     name = "ingest-appender"
 
-    def __init__(self, redis_url: str, stream_max_len: int) -> None:
+    def __init__(self, redis_url: str, stream_max_len: int,
+                 stream_max_bytes: int = 128 * 1024 * 1024) -> None:
         self.redis = aioredis.Redis.from_url(
             redis_url, socket_timeout=1.0, socket_connect_timeout=0.25,
             retry_on_timeout=False, max_connections=16,
         )
         self.script = self.redis.register_script(_SCRIPT)
         self.cap = stream_max_len
+        self.byte_cap = stream_max_bytes
         self._queue: list[_Item] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -83,8 +95,14 @@ class Appender:
             await self._wake.wait()
             self._wake.clear()
             while self._queue:
-                batch = self._queue[:MAX_ITEMS_PER_CALL]
-                del self._queue[:MAX_ITEMS_PER_CALL]
+                count = size = 0
+                for item in self._queue[:MAX_ITEMS_PER_CALL]:
+                    count += 1
+                    size += len(item.payload)
+                    if size >= MAX_BYTES_PER_CALL:
+                        break
+                batch = self._queue[:count]
+                del self._queue[:count]
                 await self._append(batch)
             if self._stopping and not self._queue:
                 return
@@ -103,18 +121,26 @@ class Appender:
         indices = ";".join(
             f"{bucket(keys.SITE_BUCKET + item.site, item.site_limit)},"
             f"{bucket(keys.CLIENT_BUCKET + item.client, item.client_limit)}" for item in batch)
-        args: list[str | bytes | float] = [self.cap, int(time.time() * 1000), len(buckets),
-                                           *bucket_args, indices]
+        args: list[str | bytes | float] = [self.cap, self.byte_cap, int(time.time() * 1000),
+                                           len(buckets), *bucket_args, indices]
         args += [item.payload for item in batch]
         try:
-            results = await self.script(keys=[keys.STREAM], args=args)
+            results = await self.script(keys=[keys.STREAM, keys.STREAM_BYTES], args=args)
         except Exception as exc:  # whatever went wrong, every waiting request gets its 503
-            if not isinstance(exc, RedisError | OSError):
-                log.exception("appending to Redis failed")
-            log.warning("cannot append to Redis: %s", type(exc).__name__)
-            error = IngestError(503, "queue_unavailable",
-                                "the ingest queue is unavailable; retry later",
-                                headers=_retry_after(2000))
+            if _out_of_memory(exc):
+                # maxmemory with noeviction: the script's first write was refused, so
+                # nothing of this batch was appended; the flusher frees memory as it drains.
+                log.warning("Redis is at maxmemory; refusing beacons until the queue drains")
+                error = IngestError(503, "queue_out_of_memory",
+                                    "the ingest queue is out of memory; retry later",
+                                    headers=_retry_after(5000))
+            else:
+                if not isinstance(exc, RedisError | OSError):
+                    log.exception("appending to Redis failed")
+                log.warning("cannot append to Redis: %s", type(exc).__name__)
+                error = IngestError(503, "queue_unavailable",
+                                    "the ingest queue is unavailable; retry later",
+                                    headers=_retry_after(2000))
             for item in batch:
                 if not item.future.done():
                     item.future.set_exception(error)
@@ -127,6 +153,11 @@ class Appender:
                 item.future.set_exception(IngestError(
                     503, "queue_full", "the ingest queue is full; retry later",
                     headers=_retry_after(5000)))
+            elif result == "fullb":
+                item.future.set_exception(IngestError(
+                    503, "queue_full_bytes",
+                    "the ingest queue holds its byte limit (collector.stream_max_bytes); "
+                    "retry later", headers=_retry_after(5000)))
             elif result.startswith("rl:"):
                 _, which, ms = result.split(":")
                 item.future.set_exception(IngestError(

@@ -21,6 +21,7 @@ from collector.enrich import Step, enrich
 from collector.enrich.cache_status import cache_status
 from collector.enrich.event_window import OUT_OF_WINDOW, EventWindow
 from collector.enrich.urls import UrlNormaliser
+from collector.entry_size import check_context_size, check_entry_size
 from collector.errors import IngestError, from_decode, from_validation
 from collector.http import Headers, header_map, query_param, refuse, respond
 from collector.payload import ch_time, encode_entry
@@ -185,9 +186,11 @@ class IngestApp:
         if reason is not None:
             metrics.DROPPED.labels(reason).inc()
             return context.dropped_events
+        check_context_size(context, self.settings.max_entry_bytes)
         rows = beacon_rows(context, self.urls)
+        payload = check_entry_size(encode_entry(site.name, rows), self.settings.max_entry_bytes)
         await self.appender.append(site.name, self._site_limit(site), client,
-                                   self.settings.client_rate_limit, encode_entry(site.name, rows))
+                                   self.settings.client_rate_limit, payload)
         metrics.HOT.accepted["beacon"] += 1
         events = metrics.HOT.events
         for table, table_rows in rows.items():

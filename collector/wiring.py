@@ -25,7 +25,8 @@ class Ingest:
         collector = settings.collector
         self.sites = SiteIndex(runtime.new_clickhouse_client, settings.clickhouse_cluster,
                                runtime.redis_url, collector.sites_refresh_s)
-        self.appender = Appender(runtime.redis_url, collector.stream_max_len)
+        self.appender = Appender(runtime.redis_url, collector.stream_max_len,
+                                 collector.stream_max_bytes)
         self.settings = collector
 
     @property

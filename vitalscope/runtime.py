@@ -85,7 +85,7 @@ class Runtime:
             else:
                 self.embedded_redis = EmbeddedRedis(
                     self.datadir.redis_dir, settings.redis_appendfsync,
-                    settings.redis_server_binary,
+                    settings.redis_server_binary, settings.redis_maxmemory_mib,
                 )
                 self.embedded_redis.start()
                 self.redis_url = self.embedded_redis.url

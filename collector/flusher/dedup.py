@@ -6,50 +6,24 @@ the same way. Each event id is claimed in Redis by the first batch that carries 
 replayed after a crash finds its own claims and keeps its rows, so the replay rebuilds the
 same insert (same deduplication token) and nothing is lost.
 
-Claims live in hashes per time window (current and previous are consulted, so an id is
+Claims live in hashes per window (current and previous are consulted, so an id is
 recognised for one to two windows), sharded so that no single key grows large enough to
-block Redis when it expires."""
+block Redis when it expires; a window also ends once it holds `dedup_max_events`, which
+bounds their memory (collector/flusher/claims.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
 
-from collector import keys
+from collector.flusher.claims import ClaimWindows
 from collector.payload import Entry
 
-SHARDS = 64
 # Events per Lua call: each call holds Redis for its duration, and the ingest path waits.
 CHUNK = 2000
-
-# KEYS: per shard used, (current window, previous window).
-# ARGV[1]: owner (digest of the batch id), ARGV[2]: seconds to keep the current window,
-#          then per event: shard index (1-based, into the KEYS pairs) and event digest.
-# Returns per event 1 (store it) or 0 (a copy of an event another batch stored).
-_CLAIM = """
-local owner, ttl = ARGV[1], tonumber(ARGV[2])
-local out, touched = {}, {}
-for i = 3, #ARGV, 2 do
-  local shard, event = tonumber(ARGV[i]), ARGV[i + 1]
-  local current, previous = KEYS[shard * 2 - 1], KEYS[shard * 2]
-  local holder = redis.call('HGET', current, event) or redis.call('HGET', previous, event)
-  if not holder then
-    redis.call('HSET', current, event, owner)
-    touched[current] = true
-    out[#out + 1] = 1
-  elseif holder == owner then
-    out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
-  end
-end
-for key in pairs(touched) do redis.call('EXPIRE', key, ttl) end
-return out
-"""
 
 
 def _digest(site: str, table: str, scope: str, event_id: str) -> bytes:
@@ -61,8 +35,9 @@ def _digest(site: str, table: str, scope: str, event_id: str) -> bytes:
 
 
 class Deduplicator:
-    def __init__(self, window_s: int) -> None:
+    def __init__(self, window_s: int, max_events: int = 500_000) -> None:
         self.window_s = window_s
+        self.windows = ClaimWindows(window_s, max_events)
 
     async def drop_copies(self, redis: aioredis.Redis, batch_id: str,
                           entries: Sequence[Entry]) -> dict[str, int]:
@@ -105,39 +80,18 @@ class Deduplicator:
     async def _claimed_elsewhere(self, redis: aioredis.Redis, batch_id: str,
                                  events: dict[bytes, tuple[int, str, int]]
                                  ) -> list[tuple[int, str, int]]:
-        window = int(time.time()) // self.window_s
         owner = hashlib.blake2b(batch_id.encode(), digest_size=8).digest()
         digests = list(events)
         out: list[tuple[int, str, int]] = []
         for start in range(0, len(digests), CHUNK):
             chunk = digests[start:start + CHUNK]
-            kept = await self._claim(redis, window, owner, chunk)
+            kept = await self.windows.claim(redis, owner, chunk)
             out += [events[d] for d, keep in zip(chunk, kept, strict=True) if not keep]
         return out
-
-    async def _claim(self, redis: aioredis.Redis, window: int, owner: bytes,
-                     digests: list[bytes]) -> list[int]:
-        shard_slot: dict[int, int] = {}
-        script_keys: list[str] = []
-        args: list[Any] = [owner, self.window_s * 2]
-        for digest in digests:
-            shard = digest[0] % SHARDS
-            slot = shard_slot.get(shard)
-            if slot is None:
-                slot = shard_slot[shard] = len(shard_slot) + 1
-                script_keys += [f"{keys.SEEN}{window}:{shard}", f"{keys.SEEN}{window - 1}:{shard}"]
-            args += [slot, digest]
-        answer: Any = await redis.eval(_CLAIM, len(script_keys), *script_keys, *args)
-        return [int(keep) for keep in answer]
 
     def release(self, pipe: Any, events: list[tuple[str, str, str, str]]) -> None:
         """Queues, on `pipe`, the removal of the claims of events that were not stored (dead
         letters): otherwise their replay, or a resend, would be dropped as a copy."""
-        if self.window_s <= 0:
+        if self.window_s <= 0 or not events:
             return
-        window = int(time.time()) // self.window_s
-        for site, table, scope, event_id in events:
-            digest = _digest(site, table, scope, event_id)
-            shard = digest[0] % SHARDS
-            for number in (window, window - 1):
-                pipe.hdel(f"{keys.SEEN}{number}:{shard}", digest)
+        self.windows.release(pipe, [_digest(*event) for event in events])

@@ -25,9 +25,11 @@ from redis.exceptions import RedisError, ResponseError
 
 from collector import keys, metrics
 from collector.flusher import bisect, deadtrim, failures
+from collector.flusher.batch_read import batches, entry_bytes, read_count
 from collector.flusher.dedup import Deduplicator
 from collector.flusher.inserter import Inserter
 from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
+from collector.flusher.queue_bytes import ByteCount
 from collector.payload import BadEntry, Entry, decode_entry, row_entry
 from vitalscope.config.collector import CollectorSettings
 
@@ -82,7 +84,7 @@ class Flusher:
         self.redis_url = redis_url
         self.settings = settings
         self.inserter = Inserter(clickhouse, cluster)
-        self.dedup = Deduplicator(settings.dedup_window_s)
+        self.dedup = Deduplicator(settings.dedup_window_s, settings.dedup_max_events)
         self.consumer = settings.consumer_name or socket.gethostname()
         self.on_stage = on_stage or (lambda stage: None)
         self.redis: aioredis.Redis | None = None
@@ -98,6 +100,7 @@ class Flusher:
         self._stopping.clear()
         self.redis = aioredis.Redis.from_url(self.redis_url, socket_timeout=5.0,
                                              socket_connect_timeout=2.0)
+        self.byte_count = ByteCount(self.redis)
         self._task = asyncio.create_task(self.run(), name=self.name)
 
     async def stop(self) -> None:
@@ -169,17 +172,23 @@ class Flusher:
 
     async def _read(self) -> list[_Entry]:
         wanted = self.settings.flush_max_entries
+        max_bytes = self.settings.flush_max_bytes
         deadline = time.monotonic() + self.settings.flush_interval_s
         batch: list[_Entry] = []
-        while len(batch) < wanted and not self._stopping.is_set():
+        size = 0
+        while len(batch) < wanted and size < max_bytes and not self._stopping.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             block = max(1, int(min(remaining, READ_BLOCK_S) * 1000))
+            count = read_count(wanted - len(batch), max_bytes - size,
+                               self.settings.max_entry_bytes)
             reply: Any = await self._r.xreadgroup(keys.GROUP, self.consumer, {keys.STREAM: ">"},
-                                             count=wanted - len(batch), block=block)
+                                             count=count, block=block)
             for _stream, items in reply or []:
-                batch.extend(_entries(items))
+                for entry in _entries(items):
+                    batch.append(entry)
+                    size += entry_bytes(entry.data)
         return batch
 
     async def _own_pending(self) -> list[_Entry]:
@@ -230,9 +239,9 @@ class Flusher:
             batch = [by_id.pop(i) for i in manifest.ids if i in by_id]
             await self._flush(batch, manifest)
         rest = sorted(by_id.values(), key=lambda e: tuple(int(p) for p in e.id.split("-")))
-        size = self.settings.flush_max_entries
-        for offset in range(0, len(rest), size):
-            await self._flush(rest[offset:offset + size])
+        for batch in batches(rest, lambda e: e.data, self.settings.flush_max_entries,
+                             self.settings.flush_max_bytes):
+            await self._flush(batch)
 
     async def _forget_finished_manifests(self) -> None:
         """Manifests whose batch was acknowledged (a crash between EXEC and nothing else
@@ -278,10 +287,11 @@ class Flusher:
             refused = await self._insert(manifest, table, tables[table])
             dead.extend(_DeadLetter.of_row(table, row) for row in refused)
         self.on_stage("after_insert")
-        await self._finish(manifest, ids, sites, dead)
+        await self._finish(manifest, ids, sites, dead,
+                           {e.id: entry_bytes(e.data) for e in entries})
 
     async def _finish(self, manifest: Manifest, ids: list[str], sites: set[str],
-                      dead: list[_DeadLetter]) -> None:
+                      dead: list[_DeadLetter], sizes: dict[str, int] | None = None) -> None:
         async with self._r.pipeline(transaction=True) as pipe:
             # Uncapped here: deadtrim.py enforces retention and the cap, and counts what
             # they drop.
@@ -291,7 +301,7 @@ class Flusher:
                                               "table": letter.table, "event": letter.event})
             self.dedup.release(pipe, [(d.site, d.table, d.scope, d.event)
                                       for d in dead if d.event])
-            pipe.xack(keys.STREAM, keys.GROUP, *ids)
+            await self.byte_count.ack(pipe, ids, sizes or {})  # XACK, bytes taken off
             for site in sorted(sites):
                 pipe.incr(keys.site_generation(site))
             pipe.hdel(keys.BATCHES, manifest.batch_id)

@@ -107,8 +107,9 @@ def test_one_refused_row_among_many_is_a_dead_letter_the_rest_is_stored_once(
     assert held.tables["vitals"].count(b"\n") == 1 and b"not a number" in held.tables["vitals"]
     # Its deduplication claim went with it: a replay (or a resend) is not taken for a copy.
     claims = list(redis_client.scan_iter(keys.SEEN + "*"))
-    assert any(redis_client.hexists(k, _digest("shop", "vitals", good[0][5], good[0][4])) for k in claims)
-    assert not any(redis_client.hexists(k, _digest("shop", "vitals", bad[5], bad[4])) for k in claims)
+    kept, released = (_digest("shop", "vitals", row[5], row[4]) for row in (good[0], bad))
+    assert any(redis_client.hexists(k, kept) for k in claims)
+    assert not any(redis_client.hexists(k, released) for k in claims)
     refused = metric_value(metrics, "vitalscope_flush_insert_failures_total", table="vitals",
                       kind="data") - failures_before
     assert refused <= 2 * 12 + 1  # about log2(rows) per level, not one insert per row

@@ -11,6 +11,7 @@ import yaml
 
 from vitalscope.cli.main import cli
 from vitalscope.config import load_settings
+from vitalscope.config.collector import CollectorSettings
 
 ROOT = Path(__file__).parents[2]
 
@@ -32,6 +33,16 @@ def test_official_images(compose: dict[str, Any]) -> None:
     assert services["clickhouse"]["image"].startswith("clickhouse/clickhouse-server:")
     assert services["redis"]["image"].startswith("redis:")
     assert "--appendonly" in services["redis"]["command"]
+
+
+def test_redis_has_a_memory_bound_and_never_evicts(compose: dict[str, Any]) -> None:
+    command = compose["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    maxmemory = command[command.index("--maxmemory") + 1]
+    assert maxmemory.endswith("mb")
+    # Queued beacons alone never reach it (docs/collector.md, "Memory bounds").
+    default = CollectorSettings().stream_max_bytes
+    assert default <= int(maxmemory[:-2]) * 1024 * 1024 // 2
 
 
 def test_every_role_is_a_real_command(compose: dict[str, Any]) -> None:

@@ -46,6 +46,18 @@ class CollectorSettings(BaseModel):
         description="Entries the ingest stream may hold (queued + unacknowledged) before "
         "beacons are refused with 503 + Retry-After.",
     )
+    stream_max_bytes: int = Field(
+        default=128 * 1024 * 1024, ge=1024 * 1024,
+        description="Bytes of entries the ingest stream may hold unacknowledged (queued + "
+        "being inserted) before beacons are refused with 503 `queue_full_bytes` + "
+        "Retry-After. Keep it well under Redis's `maxmemory` (see docs/collector.md).",
+    )
+    max_entry_bytes: int = Field(
+        default=256 * 1024, ge=16 * 1024,
+        description="Largest stream entry one beacon may become (its rows encoded, page "
+        "context repeated on every row); a larger beacon is refused with 413 "
+        "`entry_too_large`. It bounds the Redis memory one accepted beacon costs.",
+    )
     site_rate_limit: RateLimit = Field(
         default_factory=lambda: RateLimit(per_second=2000, burst=4000),
         description="Requests per site (beacons and server-timing batches).",
@@ -109,6 +121,12 @@ class CollectorSettings(BaseModel):
     flush_max_entries: int = Field(
         default=5000, ge=1, description="Beacons per ClickHouse insert batch at most.",
     )
+    flush_max_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=64 * 1024,
+        description="Bytes of stream entries per ClickHouse insert batch: a batch stops "
+        "filling once it holds this much (it holds at least one entry), so a batch's memory "
+        "in the flusher stays near this bound whatever the entries weigh.",
+    )
     flush_interval_s: float = Field(
         default=1.0, gt=0, le=60, description="Seconds a batch waits to fill before it is "
         "inserted anyway.",
@@ -140,8 +158,14 @@ class CollectorSettings(BaseModel):
     )
     dedup_window_s: int = Field(
         default=21_600, ge=0, description="Seconds during which an event id already stored "
-        "is recognised and its copy dropped (a beacon resent after its answer was lost). Costs "
-        "Redis about 80 bytes per event for up to twice this window; 0 turns it off.",
+        "is recognised and its copy dropped (a beacon resent after its answer was lost). A "
+        "window also ends early once it holds `dedup_max_events`; 0 turns it off.",
+    )
+    dedup_max_events: int = Field(
+        default=500_000, ge=1000,
+        description="Event ids one deduplication window may hold; the window then ends early "
+        "and the one before it is deleted, so at most twice this many ids are kept (about 90 "
+        "bytes of Redis memory each, see docs/collector.md).",
     )
     consumer_name: str | None = Field(
         default=None, description="Name of this flusher in the consumer group; default the "

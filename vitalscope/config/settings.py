@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         default="everysec",
         description="fsync policy of the embedded Redis append-only file.",
     )
+    redis_maxmemory_mib: int = Field(
+        default=512, ge=32,
+        description="`maxmemory` of the embedded Redis, in MiB, with policy `noeviction`: past "
+        "it Redis refuses writes (beacons get 503 + Retry-After) instead of growing or "
+        "evicting queued data. Size `collector.stream_max_bytes` well under it.",
+    )
     redis_server_binary: Path | None = Field(
         default=None,
         description="redis-server executable for the embedded mode. Default: the one bundled "
@@ -129,6 +135,18 @@ class Settings(BaseSettings):
             if site.name in seen:
                 raise ValueError(f"sites: {site.name!r} is declared twice")
             seen.add(site.name)
+        return self
+
+    @model_validator(mode="after")
+    def _stream_fits_redis(self) -> Settings:
+        # The flusher drains the stream with writes (manifest, claims, acknowledgement) that
+        # Redis refuses at maxmemory: queued beacons alone must never get it there.
+        half = self.redis_maxmemory_mib * 1024 * 1024 // 2
+        if self.redis_url is None and self.collector.stream_max_bytes > half:
+            raise ValueError(
+                f"collector.stream_max_bytes ({self.collector.stream_max_bytes}) must be at "
+                f"most half of redis_maxmemory_mib ({self.redis_maxmemory_mib} MiB): the "
+                "flusher needs room in Redis to drain the queue")
         return self
 
     @property

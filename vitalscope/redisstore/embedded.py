@@ -55,10 +55,11 @@ def _die_with_parent() -> None:
 
 class EmbeddedRedis:
     def __init__(self, directory: Path, appendfsync: str = "everysec",
-                 binary: Path | None = None) -> None:
+                 binary: Path | None = None, maxmemory_mib: int = 512) -> None:
         self.directory = directory
         self.appendfsync = appendfsync
         self.binary = binary
+        self.maxmemory_mib = maxmemory_mib
         self.process: subprocess.Popen[bytes] | None = None
         socket = directory / "redis.sock"
         if len(str(socket)) > _MAX_SOCKET_PATH:
@@ -98,6 +99,9 @@ class EmbeddedRedis:
             "--save", "",
             "--daemonize", "no",
             "--logfile", str(self.directory / "redis.log"),
+            # A bound, and no eviction: past it writes fail (the collector answers 503) rather
+            # than queued beacons being evicted or the machine running out of memory.
+            "--maxmemory", f"{self.maxmemory_mib}mb",
             "--maxmemory-policy", "noeviction",
         ]
         # Errors before redis opens its log file land here; a file, not a pipe, so a chatty

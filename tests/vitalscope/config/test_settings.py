@@ -83,6 +83,8 @@ def test_bad_environment_is_one_line_naming_the_key(
         ("port: 1\n  bad: [\n", "{path} at line 2"),
         ("- just\n- a list\n", "{path}: the top level must be a mapping"),
         ("collector:\n  nonsense: 1\n", "collector.nonsense (in {path}): unknown setting"),
+        ("redis_maxmemory_mib: 64\ncollector:\n  stream_max_bytes: 40000000\n",
+         "collector.stream_max_bytes (40000000) must be at most half of redis_maxmemory_mib"),
     ],
 )
 def test_bad_yaml_is_one_line_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -103,3 +105,10 @@ def test_secrets_are_not_echoed_in_errors(monkeypatch: pytest.MonkeyPatch) -> No
     lines = _error()
     assert "redis_url" in lines[0]
     assert "hunter2" not in lines[0]
+
+
+def test_the_stream_cap_fits_a_redis_of_your_own_unchecked() -> None:
+    # Vitalscope cannot see another Redis's maxmemory: docs/collector.md says how to size it.
+    settings = load_settings(redis_url="redis://redis:6379/0", redis_maxmemory_mib=64,
+                             collector={"stream_max_bytes": 1 << 30})
+    assert settings.collector.stream_max_bytes == 1 << 30

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import redis
+
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
@@ -43,3 +45,25 @@ def test_long_data_paths_get_a_short_socket(tmp_path: Path) -> None:
     server.start()
     assert sync_client(server.url).ping()
     server.stop()
+
+
+def test_embedded_redis_has_a_memory_bound_and_refuses_writes_past_it(tmp_path: Path) -> None:
+    server = EmbeddedRedis(tmp_path / "redis", maxmemory_mib=32)
+    server.start()
+    client = sync_client(server.url)
+    try:
+        assert client.config_get("maxmemory")["maxmemory"] == str(32 * 1024 * 1024)
+        assert client.config_get("maxmemory-policy")["maxmemory-policy"] == "noeviction"
+        client.xadd("queued", {"b": "kept"})
+        refused = None
+        for _ in range(200):  # 50 MiB at most: past the bound
+            try:
+                client.append("ballast", b"x" * (256 * 1024))
+            except redis.OutOfMemoryError as exc:
+                refused = exc
+                break
+        assert refused is not None
+        assert client.xlen("queued") == 1  # nothing evicted
+    finally:
+        client.close()
+        server.stop()

@@ -1,0 +1,51 @@
+-- Claims event digests for a batch in the current deduplication window; returns per event 1
+-- (store it: new, or claimed by this same batch before a crash) or 0 (a copy of an event
+-- another batch stored). Windows are numbered; the current and the previous one are
+-- consulted. A window ends after `window_s` seconds or once it holds `max_events` claims,
+-- whichever comes first; the window before it is then deleted, so at most two windows
+-- (2 x max_events claims) exist whatever the traffic.
+-- The shard keys are named here from the window number (one Redis, not a cluster), since only
+-- this script knows the current window.
+-- KEYS[1]: window state (hash: w = number, start = its first second, n = claims in it).
+-- ARGV: key prefix, shard count, window_s, max_events, now (s), owner, then per event:
+--       shard (0-based) and digest.
+local prefix, shards = ARGV[1], tonumber(ARGV[2])
+local window_s, max_events, now = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local owner = ARGV[6]
+local state = redis.call('HMGET', KEYS[1], 'w', 'start', 'n')
+local w, start, n = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
+if w == nil or start == nil or n == nil then
+  -- The numbering of time-aligned windows, so claims made before this state existed count.
+  w, start, n = math.floor(now / window_s), now, 0
+end
+local function rotate()
+  for shard = 0, shards - 1 do redis.call('UNLINK', prefix .. (w - 1) .. ':' .. shard) end
+  w, start, n = w + 1, now, 0
+end
+if now - start >= window_s or n >= max_events then rotate() end
+
+local out, touched = {}, {}
+for i = 7, #ARGV, 2 do
+  local shard, event = ARGV[i], ARGV[i + 1]
+  local current = prefix .. w .. ':' .. shard
+  local holder = redis.call('HGET', current, event)
+    or redis.call('HGET', prefix .. (w - 1) .. ':' .. shard, event)
+  if not holder then
+    if n >= max_events then
+      rotate()
+      current = prefix .. w .. ':' .. shard
+    end
+    redis.call('HSET', current, event, owner)
+    touched[current] = true
+    n = n + 1
+    out[#out + 1] = 1
+  elseif holder == owner then
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+redis.call('HSET', KEYS[1], 'w', w, 'start', start, 'n', n)
+-- Safety net for windows nobody rotates (the flusher stopped): they lapse by themselves.
+for key in pairs(touched) do redis.call('EXPIRE', key, window_s * 2) end
+return out

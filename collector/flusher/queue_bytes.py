@@ -1,0 +1,33 @@
+"""The ingest stream's byte count: the appender adds each entry's bytes as it appends it
+(collector/append.lua), the flusher takes them off as it acknowledges the entry (ack.lua, in
+the same MULTI as the rest of a batch's bookkeeping). The count is therefore exactly the bytes
+of unacknowledged entries (queued + being inserted), which `stream_max_bytes` caps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
+
+from collector import keys
+
+_ACK = files("collector.flusher").joinpath("ack.lua").read_text()
+
+
+class ByteCount:
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self.script = redis.register_script(_ACK)
+
+    async def ack(self, pipe: Pipeline, ids: Sequence[str], sizes: Mapping[str, int]) -> None:
+        """Queues, on a MULTI pipeline, the XACK of `ids` with their bytes taken off."""
+        args: list[Any] = [keys.GROUP]
+        for entry_id in ids:
+            args += [entry_id, sizes.get(entry_id, 0)]
+        await self.script(keys=[keys.STREAM, keys.STREAM_BYTES], args=args, client=pipe)
+
+
+async def queued_bytes(redis: aioredis.Redis) -> int:
+    return int(await redis.get(keys.STREAM_BYTES) or 0)
