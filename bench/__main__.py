@@ -11,6 +11,7 @@ BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
     "ingest": "bench.ingest",
+    "pages_sort": "bench.pages_sort",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",

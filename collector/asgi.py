@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from collector import metrics
 from collector.appender import Appender
 from collector.body import MAX_BODY, read_body
+from collector.cardinality.fold import CardinalityFold
 from collector.context import BeaconContext
 from collector.enrich import Step, enrich
 from collector.enrich.cache_status import cache_status
@@ -69,8 +70,10 @@ INGEST_PATHS = ("/v1/beacon", "/v1/beacon/schema", "/v1/server-timings", "/metri
 
 class IngestApp:
     def __init__(self, fallback: ASGIApp, sites: SiteIndex, appender: Appender,
-                 settings: CollectorSettings, steps: list[Step], urls: UrlNormaliser) -> None:
+                 settings: CollectorSettings, steps: list[Step], urls: UrlNormaliser,
+                 fold: CardinalityFold) -> None:
         self.fallback = fallback
+        self.fold = fold
         self.sites = sites
         self.appender = appender
         self.settings = settings
@@ -177,6 +180,7 @@ class IngestApp:
         if reason is not None:
             metrics.DROPPED.labels(reason).inc()
             return
+        await self.fold.beacon(context)
         rows = beacon_rows(context, self.urls)
         await self.appender.append(site.name, self._site_limit(site),
                                    self._client(scope, headers),
@@ -216,7 +220,9 @@ class IngestApp:
                 raise from_validation(exc) from None
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise from_decode(exc, body) from None
-            rows = self._timing_rows(site, batch)
+            received_ms = int(time.time() * 1000)
+            rows = self._timing_rows(site, batch, received_ms)
+            await self.fold.server_timing_rows(site.name, received_ms, rows)
             await self.appender.append(site.name, self._site_limit(site),
                                        self._client(scope, headers),
                                        self.settings.client_rate_limit,
@@ -229,8 +235,9 @@ class IngestApp:
         metrics.HOT.events["server_timings"] += len(rows)
         await respond(send, 204)
 
-    def _timing_rows(self, site: Site, batch: ServerTimingsBatch) -> list[list[object]]:
-        received_at = ch_time(int(time.time() * 1000))
+    def _timing_rows(self, site: Site, batch: ServerTimingsBatch,
+                     received_ms: int) -> list[list[object]]:
+        received_at = ch_time(received_ms)
         rows: list[list[object]] = []
         for timing in batch.e:
             url, path = self.urls.scrub(timing.url) if timing.url else ("", "")
