@@ -10,6 +10,7 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
+    "cardinality": "bench.cardinality",
     "ingest": "bench.ingest",
     "pages_sort": "bench.pages_sort",
     "startup": "bench.startup",

@@ -180,7 +180,8 @@ class IngestApp:
         if reason is not None:
             metrics.DROPPED.labels(reason).inc()
             return
-        await self.fold.beacon(context)
+        if not self.fold.all_known(context):
+            await self.fold.beacon(context)
         rows = beacon_rows(context, self.urls)
         await self.appender.append(site.name, self._site_limit(site),
                                    self._client(scope, headers),

@@ -41,7 +41,9 @@ class Admission:
             retry_on_timeout=False, max_connections=16)
         self.script = self.redis.register_script(_SCRIPT)
         self.default = default
-        self.per_site = dict(per_site)
+        # A site's override names only what differs; the rest comes from `default`.
+        self.per_site = {site: default.model_copy(update=limits.model_dump(exclude_unset=True))
+                         for site, limits in per_site.items()}
         self.cache = AdmittedCache(cache_values)
 
     async def start(self) -> None:

@@ -56,7 +56,28 @@ class CardinalityFold:
             return {}
         return await self.admission.resolve(site, day, entry, unknown)
 
+    def all_known(self, context: BeaconContext) -> bool:
+        """True when this process has already admitted every value of the beacon: the steady
+        state, answered with set lookups only (no list built, no coroutine)."""
+        admitted = self.admission.cache.get(context.site.name,
+                                            context.received_ms // DAY_MS).admitted
+        group = context.page_group
+        if group and group not in admitted["page_group"]:
+            return False
+        names = admitted["server_timing_name"]
+        for event in context.beacon.e:
+            if type(event) is ServerTimingEntry and event.n not in names:
+                return False
+        tags = context.beacon.tags
+        if tags:
+            keys, values = admitted["tag_key"], admitted["tag_value"]
+            for key, value in tags.items():
+                if key not in keys or (value and value not in values):
+                    return False
+        return True
+
     async def beacon(self, context: BeaconContext) -> None:
+        """Folds what is past a cap (call it when `all_known` is False)."""
         beacon = context.beacon
         timings = [e for e in beacon.e if type(e) is ServerTimingEntry]
         rejected = await self._rejected(context.site.name, context.received_ms,

@@ -83,10 +83,11 @@ class CollectorSettings(BaseModel):
         "(docs/collector.md).",
     )
     site_cardinality: dict[str, CardinalityLimits] = Field(
-        default_factory=dict, description="Per-site overrides of `cardinality`, by site name.",
+        default_factory=dict, description="Per-site overrides of `cardinality`, by site name "
+        "(caps not named keep the value of `cardinality`).",
     )
     cardinality_cache_values: int = Field(
-        default=200_000, ge=1000, description="Admitted values each collector process "
+        default=100_000, ge=1000, description="Admitted values each collector process "
         "remembers (so known values cost no Redis round trip); past it, whole site-days are "
         "forgotten, oldest first, and asked again.",
     )
