@@ -10,8 +10,10 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
+    "cardinality": "bench.cardinality",
     "ingest": "bench.ingest",
     "memory": "bench.memory",
+    "pages_sort": "bench.pages_sort",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",

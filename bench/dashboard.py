@@ -23,6 +23,7 @@ from bench.common import emit
 from bench.dashboard_seed import SITES, seed
 from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
+from dashboard.panels.common import TOP_N
 from dashboard.querylayer import QueryLayer
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
@@ -95,27 +96,27 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
     window = parse_filters(site, "30d").window()
     base = {**window.params()}
     dims = {"table": window.table("vitals_dims"), **base}
-    groups = [r["page_group"] for r in sorted(
-        cold.run("pages_counts", site, {"table": window.table("vitals_pages"), **base}),
-        key=lambda r: -r["poor"])][:25]
+    ranked = {"table": window.table("vitals_pages"), **base, "sort": "impact",
+              "min_samples": 0, "descending": 1, "limit": 25, "offset": 0}
+    groups = [r["page_group"] for r in cold.run("pages_ranked", site, ranked)]
     panels: list[tuple[str, str, dict[str, Any], str, dict[str, Any]]] = [
         ("overview cards", "overview_summary", {**dims, "dim": "all", "val": ""},
          "raw_overview_summary", base),
         ("p75 series", "overview_series", {**dims, "dim": "all", "val": ""},
          "raw_overview_series", base),
-        ("release markers", "releases", dims, "raw_releases", base),
-        ("breakdown device", "breakdown", {**dims, "dim": "device", "metric": "LCP"},
+        ("release markers", "releases", {**dims, "limit": 50}, "raw_releases", base),
+        ("breakdown device", "breakdown", {**dims, "dim": "device", "metric": "LCP",
+                                           "limit": TOP_N},
          "raw_breakdown", {**base, "metric": "LCP"}),
-        ("pages ranking", "pages_counts", {"table": window.table("vitals_pages"), **base},
-         "raw_pages_counts", base),
+        ("pages ranking", "pages_ranked", ranked, "raw_pages_counts", base),
         ("pages p75 (25 rows)", "pages_quantiles",
          {"table": window.table("vitals_pages"), **base, "groups": groups},
          "raw_pages_quantiles", {**base, "groups": groups}),
         ("server timings", "server_timings_summary",
-         {"table": window.table("server_timings_tier"), **base},
+         {"table": window.table("server_timings_tier"), **base, "limit": TOP_N},
          "raw_server_timings_summary", base),
         ("cache hit rate series", "server_timings_series",
-         {"table": window.table("server_timings_tier"), **base},
+         {"table": window.table("server_timings_tier"), **base, "limit": TOP_N},
          "raw_server_timings_series", base),
     ]
     figures: dict[str, Any] = {"samples": args.samples, "server_timings": args.timings,

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from collector import metrics, queue_metrics
 from collector.appender import Appender
 from collector.body import MAX_BODY, read_body
+from collector.cardinality.fold import CardinalityFold
 from collector.client_identity import ClientIdentity
 from collector.context import BeaconContext
 from collector.enrich import Step, enrich
@@ -78,8 +79,10 @@ INGEST_PATHS = ("/v1/beacon", "/v1/beacon/schema", "/v1/server-timings", "/metri
 
 class IngestApp:
     def __init__(self, fallback: ASGIApp, sites: SiteIndex, appender: Appender,
-                 settings: CollectorSettings, steps: list[Step], urls: UrlNormaliser) -> None:
+                 settings: CollectorSettings, steps: list[Step], urls: UrlNormaliser,
+                 fold: CardinalityFold) -> None:
         self.fallback = fallback
+        self.fold = fold
         self.sites = sites
         self.appender = appender
         self.settings = settings
@@ -186,6 +189,8 @@ class IngestApp:
         if reason is not None:
             metrics.DROPPED.labels(reason).inc()
             return context.dropped_events
+        if not self.fold.all_known(context):
+            await self.fold.beacon(context)
         check_context_size(context, self.settings.max_entry_bytes)
         rows = beacon_rows(context, self.urls)
         payload = check_entry_size(encode_entry(site.name, rows), self.settings.max_entry_bytes)
@@ -228,11 +233,13 @@ class IngestApp:
                 raise from_validation(exc) from None
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise from_decode(exc, body) from None
-            rows = self._timing_rows(site, batch)
+            received_ms = int(time.time() * 1000)
+            rows = self._timing_rows(site, batch, received_ms)
             dropped = len(batch.e) - len(rows)
             if dropped:
                 metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(dropped)
             if rows:
+                await self.fold.server_timing_rows(site.name, received_ms, rows)
                 client, _ = await self._client(scope, headers)
                 await self.appender.append(site.name, self._site_limit(site), client,
                                            self.settings.client_rate_limit,
@@ -248,10 +255,10 @@ class IngestApp:
             metrics.DROPPED.labels(OUT_OF_WINDOW).inc()
         await respond(send, 204, headers=_dropped_header(dropped))
 
-    def _timing_rows(self, site: Site, batch: ServerTimingsBatch) -> list[list[object]]:
+    def _timing_rows(self, site: Site, batch: ServerTimingsBatch,
+                     received_ms: int) -> list[list[object]]:
         """Rows of the batch's timings within the event window (backends' clocks are the
         server's: no skew correction)."""
-        received_ms = int(time.time() * 1000)
         received_at = ch_time(received_ms)
         earliest, latest = self.window.bounds(received_ms)
         rows: list[list[object]] = []

@@ -17,3 +17,9 @@ CLIENT_DAY_KEY = "vs:rl:daykey:"  # + UTC day number: that day's random bucket-h
 
 def site_generation(site: str) -> str:
     return f"vs:site:{site}:generation"
+
+
+def cardinality_set(site: str, kind: str, day: int) -> str:
+    """The values of one kind (page group, server-timing name, ...) admitted for a site on
+    one UTC day (days since the epoch)."""
+    return f"vs:card:{site}:{kind}:{day}"

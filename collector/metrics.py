@@ -57,3 +57,7 @@ DEAD_LETTERS = Counter("vitalscope_flush_dead_letters", "Entries moved to the de
 DUPLICATES = Counter("vitalscope_flush_duplicates", "Rows not inserted because an earlier "
                      "batch stored the same event id (a resent beacon).", ["table"])
 FLUSHED = Counter("vitalscope_flush_rows", "Rows inserted into ClickHouse.", ["table"])
+CARDINALITY_FOLDED = Counter("vitalscope_cardinality_folded", "Values stored as `(other)` "
+                             "because their site passed its daily cap, by kind.", ["kind"])
+CARDINALITY_LOOKUPS = Counter("vitalscope_cardinality_lookups", "Redis calls admitting "
+                              "values this process had not seen (none once values repeat).")

@@ -7,6 +7,8 @@ from starlette.types import ASGIApp
 
 from collector.appender import Appender
 from collector.asgi import IngestApp
+from collector.cardinality.admission import Admission
+from collector.cardinality.fold import CardinalityFold
 from collector.enrich import default_steps
 from collector.enrich.urls import UrlNormaliser
 from collector.flusher import Flusher
@@ -27,16 +29,19 @@ class Ingest:
                                runtime.redis_url, collector.sites_refresh_s)
         self.appender = Appender(runtime.redis_url, collector.stream_max_len,
                                  collector.stream_max_bytes)
+        self.admission = Admission(runtime.redis_url, collector.cardinality,
+                                   collector.site_cardinality,
+                                   collector.cardinality_cache_values)
         self.settings = collector
 
     @property
     def services(self) -> list[Service]:
-        return [self.sites, self.appender]
+        return [self.sites, self.appender, self.admission]
 
     def asgi(self, fallback: ASGIApp) -> IngestApp:
         urls = UrlNormaliser(self.settings.url_query_allowlist, self.settings.page_groups)
         return IngestApp(fallback, self.sites, self.appender, self.settings,
-                         default_steps(self.settings), urls)
+                         default_steps(self.settings), urls, CardinalityFold(self.admission))
 
 
 def flusher(runtime: Runtime) -> Flusher:

@@ -11,7 +11,19 @@ from vitalscope.vitals import rate
 
 # Fewer samples than this and a segment is flagged: its p75 is not a finding yet.
 LOW_SAMPLES = 30
+# Lists over values a site chooses (breakdown values, server-timing names, releases) show
+# the TOP_N with most samples; the rest is one `(other)` row (docs/dashboard.md), so an
+# answer stays small whatever a site sent.
+TOP_N = 100
+OTHER = "(other)"
 Z95 = 1.959964
+
+
+def named(row: Row) -> Row:
+    """A row of the server-timing top-N queries with `source` and `name` (`(other)` for the
+    pairs past the top N)."""
+    out = {k: v for k, v in row.items() if k not in ("source_shown", "name_shown")}
+    return {"source": row["source_shown"], "name": row["name_shown"], **out}
 
 
 def quantiles(row: Row | None) -> dict[str, float | None]:

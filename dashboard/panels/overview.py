@@ -7,8 +7,11 @@ from typing import Any
 
 from dashboard.filters import Filters
 from dashboard.metrics import BY_NAME, METRIC_NAMES
-from dashboard.panels.common import change, histogram_counts, metric_summary
+from dashboard.panels.common import TOP_N, change, histogram_counts, metric_summary
 from dashboard.querylayer import QueryLayer
+
+# Release markers on the series: the releases first seen in the window with most samples.
+RELEASE_MARKERS = min(50, TOP_N)
 
 
 def _segment_params(f: Filters) -> dict[str, Any]:
@@ -53,7 +56,8 @@ def series(layer: QueryLayer, f: Filters) -> dict[str, Any]:
             by_metric[row["metric"]].append(
                 {"t": row["bucket"], "p75": row["p75"], "samples": row["samples"],
                  "good": row["good"], "poor": row["poor"]})
-    releases = layer.run("releases", f.site, {"table": table, **window.params()})
+    releases = layer.run("releases", f.site,
+                         {"table": table, **window.params(), "limit": RELEASE_MARKERS})
     return {
         "window": window.as_dict(), "filters": f.query_string(),
         "thresholds": {name: list(BY_NAME[name].thresholds) for name in METRIC_NAMES},

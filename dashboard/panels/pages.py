@@ -1,5 +1,6 @@
 """Pages: page groups ranked by impact (samples x poor share, summed over the vitals), with
-server-side sorting and paging, and the drill-down of one page group."""
+sorting and paging done in ClickHouse (pages_ranked*.sql), and the drill-down of one page
+group."""
 
 from __future__ import annotations
 
@@ -8,24 +9,32 @@ from typing import Any
 
 from dashboard.filters import FilterError, Filters, Tier, Window
 from dashboard.metrics import METRIC_NAMES
-from dashboard.panels.common import metric_summary
-from dashboard.querylayer import QueryLayer
+from dashboard.panels.common import TOP_N, metric_summary, named
+from dashboard.querylayer import QueryLayer, Row
 
 SORT_KEYS = ("impact", "samples", "poor_share", "page_group",
              *(f"p75_{m}" for m in METRIC_NAMES))
 MAX_PAGE_SIZE = 500
 
 
-def _rank(layer: QueryLayer, f: Filters, window: Window) -> list[dict[str, Any]]:
-    rows = layer.run("pages_counts", f.site,
-                     {"table": window.table("vitals_pages"), **window.params()})
-    groups = []
-    for row in rows:
-        samples, poor = int(row["samples"]), int(row["poor"])
-        # samples x poor share per vital, summed: the poor experiences this group causes.
-        groups.append({"page_group": row["page_group"], "samples": samples, "poor": poor,
-                       "poor_share": poor / samples if samples else 0.0, "impact": poor})
-    return groups
+def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, sort: str,
+            descending: bool, page: int, page_size: int) -> tuple[list[Row], int]:
+    """One page of page groups in order, and how many there are: ranked and cut in
+    ClickHouse, so a site with any number of page groups costs one page of rows."""
+    params: dict[str, Any] = {
+        "table": window.table("vitals_pages"), **window.params(), "min_samples": min_samples,
+        "descending": int(descending), "limit": page_size, "offset": page * page_size}
+    if sort.startswith("p75_"):
+        rows = layer.run("pages_ranked_p75", f.site, {**params, "metric": sort[4:]})
+    else:
+        rows = layer.run("pages_ranked", f.site, {**params, "sort": sort})
+    if rows:
+        return rows, int(rows[0]["total"])
+    if page == 0:
+        return [], 0
+    total = layer.run("pages_total", f.site, {k: params[k] for k in (
+        "table", "from", "to", "min_samples")})
+    return [], int(total[0]["total"]) if total else 0
 
 
 def _quantiles(layer: QueryLayer, f: Filters, window: Window,
@@ -48,18 +57,8 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
     if not 0 <= page <= 10**6:
         raise FilterError("page", "0 to 1e6")
     window = f.window()
-    ranked = [g for g in _rank(layer, f, window) if g["samples"] >= min_samples]
-    if sort.startswith("p75_"):
-        # Sorting by a p75 needs every group's quantiles: slower, cached like the rest.
-        metric = sort[4:]
-        stats = _quantiles(layer, f, window, [g["page_group"] for g in ranked])
-        for g in ranked:
-            g["_key"] = metric_summary(metric, stats.get((g["page_group"], metric)))["p75"]
-        ranked.sort(key=lambda g: (g["_key"] is not None, g["_key"] or 0.0, g["page_group"]),
-                    reverse=descending)
-    else:
-        ranked.sort(key=lambda g: (g[sort], g["page_group"]), reverse=descending)
-    visible = ranked[page * page_size:(page + 1) * page_size]
+    visible, total = _ranked(layer, f, window, min_samples=min_samples, sort=sort,
+                             descending=descending, page=page, page_size=page_size)
     stats = _quantiles(layer, f, window, [g["page_group"] for g in visible])
     rows = []
     for g in visible:
@@ -71,7 +70,7 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
             row[f"rating_{metric}"] = summary["rating"]
             row[f"samples_{metric}"] = summary["samples"]
         rows.append(row)
-    return {"window": window.as_dict(), "filters": f.query_string(), "total": len(ranked),
+    return {"window": window.as_dict(), "filters": f.query_string(), "total": total,
             "page": page, "page_size": page_size, "sort": sort,
             "order": "desc" if descending else "asc", "min_samples": min_samples,
             "rows": rows}
@@ -93,8 +92,9 @@ def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> dict[str, Any
     hourly = _hour_window(window)
     targets = layer.run("page_targets", f.site,
                         {**hourly.params(), "page_group": page_group})
-    timings = layer.run("page_server_timings", f.site,
-                        {**window.params(), "page_group": page_group})
+    timings = [named(r) for r in layer.run(
+        "page_server_timings", f.site,
+        {**window.params(), "page_group": page_group, "limit": TOP_N})]
     return {
         "window": window.as_dict(), "filters": f.query_string(), "page_group": page_group,
         "metrics": [metric_summary(m, stats.get((page_group, m))) for m in METRIC_NAMES],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.filters import Filters
-from dashboard.panels.common import pearson
+from dashboard.panels.common import TOP_N, named, pearson
 from dashboard.querylayer import QueryLayer
 
 
@@ -18,8 +18,9 @@ def _rate(hits: int, total: int) -> float | None:
 def server_timing(layer: QueryLayer, f: Filters) -> dict[str, Any]:
     window = f.window()
     table = window.table("server_timings_tier")
-    summary = layer.run("server_timings_summary", f.site, {"table": table, **window.params()})
-    rows = layer.run("server_timings_series", f.site, {"table": table, **window.params()})
+    params = {"table": table, **window.params(), "limit": TOP_N}
+    summary = [named(r) for r in layer.run("server_timings_summary", f.site, params)]
+    rows = [named(r) for r in layer.run("server_timings_series", f.site, params)]
     vitals = layer.run("overview_series", f.site, {"table": window.table("vitals_dims"),
                                                    **window.params(), "dim": "all", "val": ""})
     vitals_summary = layer.run("overview_summary", f.site, {
@@ -55,7 +56,8 @@ def server_timing(layer: QueryLayer, f: Filters) -> dict[str, Any]:
     composition = {k: v / ttfb["samples"] for k, v in sorted((ttfb["parts"] or {}).items())} \
         if ttfb and ttfb["samples"] else {}
     return {
-        "window": window.as_dict(), "filters": f.query_string(), "names": names,
+        "window": window.as_dict(), "filters": f.query_string(), "top_n": TOP_N,
+        "names": names,
         "series": [{"source": s, "name": n, "points": pts} for (s, n), pts in series.items()],
         "caches": caches,
         "ttfb_composition": {"samples": ttfb["samples"] if ttfb else 0,

@@ -1,14 +1,27 @@
--- p75 duration and cache hits per name, source and bucket.
+-- p75 duration and cache hits per bucket of the top {limit} (source, name) pairs by samples
+-- (as server_timings_summary), the rest merged into one `(other)` series.
 SELECT
-    source,
-    name,
+    if(top, source, '(other)') AS source_shown,
+    if(top, name, '(other)') AS name_shown,
     bucket,
     sum(samples) AS samples,
     quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(duration_q)[2] AS p75,
     sum(cache_hits) AS cache_hits,
     sum(cache_total) AS cache_total
-FROM {table:Identifier}
-WHERE site = {site:String}
-  AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-GROUP BY source, name, bucket
-ORDER BY source, name, bucket
+FROM
+(
+    SELECT *, (source, name) IN (
+        SELECT source, name
+        FROM {table:Identifier}
+        WHERE site = {site:String}
+          AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+        GROUP BY source, name
+        ORDER BY sum(samples) DESC, source, name
+        LIMIT {limit:UInt32}
+    ) AS top
+    FROM {table:Identifier}
+    WHERE site = {site:String}
+      AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+)
+GROUP BY source_shown, name_shown, bucket
+ORDER BY source_shown, name_shown, bucket

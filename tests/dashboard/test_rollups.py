@@ -17,11 +17,16 @@ QUERIES = [
     ("overview_summary", {"table": "vitals_dims_1h", "dim": "all", "val": ""}, "vitals_dims_1h"),
     ("overview_series", {"table": "vitals_dims_1d", "dim": "device", "val": "mobile"},
      "vitals_dims_1d"),
-    ("breakdown", {"table": "vitals_dims_1m", "dim": "country", "metric": "LCP"},
+    ("breakdown", {"table": "vitals_dims_1m", "dim": "country", "metric": "LCP", "limit": 10},
      "vitals_dims_1m"),
     ("pages_quantiles", {"table": "vitals_pages_1d", "groups": ["/cart"]}, "vitals_pages_1d"),
     ("page_targets", {"page_group": "/cart"}, "vitals_targets_1h"),
-    ("server_timings_summary", {"table": "server_timings_tier_1h"}, "server_timings_tier_1h"),
+    ("server_timings_summary", {"table": "server_timings_tier_1h", "limit": 10},
+     "server_timings_tier_1h"),
+    ("pages_ranked", {"table": "vitals_pages_1h", "sort": "impact", "min_samples": 0,
+                      "descending": 1, "limit": 25, "offset": 0}, "vitals_pages_1h"),
+    ("pages_ranked_p75", {"table": "vitals_pages_1h", "metric": "LCP", "min_samples": 0,
+                          "descending": 0, "limit": 25, "offset": 0}, "vitals_pages_1h"),
 ]
 
 

@@ -36,6 +36,20 @@ class RateLimit(BaseModel):
     burst: float = Field(ge=1, description="Bucket size: requests allowed at once.")
 
 
+class CardinalityLimits(BaseModel):
+    """Distinct values one site may create per UTC day; a new value past a cap is stored as
+    `(other)`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page_groups: int = Field(default=2000, ge=1, description="Distinct page groups.")
+    server_timing_names: int = Field(default=1000, ge=1,
+                                     description="Distinct server-timing names.")
+    tag_keys: int = Field(default=1000, ge=1, description="Distinct tag keys.")
+    tag_values: int = Field(default=2000, ge=1,
+                            description="Distinct tag values (over all keys).")
+
+
 class CollectorSettings(BaseModel):
     """Settings of the collector."""
 
@@ -91,6 +105,21 @@ class CollectorSettings(BaseModel):
         default=10.0, ge=0,
         description="Events later than the receive time by more than this (after clock-skew "
         "correction) are dropped and counted; default the clock-skew tolerance.",
+    )
+    cardinality: CardinalityLimits = Field(
+        default_factory=CardinalityLimits,
+        description="Per site and UTC day, distinct page groups, server-timing names, tag "
+        "keys and tag values admitted; later new values are stored as `(other)` "
+        "(docs/collector.md).",
+    )
+    site_cardinality: dict[str, CardinalityLimits] = Field(
+        default_factory=dict, description="Per-site overrides of `cardinality`, by site name "
+        "(caps not named keep the value of `cardinality`).",
+    )
+    cardinality_cache_values: int = Field(
+        default=100_000, ge=1000, description="Admitted values each collector process "
+        "remembers (so known values cost no Redis round trip); past it, whole site-days are "
+        "forgotten, oldest first, and asked again.",
     )
     country_header: str | None = Field(
         default=None,

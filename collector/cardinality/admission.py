@@ -1,0 +1,93 @@
+"""Admission of new values against the per-site, per-day caps, shared by every collector
+process through Redis (admit.lua: admit-if-under-cap in one round trip per request). Values
+this process already knows are answered locally: the steady state costs no Redis call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from importlib.resources import files
+
+import redis.asyncio as aioredis
+
+from collector import keys, metrics
+from collector.cardinality import Kind
+from collector.cardinality.cache import AdmittedCache, SiteDay
+from collector.errors import IngestError
+from vitalscope.config.collector import CardinalityLimits
+
+log = logging.getLogger("vitalscope.collector")
+_SCRIPT = files("collector.cardinality").joinpath("admit.lua").read_text()
+# A day's sets outlive it by a day: late beacons of a day still find its admitted values.
+SET_TTL_S = 2 * 86_400
+_CAP_FIELD: dict[Kind, str] = {"page_group": "page_groups",
+                               "server_timing_name": "server_timing_names",
+                               "tag_key": "tag_keys", "tag_value": "tag_values"}
+
+
+def cap(limits: CardinalityLimits, kind: Kind) -> int:
+    value: int = getattr(limits, _CAP_FIELD[kind])
+    return value
+
+
+class Admission:
+    name = "cardinality-admission"
+
+    def __init__(self, redis_url: str, default: CardinalityLimits,
+                 per_site: Mapping[str, CardinalityLimits], cache_values: int) -> None:
+        # Same short timeouts as the appender: a Redis that is gone gets a 503 at once.
+        self.redis = aioredis.Redis.from_url(
+            redis_url, socket_timeout=1.0, socket_connect_timeout=0.25,
+            retry_on_timeout=False, max_connections=16)
+        self.script = self.redis.register_script(_SCRIPT)
+        self.default = default
+        # A site's override names only what differs; the rest comes from `default`.
+        self.per_site = {site: default.model_copy(update=limits.model_dump(exclude_unset=True))
+                         for site, limits in per_site.items()}
+        self.cache = AdmittedCache(cache_values)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        await self.redis.aclose()
+
+    def limits(self, site: str) -> CardinalityLimits:
+        return self.per_site.get(site, self.default)
+
+    async def resolve(self, site: str, day: int, entry: SiteDay,
+                      unknown: dict[Kind, list[str]]) -> dict[Kind, set[str]]:
+        """The values of `unknown` (never seen by this process) that are over their cap.
+        Kinds the process knows to be full are answered locally; the rest in one call."""
+        rejected: dict[Kind, set[str]] = {}
+        ask: list[tuple[Kind, list[str]]] = []
+        for kind, values in unknown.items():
+            if kind in entry.full:
+                rejected[kind] = set(values)
+            else:
+                ask.append((kind, values))
+        if not ask:
+            return rejected
+        limits = self.limits(site)
+        args: list[str | int] = [SET_TTL_S]
+        for kind, values in ask:
+            args += [cap(limits, kind), len(values), *values]
+        metrics.CARDINALITY_LOOKUPS.inc()
+        try:
+            answers = await self.script(
+                keys=[keys.cardinality_set(site, kind, day) for kind, _ in ask], args=args)
+        except Exception as exc:  # like the appender: whatever went wrong, a 503
+            log.warning("cannot check cardinality in Redis: %s", type(exc).__name__)
+            raise IngestError(503, "queue_unavailable",
+                              "the ingest queue is unavailable; retry later",
+                              headers=[(b"retry-after", b"2")]) from None
+        for (kind, values), (flags, members) in zip(ask, answers, strict=True):
+            flags = flags.decode() if isinstance(flags, bytes) else str(flags)
+            admitted = [v for v, flag in zip(values, flags, strict=True) if flag == "1"]
+            over = {v for v, flag in zip(values, flags, strict=True) if flag != "1"}
+            if members:
+                admitted += [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+            self.cache.learn(entry, kind, admitted, full=bool(members))
+            if over:
+                rejected[kind] = over
+        return rejected
