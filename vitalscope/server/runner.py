@@ -43,15 +43,16 @@ def local_url(sock: socket.socket) -> str:
 
 
 def server_config(app: ASGIApp, log_level: str, limits: EdgeLimits,
-                  lifespan: Literal["auto", "on", "off"] = "on") -> uvicorn.Config:
+                  lifespan: Literal["auto", "on", "off"] = "on",
+                  **options: Any) -> uvicorn.Config:
     """Every server of a process: httptools (as uvicorn's "auto" picked) under the
     process's edge limits. No WebSocket: nothing serves one, and an upgraded connection
-    would leave the limits' protocol."""
+    would leave the limits' protocol. `options` go to uvicorn (the benchmark's host/port)."""
     return uvicorn.Config(
         app, log_config=None, access_log=False, lifespan=lifespan, server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, log_level=log_level,
         http=limited_protocol(limits), ws="none",
-        timeout_keep_alive=limits.keep_alive_timeout_s,
+        timeout_keep_alive=limits.keep_alive_timeout_s, **options,
     )
 
 

@@ -36,10 +36,10 @@ def connect(port: int) -> socket.socket:
     return sock
 
 
-def _parse(raw: bytes) -> Answer | None:
+def _parse_one(raw: bytes) -> tuple[Answer | None, bytes]:
     head, sep, rest = raw.partition(b"\r\n\r\n")
     if not sep:
-        return None
+        return None, raw
     lines = head.decode("latin-1").split("\r\n")
     headers = {}
     for line in lines[1:]:
@@ -47,8 +47,24 @@ def _parse(raw: bytes) -> Answer | None:
         headers[name.strip().lower()] = value.strip()
     length = int(headers.get("content-length", "0"))
     if len(rest) < length:
-        return None
-    return Answer(int(lines[0].split()[1]), headers, rest[:length])
+        return None, raw
+    return Answer(int(lines[0].split()[1]), headers, rest[:length]), rest[length:]
+
+
+def _parse(raw: bytes) -> Answer | None:
+    return _parse_one(raw)[0]
+
+
+def read_answers(sock: socket.socket) -> list[Answer]:
+    """Every response until the server closes (pipelined requests)."""
+    raw, closed = drain(sock)
+    assert closed, f"still open after {WAIT_S} s"
+    answers = []
+    while raw:
+        answer, raw = _parse_one(raw)
+        assert answer is not None, raw[:200]
+        answers.append(answer)
+    return answers
 
 
 def read_answer(sock: socket.socket, until_closed: bool = False) -> Answer | None:

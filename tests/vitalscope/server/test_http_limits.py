@@ -13,7 +13,7 @@ import pytest
 from tests.collector.beacons import beacon
 from tests.support.serve import ServeProcess
 from tests.vitalscope.server.edge import beacon_head, send_beacon_and_wait_landed, write_config
-from tests.vitalscope.server.rawhttp import WAIT_S, connect, read_answer, trickle
+from tests.vitalscope.server.rawhttp import WAIT_S, connect, read_answer, read_answers, trickle
 
 MAX_HEADER_BYTES = 16_384
 
@@ -46,6 +46,16 @@ def test_a_mebibyte_of_headers_gets_431_and_beacons_keep_landing(
     assert str(MAX_HEADER_BYTES) in answer.json()["message"]
     assert answer.closed
     send_beacon_and_wait_landed(server)
+
+
+def test_oversized_headers_behind_a_pipelined_request_get_431(server: ServeProcess) -> None:
+    small = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    big = (b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * (MAX_HEADER_BYTES * 2)
+           + b"\r\n\r\n")
+    with connect(server.port) as sock:
+        sock.sendall(small + big)  # one read: the second request starts mid-read
+        answers = read_answers(sock)
+    assert [answer.status for answer in answers] == [200, 431]
 
 
 def test_headers_under_the_cap_are_served(server: ServeProcess) -> None:

@@ -22,7 +22,7 @@ from uvicorn.server import ServerState
 from vitalscope.server.limits.edge import EdgeLimits
 
 # Phases of the current request: what the peer owes us, and so which deadline runs.
-IDLE = 0  # between requests: uvicorn's keep-alive timer runs
+IDLE = 0  # before or between requests: uvicorn's keep-alive timer runs after a response
 HEADERS = 1  # request line and headers being read: header deadline
 BODY = 2  # body being read: body deadline
 APP = 3  # request read, the app answers: no deadline of ours
@@ -41,9 +41,11 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                  _loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.admitted = False
-        self.phase = HEADERS
-        self.timed_phase = HEADERS
+        self.phase = IDLE
+        self.timed_phase = HEADERS  # the deadline armed at the connection
         self.header_bytes = 0  # bytes read since the request began, until its headers end
+        self.fresh = False  # the read being parsed began between requests
+        self.exact = False  # the request's header bytes need measuring, not counting
         self.deadline: TimerHandle | None = None
 
     # Connection
@@ -69,11 +71,18 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self.phase == CLOSING:
+        phase = self.phase
+        if phase == APP:
+            if self.cycle.response_complete:
+                phase = self.phase = IDLE
+        elif phase == CLOSING:
             return
-        self._unset_keepalive_if_required()
-        if self.phase <= HEADERS:
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
+        if phase <= HEADERS:
             self.header_bytes += len(data)
+        self.fresh = phase == IDLE
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError:
@@ -92,29 +101,33 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if phase == HEADERS and self.header_bytes > self.limits.max_header_bytes:
             self._refuse(self.limits.headers_too_large)
 
-    # Parser callbacks
+    # Parser callbacks (base methods called directly: cheaper than super() per request)
 
     def on_message_begin(self) -> None:
+        if self.fresh:  # the read began with this request: header_bytes counts it whole
+            self.fresh = False
+        else:  # it began after other bytes of the read (pipelined): measure it exactly
+            self.exact = True
         self.phase = HEADERS
-        super().on_message_begin()
+        HttpToolsProtocol.on_message_begin(self)
 
     def on_headers_complete(self) -> None:
-        size = len(self.url) + sum([len(name) + len(value) + 4 for name, value in self.headers])
-        if size > self.limits.max_header_bytes:
+        limit = self.limits.max_header_bytes
+        # header_bytes over-counts when the read went on into the body: then measure.
+        if (self.exact or self.header_bytes > limit) and self._header_size() > limit:
             self.phase = CLOSING
             raise _HeadersTooLarge
+        self.exact = False
         self.phase = BODY
         self.header_bytes = 0
-        super().on_headers_complete()
+        HttpToolsProtocol.on_headers_complete(self)
 
     def on_message_complete(self) -> None:
         self.phase = APP
-        super().on_message_complete()
+        HttpToolsProtocol.on_message_complete(self)
 
-    def on_response_complete(self) -> None:
-        if self.phase == APP:  # an early answer (e.g. 413) leaves the body deadline running
-            self.phase = IDLE
-        super().on_response_complete()
+    def _header_size(self) -> int:
+        return len(self.url) + sum([len(name) + len(value) + 4 for name, value in self.headers])
 
     # Deadlines
 
@@ -133,27 +146,37 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _expire(self) -> None:
         self.deadline = None
-        if self.transport.is_closing() or self.phase == CLOSING:
-            return
         phase = self.phase
-        cycle = self.cycle
-        if cycle is not None and not cycle.response_complete:
-            if cycle.response_started:  # too late for a 408: cut the connection
+        if self.transport.is_closing() or phase == CLOSING:
+            return
+        if phase == BODY:
+            cycle = self.cycle  # this request's: made when its headers ended
+            if cycle.response_started:  # answered early (413...) or too late for a 408
                 self.transport.close()
                 return
             cycle.disconnected = True  # the app's receive() ends; what it sends is dropped
             cycle.message_event.set()
-        if phase == HEADERS and self.header_bytes == 0:
+            self._refuse(self.limits.body_timeout)
+        elif self.header_bytes == 0:
             self.transport.close()  # a connection that never sent a byte gets no answer
         else:
-            self._refuse(self.limits.body_timeout if phase == BODY
-                         else self.limits.header_timeout)
+            self._refuse(self.limits.header_timeout)
 
     def _refuse(self, answer: bytes) -> None:
         self.phase = CLOSING
         self._disarm()
-        self._unset_keepalive_if_required()
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and not cycle.disconnected:
+            # An earlier (pipelined) request is still being answered: the refusal follows.
+            cycle.on_response = lambda: self._answer_and_linger(answer)
+            return
+        self._answer_and_linger(answer)
+
+    def _answer_and_linger(self, answer: bytes) -> None:
         transport = self.transport
+        if transport.is_closing():
+            return
+        self._unset_keepalive_if_required()
         transport.write(answer)
         if transport.can_write_eof():
             transport.write_eof()
