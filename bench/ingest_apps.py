@@ -43,10 +43,13 @@ class _Server(uvicorn.Server):
 
 
 def _config(app: Any, port: int) -> uvicorn.Config:
-    # The same for every app: what `vitalscope serve` uses.
-    return uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
-                          lifespan="on", server_header=False, timeout_graceful_shutdown=10,
-                          proxy_headers=False)
+    # The same for every app: what `vitalscope serve` uses, its HTTP edge limits included
+    # (their protocol layer is in the hot path).
+    from vitalscope.config.http import HttpSettings
+    from vitalscope.server.limits import edge_limits
+    from vitalscope.server.runner import server_config
+
+    return server_config(app, "info", edge_limits(HttpSettings()), host="127.0.0.1", port=port)
 
 
 async def noop_app(scope: dict[str, Any], receive: Any, send: Any) -> None:

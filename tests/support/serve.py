@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -40,6 +41,7 @@ class ServeProcess:
     extra_args: list[str] = field(default_factory=list)
     process: subprocess.Popen[str] | None = None
     log_path: Path | None = None
+    nofile: int | None = None  # RLIMIT_NOFILE (soft and hard) of the server process
 
     @property
     def url(self) -> str:
@@ -52,11 +54,16 @@ class ServeProcess:
             [*VITALSCOPE, "serve", "--data", str(self.data), "--port", str(self.port),
              *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, text=True, env=self.env,
+            preexec_fn=None if self.nofile is None else self._limit_files,
         )
         log.close()
         if wait:
             self.wait_ready(timeout)
         return self
+
+    def _limit_files(self) -> None:
+        assert self.nofile is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
 
     def wait_ready(self, timeout: float = 60.0) -> float:
         """Seconds until /readyz answered 200."""

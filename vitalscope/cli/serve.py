@@ -13,6 +13,7 @@ from vitalscope.cli.common import load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime, StartupError
 from vitalscope.server.app import build_asgi
+from vitalscope.server.limits import edge_limits
 from vitalscope.server.runner import Companion, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
 from vitalscope.storage.migrator import Migrator
@@ -57,7 +58,8 @@ def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
     try:
         sock = bind(settings.host, settings.port)
         url = local_url(sock)
-        server = MainServer(build_asgi(runtime), settings.log_level, companion)
+        server = MainServer(build_asgi(runtime), settings.log_level,
+                            edge_limits(settings.http), companion)
         if runtime.role is Role.SERVE:
             runtime.datadir.publish_server(url)
         click.echo(f"Vitalscope {runtime.role} listening on {url}", err=True)

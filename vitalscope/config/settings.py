@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from vitalscope.config.alerting import AlertingSettings
 from vitalscope.config.collector import CollectorSettings
 from vitalscope.config.dashboard import DashboardSettings
+from vitalscope.config.http import HttpSettings
 from vitalscope.config.sites import SiteConfig
 from vitalscope.config.synthetics import SyntheticsSettings
 from vitalscope.config.yaml_source import YamlSource
@@ -96,6 +97,10 @@ class Settings(BaseSettings):
     )
     sites: list[SiteConfig] = Field(
         default_factory=list, description="Sites declared as code (see `sites[]`)."
+    )
+    http: HttpSettings = Field(
+        default_factory=HttpSettings,
+        description="Connection limits of every listening role (see `http.*`).",
     )
     collector: CollectorSettings = Field(
         default_factory=CollectorSettings, description="Ingest (see `collector.*`)."

@@ -73,8 +73,8 @@ def run_demo(options: DemoOptions) -> None:
     sink = WebhookSink(secret, say=lambda line: console.print(line, markup=False))
 
     async def companion(server: MainServer) -> None:
-        shop_server = CompanionServer(shop.app(), "warning")
-        sink_server = CompanionServer(sink.app(), "warning")
+        shop_server = CompanionServer(shop.app(), "warning", server.limits)
+        sink_server = CompanionServer(sink.app(), "warning", server.limits)
         tasks = [asyncio.create_task(shop_server.serve(sockets=[shop_sock])),
                  asyncio.create_task(sink_server.serve(sockets=[sink_sock]))]
         try:

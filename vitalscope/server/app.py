@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -55,6 +56,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _disconnected(request: Request, exc: Exception) -> JSONResponse:
+    # The client left (or the body deadline cut it) mid-body: nobody reads this answer,
+    # and it is no server error to log with a traceback.
+    return JSONResponse({"error": "disconnected", "message": "client went away before the "
+                         "body ended"}, status_code=400)
+
+
 def build_asgi(runtime: Runtime) -> ASGIApp:
     """What uvicorn serves: the collector's raw ingest endpoints in front of the FastAPI app
     (beacons skip FastAPI's middleware stack: that is most of ingest throughput)."""
@@ -81,6 +89,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.state.ingest = ingest
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientDisconnect, _disconnected)
     app.include_router(health.router)
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)

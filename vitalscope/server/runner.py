@@ -14,6 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from vitalscope.runtime import StartupError
+from vitalscope.server.limits import EdgeLimits, limited_protocol
 
 GRACEFUL_SHUTDOWN_S = 10
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -41,12 +42,18 @@ def local_url(sock: socket.socket) -> str:
     return f"http://{'127.0.0.1' if wildcard else host}:{port}"
 
 
-def _config(app: ASGIApp, log_level: str,
-            lifespan: Literal["auto", "on", "off"] = "on") -> uvicorn.Config:
+def server_config(app: ASGIApp, log_level: str, limits: EdgeLimits,
+                  lifespan: Literal["auto", "on", "off"] = "on",
+                  **options: Any) -> uvicorn.Config:
+    """Every server of a process: httptools (as uvicorn's "auto" picked) under the
+    process's edge limits. No WebSocket: nothing serves one, and an upgraded connection
+    would leave the limits' protocol. `options` go to uvicorn (the benchmark's host/port)."""
     return uvicorn.Config(
         app, log_config=None, access_log=False, lifespan=lifespan, server_header=False,
         proxy_headers=False,  # build_asgi applies it, after the ingest endpoints
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, log_level=log_level,
+        http=limited_protocol(limits), ws="none",
+        timeout_keep_alive=limits.keep_alive_timeout_s, **options,
     )
 
 
@@ -56,8 +63,10 @@ class MainServer(uvicorn.Server):
     signal only starts the graceful shutdown and the process then exits 0 on its own.
     A companion coroutine runs beside it and is cancelled when it stops."""
 
-    def __init__(self, app: ASGIApp, log_level: str, companion: Companion | None = None) -> None:
-        super().__init__(_config(app, log_level))
+    def __init__(self, app: ASGIApp, log_level: str, limits: EdgeLimits,
+                 companion: Companion | None = None) -> None:
+        super().__init__(server_config(app, log_level, limits))
+        self.limits = limits
         self.companion = companion
 
     @contextlib.contextmanager
@@ -80,10 +89,11 @@ class MainServer(uvicorn.Server):
 
 
 class CompanionServer(uvicorn.Server):
-    """A server in the main server's loop; signals are the main server's business."""
+    """A server in the main server's loop; signals are the main server's business. It
+    shares the main server's limits: connections count against one per-process cap."""
 
-    def __init__(self, app: ASGIApp, log_level: str) -> None:
-        super().__init__(_config(app, log_level, lifespan="off"))
+    def __init__(self, app: ASGIApp, log_level: str, limits: EdgeLimits) -> None:
+        super().__init__(server_config(app, log_level, limits, lifespan="off"))
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
