@@ -55,7 +55,10 @@ def webhook_body(n: Notification) -> dict[str, Any]:
     }
 
 
-def alertmanager_body(n: Notification) -> list[dict[str, Any]]:
+def alertmanager_body(n: Notification, alive_for: float) -> list[dict[str, Any]]:
+    """Firing alerts end `alive_for` seconds after the notification unless posted again
+    (the keep-alive stage renews them every evaluation); resolved ones end when they
+    resolved."""
     alerts = n.alerts
     if n.kind == "test":
         return [{"labels": {"alertname": "VitalscopeTest", "receiver": n.receiver},
@@ -69,8 +72,8 @@ def alertmanager_body(n: Notification) -> list[dict[str, Any]]:
                             "details": json.dumps(alert.details, default=str)},
             "startsAt": _iso(alert.starts_at or alert.active_since),
         }
-        if alert.state == "resolved":
-            item["endsAt"] = _iso(alert.ends_at)
+        item["endsAt"] = _iso(alert.ends_at if alert.state == "resolved"
+                              else n.created_at + alive_for)
         out.append(item)
     return out
 
@@ -81,13 +84,13 @@ def target_url(receiver_type: str, url: str) -> str:
     return url
 
 
-def render(receiver_type: str, n: Notification) -> bytes:
+def render(receiver_type: str, n: Notification, *, alive_for: float) -> bytes:
     """The exact body bytes (stored once, so every retry sends the same bytes under the same
     webhook-id)."""
     if receiver_type == "slack":
         body: Any = slack_body(n)
     elif receiver_type == "alertmanager":
-        body = alertmanager_body(n)
+        body = alertmanager_body(n, alive_for)
     else:
         body = webhook_body(n)
     return json.dumps(body, separators=(",", ":"), default=str).encode()
