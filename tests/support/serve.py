@@ -55,7 +55,13 @@ class ServeProcess:
         )
         log.close()
         if wait:
-            self.wait_ready(timeout)
+            try:
+                self.wait_ready(timeout)
+            except AssertionError:
+                # Not left running when the test gives up on it (a slow, loaded machine).
+                self.process.kill()
+                self.process.wait()
+                raise
         return self
 
     def wait_ready(self, timeout: float = 60.0) -> float:
