@@ -19,7 +19,7 @@ class Notification:
     group_key: str
     group_labels: dict[str, str]
     alerts: list[Alert]
-    kind: str = "alert"  # alert | test
+    kind: str = "alert"  # alert | keepalive | test
     id: str = field(default_factory=new_webhook_id)
     created_at: float = field(default_factory=time.time)
 

@@ -11,6 +11,7 @@ from alerting.delivery.render import render
 from alerting.delivery.sender import Sender
 from alerting.history import Attempt, write_attempts
 from alerting.notification import Notification
+from alerting.pipeline.keepalive import alive_for
 from vitalscope.config.alerting import AlertingSettings
 
 
@@ -28,7 +29,8 @@ def send_test(settings: AlertingSettings, name: str, client: Client | None = Non
                                 kind="test")
     sender = Sender(settings)
     try:
-        result = sender.send(receiver, notification.id, render(receiver.type, notification))
+        result = sender.send(receiver, notification.id, render(receiver.type, notification,
+                                                         alive_for=alive_for(settings)))
     finally:
         sender.close()
     if client is not None:

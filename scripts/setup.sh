@@ -4,7 +4,7 @@
 # a virtual environment in .venv with the project at the locked versions, and the browser SDK
 # build.
 #   scripts/setup.sh          what `vitalscope serve` needs
-#   scripts/setup.sh --dev    plus the test and lint tools
+#   scripts/setup.sh --dev    plus the test and lint tools (and Alertmanager for the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,9 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
+# The alerting tests post to a real Alertmanager (tests/alerting/alertmanager.py).
+[ "$dev" = 1 ] && ! command -v prometheus-alertmanager >/dev/null 2>&1 \
+  && missing+=(prometheus-alertmanager)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   sudo=""

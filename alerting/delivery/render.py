@@ -1,5 +1,9 @@
 """One alert model rendered for each receiver type: generic webhook JSON (schema
-`vitalscope.alerts/v1`, see docs/alerting.md), Slack incoming webhook and Alertmanager."""
+`vitalscope.alerts/v1`, see docs/alerting.md), Slack incoming webhook (`slack.py`) and
+Alertmanager. Each format escapes in its own way: Slack's mrkdwn with `slack.mrkdwn`; the
+webhook JSON and Alertmanager's labels and annotations are data, so page-sent strings go
+in as they are and JSON encoding is their only escaping (a consumer that shows them as
+markup escapes for its own output)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from alerting.delivery.slack import slack_body
 from alerting.model import Alert
 from alerting.notification import Notification
 
@@ -50,26 +55,10 @@ def webhook_body(n: Notification) -> dict[str, Any]:
     }
 
 
-def slack_body(n: Notification) -> dict[str, Any]:
-    if n.kind == "test":
-        text = "Vitalscope test notification: this receiver works."
-        return {"text": text, "blocks": [{"type": "section",
-                                          "text": {"type": "mrkdwn", "text": text}}]}
-    icon = ":red_circle:" if n.status == "firing" else ":large_green_circle:"
-    title = f"{icon} [{n.status.upper()}] " + ", ".join(
-        f"{k}={v}" for k, v in n.group_labels.items())
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
-    for alert in n.alerts[:20]:
-        causes = alert.details.get("causes") or []
-        why = "".join(f"\n• {c['dimension']} `{c['value']}`: {c['change']:+.0%}"
-                      for c in causes[:5])
-        blocks.append({"type": "section", "text": {
-            "type": "mrkdwn", "text": f"*{alert.rule}* ({alert.state}): {alert.summary}{why}"}})
-    return {"text": title, "blocks": blocks}
-
-
-def alertmanager_body(n: Notification) -> list[dict[str, Any]]:
+def alertmanager_body(n: Notification, alive_for: float) -> list[dict[str, Any]]:
+    """Firing alerts end `alive_for` seconds after the notification unless posted again
+    (the keep-alive stage renews them every evaluation); resolved ones end when they
+    resolved."""
     alerts = n.alerts
     if n.kind == "test":
         return [{"labels": {"alertname": "VitalscopeTest", "receiver": n.receiver},
@@ -83,8 +72,8 @@ def alertmanager_body(n: Notification) -> list[dict[str, Any]]:
                             "details": json.dumps(alert.details, default=str)},
             "startsAt": _iso(alert.starts_at or alert.active_since),
         }
-        if alert.state == "resolved":
-            item["endsAt"] = _iso(alert.ends_at)
+        item["endsAt"] = _iso(alert.ends_at if alert.state == "resolved"
+                              else n.created_at + alive_for)
         out.append(item)
     return out
 
@@ -95,13 +84,13 @@ def target_url(receiver_type: str, url: str) -> str:
     return url
 
 
-def render(receiver_type: str, n: Notification) -> bytes:
+def render(receiver_type: str, n: Notification, *, alive_for: float) -> bytes:
     """The exact body bytes (stored once, so every retry sends the same bytes under the same
     webhook-id)."""
     if receiver_type == "slack":
         body: Any = slack_body(n)
     elif receiver_type == "alertmanager":
-        body = alertmanager_body(n)
+        body = alertmanager_body(n, alive_for)
     else:
         body = webhook_body(n)
     return json.dumps(body, separators=(",", ":"), default=str).encode()

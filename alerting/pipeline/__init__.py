@@ -1,6 +1,7 @@
-"""The one notification pipeline: silence -> group/dedup -> retry (durable outbox) ->
-deliver, as named stages (the shape of Alertmanager's notify.go). `dispatch` runs the first
-three after an evaluation; `deliver_due` runs retry and deliver on whatever is due."""
+"""The one notification pipeline: silence -> group/dedup (or keep-alive, for receivers that
+are alert stores) -> retry (durable outbox) -> deliver, as named stages (the shape of
+Alertmanager's notify.go). `dispatch` runs the first three after an evaluation;
+`deliver_due` runs retry and deliver on whatever is due."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from alerting.model import Alert
 from alerting.notification import Notification
 from alerting.pipeline.deliver import DeliverStage
 from alerting.pipeline.group import GroupStage
+from alerting.pipeline.keepalive import KeepAliveStage
 from alerting.pipeline.retry import OutboxItem, RetryStage
 from alerting.pipeline.silence import SilenceStage
 from alerting.silences import SilenceStore
@@ -27,16 +29,19 @@ class Pipeline:
         self.settings = settings
         self.silence = SilenceStage(SilenceStore(client))
         self.group = GroupStage(settings, client)
+        self.keepalive = KeepAliveStage(settings, client)
         self.retry = RetryStage(settings, client)
         self.sender = Sender(settings)
         self.deliver = DeliverStage(settings.receivers, self.sender)
         self.record = record
-        self.stages = [self.silence, self.group, self.retry, self.deliver]
+        self.stages = [self.silence, self.group, self.keepalive, self.retry, self.deliver]
 
     def dispatch(self, alerts: list[Alert], now: float) -> list[OutboxItem]:
         unmuted = self.silence.process(alerts, now)
         notifications = self.group.process(unmuted, now)
-        return self.retry.enqueue(notifications, now)
+        kept = self.keepalive.process(unmuted, now)
+        self.retry.discard(kept.superseded)
+        return self.retry.enqueue(notifications + kept.notifications, now)
 
     def enqueue(self, notification: Notification, now: float) -> OutboxItem:
         """A notification that skips silence and grouping (a receiver test)."""

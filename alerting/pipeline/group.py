@@ -2,7 +2,8 @@
 per receiver and `group_by` labels; a new group waits `group_wait` to gather its alerts,
 then is looked at every `group_interval`, and notifies only when its firing set changed or
 an alert resolved, or `repeat_interval` passed while it still fires. Data flapping under
-a firing alert changes nothing here, so it sends nothing."""
+a firing alert changes nothing here, so it sends nothing. Receivers that group alerts
+themselves (Alertmanager) get every alert from the keep-alive stage instead."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import redis
 
 from alerting.model import Alert
 from alerting.notification import Notification
+from alerting.pipeline.keepalive import KEPT_ALIVE_TYPES
 from vitalscope.config.alerting import AlertingSettings
 
 GROUPS_KEY = "vs:alerts:groups"
@@ -25,12 +27,14 @@ class GroupStage:
     def __init__(self, settings: AlertingSettings, client: redis.Redis) -> None:
         self.settings = settings
         self.redis = client
+        self.kept_alive = {r.name for r in settings.receivers if r.type in KEPT_ALIVE_TYPES}
 
     def _keys(self, alert: Alert) -> list[tuple[str, str, dict[str, str]]]:
         labels = {k: alert.labels.get(k, "") for k in self.settings.group_by}
         names = alert.receivers or [r.name for r in self.settings.receivers]
         text = json.dumps(sorted(labels.items()), separators=(",", ":"))
-        return [(f"{name}:{text}", name, labels) for name in names]
+        return [(f"{name}:{text}", name, labels) for name in names
+                if name not in self.kept_alive]
 
     def process(self, alerts: list[Alert], now: float) -> list[Notification]:
         raw: dict[bytes, bytes] = self.redis.hgetall(GROUPS_KEY)  # type: ignore[assignment]

@@ -18,6 +18,7 @@ from alerting.delivery.render import render
 from alerting.delivery.sender import Result
 from alerting.history import Attempt
 from alerting.notification import Notification
+from alerting.pipeline.keepalive import alive_for
 from vitalscope.config.alerting import AlertingSettings
 
 OUTBOX_KEY = "vs:alerts:outbox"
@@ -60,13 +61,23 @@ class RetryStage:
         items = []
         pipe = self.redis.pipeline()
         for n in notifications:
-            body = render(self._types.get(n.receiver, "webhook"), n).decode()
+            body = render(self._types.get(n.receiver, "webhook"), n,
+                          alive_for=alive_for(self.settings)).decode()
             item = OutboxItem(n.id, n.receiver, n.kind, n.group_key, body, 0, now)
             pipe.hset(OUTBOX_KEY, item.id, json.dumps(asdict(item)))
             pipe.zadd(DUE_KEY, {item.id: now})
             items.append(item)
         pipe.execute()
         return items
+
+    def discard(self, ids: list[str]) -> None:
+        """Drops items that a newer one replaces (keep-alives); one in flight is not
+        retried (see `settle`)."""
+        if ids:
+            pipe = self.redis.pipeline()
+            pipe.hdel(OUTBOX_KEY, *ids)
+            pipe.zrem(DUE_KEY, *ids)
+            pipe.execute()
 
     def claim(self, now: float, limit: int = 50) -> list[OutboxItem]:
         ids = self._claim(keys=[DUE_KEY], args=[now, now + CLAIM_LEASE_S, limit])
@@ -96,6 +107,8 @@ class RetryStage:
         pipe = self.redis.pipeline()
         if outcome == "retry" and item.attempt >= max_attempts:
             outcome, error = "dead", f"gave up after {item.attempt} attempts: {error}"
+        if outcome == "retry" and not self.redis.hexists(OUTBOX_KEY, item.id):
+            outcome = "superseded"  # discarded while in flight: a newer item says it all
         if outcome == "retry":
             pipe.hset(OUTBOX_KEY, item.id, json.dumps(asdict(item)))
             pipe.zadd(DUE_KEY, {item.id: now + self.delay(item.attempt, result.retry_after)})

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
 from dashboard.metrics import BY_NAME
+from dashboard.web.plotlytext import plain
 from dashboard.web.urlstate import build
 
 DataTable: Any = getattr(dash_table, "DataTable")  # noqa: B009 - untyped in dash's stubs
@@ -35,8 +36,9 @@ def csv_link(endpoint: str, params: dict[str, str]) -> html.A:
 
 
 def figure(title: str, height: int = 260) -> go.Figure:
+    """An empty chart; `title` is shown as plain text (it may name a check or a step)."""
     fig = go.Figure()
-    fig.update_layout(title={"text": title, "font": {"size": 13}}, height=height,
+    fig.update_layout(title={"text": plain(title), "font": {"size": 13}}, height=height,
                       margin={"l": 50, "r": 10, "t": 36, "b": 36}, template="plotly_white",
                       showlegend=False)
     return fig

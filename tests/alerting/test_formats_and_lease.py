@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -15,6 +16,11 @@ from alerting.model import Alert
 from alerting.notification import Notification
 from tests.alerting.conftest import NOW, Receiver
 from vitalscope.config.alerting import AlertingSettings
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
 
 
 def _alerts() -> list[Alert]:
@@ -42,7 +48,7 @@ def test_slack_and_alertmanager_formats(
     for name in ("slack", "am"):
         evaluator.pipeline.enqueue(Notification(receiver=name, group_key="g",
                                                 group_labels={"site": "shop"},
-                                                alerts=_alerts()), NOW)
+                                                alerts=_alerts(), created_at=NOW), NOW)
     assert [a.outcome for a in evaluator.deliver_due(NOW)] == ["delivered", "delivered"]
     by_path = {r["path"]: json.loads(r["body"]) for r in receiver.requests()}
     slack = by_path["/services/x"]
@@ -52,7 +58,9 @@ def test_slack_and_alertmanager_formats(
     assert "page_group `/checkout`: +80%" in texts[0]
     manager = by_path["/api/v2/alerts"]
     assert [a["labels"]["alertname"] for a in manager] == ["lcp", "inp"]
-    assert "endsAt" not in manager[0] and manager[1]["endsAt"].endswith("Z")
+    # Firing: valid for four evaluations unless posted again (the keep-alive stage does).
+    assert manager[0]["endsAt"] == _iso(NOW + 4 * settings.evaluation_interval)
+    assert manager[1]["endsAt"] == _iso(NOW + 60)
     assert manager[0]["annotations"]["summary"] == "LCP p75 rose +40%"
     assert json.loads(manager[0]["annotations"]["details"])["causes"][0]["value"] == "/checkout"
 

@@ -32,10 +32,11 @@ class Seeded:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def start_seeded(tmp: Path, seeder: str = "tests.support.rum_seed", **env: str) -> Seeded:
+def start_seeded(tmp: Path, *seed_args: str, seeder: str = "tests.support.rum_seed",
+                 **env: str) -> Seeded:
     data, out = tmp / "data", tmp / "expected.json"
     seeded = subprocess.run(
-        [sys.executable, "-m", seeder, "--data", str(data), "--out", str(out)],
+        [sys.executable, "-m", seeder, "--data", str(data), "--out", str(out), *seed_args],
         capture_output=True, text=True, timeout=120, env=clean_env(), check=False)
     assert seeded.returncode == 0, seeded.stderr
     server = ServeProcess(data, env=clean_env(**env)).start()

@@ -18,7 +18,7 @@ from tests.support.wide_seed import NAMES, PAGE_GROUPS, SITE
 
 @pytest.fixture(scope="module")
 def wide(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    state = start_seeded(tmp_path_factory.mktemp("wide"), "tests.support.wide_seed")
+    state = start_seeded(tmp_path_factory.mktemp("wide"), seeder="tests.support.wide_seed")
     yield state
     assert state.server.stop() == 0
     assert "Traceback" not in state.server.logs(), state.server.logs()

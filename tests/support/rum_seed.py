@@ -66,24 +66,27 @@ def vitals_rows(site: str, now: datetime, count: int, *, age: tuple[timedelta, t
     return rows
 
 
-def timing_rows(site: str, now: datetime, count: int, tag: str) -> list[list[Any]]:
+def timing_rows(site: str, now: datetime, count: int, tag: str, db: str = "db"
+                ) -> list[list[Any]]:
     rows = []
     for i in range(count):
         ts = now - timedelta(minutes=5 + (i * 13) % 2000)
         group = GROUPS[i % len(GROUPS)]
-        for name, source, status in (("db", "rum", ""), ("app", "backend", ""),
+        for name, source, status in ((db, "rum", ""), ("app", "backend", ""),
                                      ("cdn-cache", "rum", "hit" if i % 4 else "miss")):
             rows.append([site, source, ts, ts, f"{tag}-{site}-{i}-{name}", f"pv-{i}", group,
                          name, float(10 + (i * 31) % 90), status])
     return rows
 
 
-def seed(client: Client, now: datetime, tag: str = "a") -> None:
+def seed(client: Client, now: datetime, tag: str = "a", release: str = "v2",
+         db: str = "db") -> None:
     """shop: 600 page views in the last 40 minutes, 1500 two to five days ago (slower, an
-    older release); blog: a few, much faster, so a leak between sites shows."""
+    older release); blog: a few, much faster, so a leak between sites shows. `release` (of
+    the recent views) and `db` (a server-timing name) can be set to what a page sends."""
     batches = [
         vitals_rows("shop", now, 600, age=(RECENT, timedelta(minutes=1)), slower=1.0,
-                    release="v2", tag=tag + "r"),
+                    release=release, tag=tag + "r"),
         vitals_rows("shop", now, 1500, age=(timedelta(days=5), timedelta(days=2)),
                     slower=1.25, release="v1", tag=tag + "o"),
         vitals_rows("blog", now, 40, age=(RECENT, timedelta(minutes=1)), slower=0.2,
@@ -91,7 +94,7 @@ def seed(client: Client, now: datetime, tag: str = "a") -> None:
     ]
     for rows in batches:
         client.insert("vitals", rows, column_names=VITAL_COLUMNS)
-    client.insert("server_timings", timing_rows("shop", now, 400, tag),
+    client.insert("server_timings", timing_rows("shop", now, 400, tag, db),
                   column_names=TIMING_COLUMNS)
 
 
@@ -124,6 +127,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--release", default="v2")
+    parser.add_argument("--timing-name", default="db")
     args = parser.parse_args(argv)
     runtime = Runtime.open(load_settings(data=args.data), Role.CLI, migrate=True)
     try:
@@ -131,7 +136,7 @@ def main(argv: list[str]) -> int:
         for site in ("shop", "blog"):
             SiteRepository(client).add(site, [f"https://{site}.example"])
         now = datetime.now(UTC)
-        seed(client, now)
+        seed(client, now, release=args.release, db=args.timing_name)
         args.out.write_text(json.dumps(expected(client, now)))
     finally:
         runtime.close()

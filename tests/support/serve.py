@@ -58,7 +58,13 @@ class ServeProcess:
         )
         log.close()
         if wait:
-            self.wait_ready(timeout)
+            try:
+                self.wait_ready(timeout)
+            except AssertionError:
+                # Not left running when the test gives up on it (a slow, loaded machine).
+                self.process.kill()
+                self.process.wait()
+                raise
         return self
 
     def _limit_files(self) -> None:

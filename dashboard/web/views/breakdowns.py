@@ -13,6 +13,7 @@ from dashboard.metrics import BY_NAME, DIMENSIONS, METRIC_NAMES
 from dashboard.panels import breakdowns
 from dashboard.service import DashboardService
 from dashboard.web.components import COLORS, csv_link, figure, graph, message, table
+from dashboard.web.plotlytext import plain
 
 
 def options(params: dict[str, str]) -> tuple[str, str]:
@@ -22,6 +23,23 @@ def options(params: dict[str, str]) -> tuple[str, str]:
     if metric not in METRIC_NAMES:
         raise FilterError("metric", f"one of {', '.join(METRIC_NAMES)}")
     return dim, metric
+
+
+def breakdown_figure(rows: list[dict[str, Any]], dim: str, metric: str) -> go.Figure:
+    """The 30 values with the most samples; a value (a browser, a country...) is
+    beacon-sent, so it is shown as plain text in the tick labels and the hover."""
+    fig = figure(f"{metric} p75 by {DIMENSIONS[dim].lower()} (95 % confidence interval)", 360)
+    ordered = sorted(rows, key=lambda r: r["samples"])[-30:]
+    fig.add_trace(go.Bar(
+        y=[plain(r["value"] or "(unknown)") for r in ordered], x=[r["p75"] for r in ordered],
+        orientation="h", marker_color=[COLORS[r["rating"]] if not r["low_samples"] else "#bbb"
+                                       for r in ordered],
+        error_x={"type": "data", "symmetric": False,
+                 "array": [r["p75_ci_high"] - r["p75"] for r in ordered],
+                 "arrayminus": [r["p75"] - r["p75_ci_low"] for r in ordered]},
+        customdata=[r["samples"] for r in ordered],
+        hovertemplate="%{y}: p75 %{x:.3~f}<br>%{customdata} samples<extra></extra>"))
+    return fig
 
 
 def render(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
@@ -41,17 +59,7 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     if not rows:
         return [pick, message(f"No {metric} samples for {f.site} in this range.")]
     show = BY_NAME[metric].display
-    fig = figure(f"{metric} p75 by {DIMENSIONS[dim].lower()} (95 % confidence interval)", 360)
-    ordered = sorted(rows, key=lambda r: r["samples"])[-30:]
-    fig.add_trace(go.Bar(
-        y=[r["value"] or "(unknown)" for r in ordered], x=[r["p75"] for r in ordered],
-        orientation="h", marker_color=[COLORS[r["rating"]] if not r["low_samples"] else "#bbb"
-                                       for r in ordered],
-        error_x={"type": "data", "symmetric": False,
-                 "array": [r["p75_ci_high"] - r["p75"] for r in ordered],
-                 "arrayminus": [r["p75"] - r["p75_ci_low"] for r in ordered]},
-        customdata=[r["samples"] for r in ordered],
-        hovertemplate="%{y}: p75 %{x:.3~f}<br>%{customdata} samples<extra></extra>"))
+    fig = breakdown_figure(rows, dim, metric)
     listing = [{
         "value": r["value"] or "(unknown)", "p75": show(r["p75"]),
         "ci": f"{show(r['p75_ci_low'])} – {show(r['p75_ci_high'])}",

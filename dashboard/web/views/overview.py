@@ -22,6 +22,7 @@ from dashboard.web.components import (
     message,
     threshold_bands,
 )
+from dashboard.web.plotlytext import plain
 
 
 def _card(m: dict[str, Any]) -> html.Div:
@@ -62,8 +63,8 @@ def with_gaps(points: list[dict[str, Any]], step: timedelta) -> list[dict[str, A
     return out
 
 
-def _series_figure(name: str, points: list[dict[str, Any]],
-                   releases: list[dict[str, Any]], step: timedelta) -> go.Figure:
+def series_figure(name: str, points: list[dict[str, Any]],
+                  releases: list[dict[str, Any]], step: timedelta) -> go.Figure:
     fig = figure(f"{name} p75 over time")
     points = with_gaps(points, step)
     values = [p["p75"] for p in points if p["p75"] is not None]
@@ -75,11 +76,11 @@ def _series_figure(name: str, points: list[dict[str, Any]],
     for release in releases:
         fig.add_vline(x=release["first_seen"], line_dash="dot", line_color="#555")
         fig.add_annotation(x=release["first_seen"], y=1, yref="paper", showarrow=False,
-                           text=release["release"], font={"size": 10}, yanchor="bottom")
+                           text=plain(release["release"]), font={"size": 10}, yanchor="bottom")
     return fig
 
 
-def _histogram(m: dict[str, Any]) -> go.Figure:
+def histogram_figure(m: dict[str, Any]) -> go.Figure:
     fig = figure(f"{m['metric']} distribution")
     counts = m["histogram"]["counts"]
     width = m["histogram"]["bucket_width"]
@@ -110,9 +111,9 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     for m in data["metrics"]:
         name = m["metric"]
         points = over_time["series"][name]
-        chart = graph(_series_figure(name, points, over_time["releases"], step),
+        chart = graph(series_figure(name, points, over_time["releases"], step),
                       f"series-{name}") if points else message(f"No {name} samples in this range.")
-        hist = graph(_histogram(m), f"hist-{name}") if m["samples"] else message(
+        hist = graph(histogram_figure(m), f"hist-{name}") if m["samples"] else message(
             f"No {name} samples in this range.")
         rows.append(html.Div([_card(m), html.Div(chart, className="vs-chart"),
                               html.Div(hist, className="vs-chart")], className="vs-metric-row"))

@@ -11,6 +11,7 @@ from dashboard.filters import Filters
 from dashboard.panels import servertiming
 from dashboard.service import DashboardService
 from dashboard.web.components import csv_link, figure, graph, message, table
+from dashboard.web.plotlytext import plain
 
 TOP_NAMES = 8
 
@@ -23,6 +24,35 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} ms"
 
 
+def durations_figure(data: dict[str, Any]) -> go.Figure:
+    top = {(n["source"], n["name"]) for n in data["names"][:TOP_NAMES]}
+    fig = figure("p75 duration per server-timing name (ms)", 320)
+    fig.update_layout(showlegend=True)
+    for s in data["series"]:
+        if (s["source"], s["name"]) in top:
+            fig.add_trace(go.Scatter(x=[p["t"] for p in s["points"]],
+                                     y=[p["p75"] for p in s["points"]],
+                                     mode="lines", name=plain(f"{s['name']} ({s['source']})")))
+    return fig
+
+
+def composition_figure(parts: dict[str, float]) -> go.Figure:
+    fig = figure("TTFB composition (mean per part, ms)", 220)
+    fig.add_trace(go.Bar(x=list(parts.values()), y=[plain(p) for p in parts],
+                         orientation="h", marker_color="#1a73e8"))
+    return fig
+
+
+def hits_figure(data: dict[str, Any]) -> go.Figure:
+    fig = figure("Cache hit rate over time", 320)
+    fig.update_layout(showlegend=True, yaxis={"tickformat": ".0%", "range": [0, 1]})
+    for c in data["caches"]:
+        fig.add_trace(go.Scatter(x=[p["t"] for p in c["points"]],
+                                 y=[p["hit_rate"] for p in c["points"]], mode="lines",
+                                 name=plain(f"{c['name']} ({c['source']})")))
+    return fig
+
+
 def render(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:
     data = servertiming.server_timing(service.layer, f)
     head = html.Div([csv_link("server-timing", f.query_string()),
@@ -32,24 +62,10 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
         return [head, message(f"No server timings for {f.site} in this range: pages send "
                               "their Server-Timing header with the beacon, backends report "
                               "to /v1/server-timings.")]
-    top = {(n["source"], n["name"]) for n in data["names"][:TOP_NAMES]}
-    durations = figure("p75 duration per server-timing name (ms)", 320)
-    durations.update_layout(showlegend=True)
-    for s in data["series"]:
-        if (s["source"], s["name"]) in top:
-            durations.add_trace(go.Scatter(x=[p["t"] for p in s["points"]],
-                                           y=[p["p75"] for p in s["points"]],
-                                           mode="lines", name=f"{s['name']} ({s['source']})"))
+    durations = durations_figure(data)
     parts = data["ttfb_composition"]["mean_ms"]
-    composition = figure("TTFB composition (mean per part, ms)", 220)
-    composition.add_trace(go.Bar(x=list(parts.values()), y=list(parts), orientation="h",
-                                 marker_color="#1a73e8"))
-    hits = figure("Cache hit rate over time", 320)
-    hits.update_layout(showlegend=True, yaxis={"tickformat": ".0%", "range": [0, 1]})
-    for c in data["caches"]:
-        hits.add_trace(go.Scatter(x=[p["t"] for p in c["points"]],
-                                  y=[p["hit_rate"] for p in c["points"]], mode="lines",
-                                  name=f"{c['name']} ({c['source']})"))
+    composition = composition_figure(parts)
+    hits = hits_figure(data)
     names = [{"source": n["source"], "name": n["name"], "samples": n["samples"],
               "p50": _ms(n["p50"]), "p75": _ms(n["p75"]), "p95": _ms(n["p95"]),
               "hit_rate": _pct(n["hit_rate"])} for n in data["names"]]

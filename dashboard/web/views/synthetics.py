@@ -14,6 +14,7 @@ from dashboard.metrics import BY_NAME
 from dashboard.panels import synthetics
 from dashboard.service import DashboardService
 from dashboard.web.components import COLORS, csv_link, figure, fmt_share, graph, message
+from dashboard.web.plotlytext import plain
 from dashboard.web.urlstate import build
 from synthetics.service import artifacts_root
 
@@ -92,16 +93,18 @@ def _history(data: dict[str, Any], params: dict[str, str], run: str | None) -> A
                                  "Failed step", "Error", "Screenshot"], rows)
 
 
-def _steps_chart(detail: dict[str, Any]) -> go.Figure:
+def steps_figure(detail: dict[str, Any]) -> go.Figure:
     steps = detail["steps"]
     fig = figure(f"Steps of run {detail['run']['run_id'][:12]} (offset and duration, ms)",
                  max(220, 60 + 22 * len(steps)))
-    labels = [f"#{s['attempt']}.{s['step']} {s['name'] or s['action']}"[:60] for s in steps]
+    labels = [plain(f"#{s['attempt']}.{s['step']} {s['name'] or s['action']}"[:60])
+              for s in steps]
     fig.add_trace(go.Bar(
         y=labels, x=[s["duration_ms"] for s in steps], base=[s["offset_ms"] for s in steps],
         orientation="h", marker_color=[STATUS_COLORS.get(s["status"], COLORS[None])
                                        for s in steps],
-        customdata=[s["error"] or s["status"] for s in steps],
+        # An error can quote the page it failed on.
+        customdata=[plain(s["error"] or s["status"]) for s in steps],
         hovertemplate="%{y}<br>%{x:.0f} ms<br>%{customdata}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -122,19 +125,24 @@ def _run_detail(service: DashboardService, check: str, run: str) -> list[Any]:
             extra.append(html.Details([
                 html.Summary(f"{len(found)} {what}{'s' if len(found) != 1 else ''}"),
                 html.Ul([html.Li(e) for e in found])], id=f"synth-{key}"))
-    return [graph(_steps_chart(detail), "synth-steps"), *extra]
+    return [graph(steps_figure(detail), "synth-steps"), *extra]
 
 
 def _timings(data: dict[str, Any]) -> Any:
     if not data["steps"]:
         return message("No passed steps in this range to chart.")
+    return graph(timings_figure(data), "synth-step-timings")
+
+
+def timings_figure(data: dict[str, Any]) -> go.Figure:
     fig = figure(f"p75 duration per step ({data['bucket_s'] // 60} min buckets, ms)", 300)
     fig.update_layout(showlegend=True)
     for s in data["steps"]:
         fig.add_trace(go.Scatter(x=[p["t"] for p in s["points"]],
                                  y=[p["p75_duration_ms"] for p in s["points"]],
-                                 mode="lines+markers", name=f"{s['step']}. {s['name']}"[:40]))
-    return graph(fig, "synth-step-timings")
+                                 mode="lines+markers",
+                                 name=plain(f"{s['step']}. {s['name']}"[:40])))
+    return fig
 
 
 def _lab_vs_field(data: dict[str, Any]) -> Any:
