@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.dashboard.conftest import ARTIFACTS, Seeded
-from tests.support.browser import chromium, console_errors
+from tests.support.browser import chromium, console_errors, csp_violations
 
 pytestmark = pytest.mark.browser
 # page -> what shows it rendered
@@ -31,6 +31,7 @@ def page(browser: Browser, seeded: Seeded) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors = console_errors(page)
+    violations = csp_violations(page)
     page.goto(seeded.server.url + "/dashboard/?site=shop&range=1h")
     assert page.url.startswith(seeded.server.url + "/login?next=")
     page.fill("#token", seeded.token)
@@ -38,6 +39,7 @@ def page(browser: Browser, seeded: Seeded) -> Iterator[Page]:
     page.wait_for_selector("#p75-LCP")
     yield page
     assert errors == []
+    assert violations == []
     context.close()
 
 

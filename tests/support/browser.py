@@ -41,3 +41,22 @@ def console_errors(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+_REPORT_CSP = """document.addEventListener('securitypolicyviolation', (e) => {
+  window.__vsCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} `
+                          + `at ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+});"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The list Content-Security-Policy violations of every document the page loads go to
+    (`securitypolicyviolation` events, reported before the page's own scripts run)."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    page.expose_function("__vsCspViolation", report)
+    page.add_init_script(_REPORT_CSP)
+    return violations
