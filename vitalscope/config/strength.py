@@ -1,7 +1,8 @@
 """A floor for configured passwords and tokens: long enough and not a pattern.
 
 The estimate is deliberately simple: bits = log2(alphabet) per character that neither
-repeats the one before nor continues a run ("aaaa" counts once, "abcd" and "4321" twice),
+repeats the one before, nor continues a run, nor repeats a pair of characters seen before
+("aaaa" counts once, "abcd" twice, the second "letmein" of "letmeinletmein" not at all),
 where the alphabet is the character classes the secret uses (a hex-only secret counts 16).
 Messages never contain the secret itself."""
 
@@ -14,7 +15,7 @@ import string
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MIN_BITS = 50.0
 TOKEN_MIN_LENGTH = 24
-TOKEN_MIN_BITS = 80.0
+TOKEN_MIN_BITS = 72.0
 _HEX = frozenset(string.hexdigits)
 
 
@@ -35,10 +36,12 @@ def estimated_bits(secret: str) -> float:
         return 0.0
     informative = 1
     step = 0
+    seen: set[tuple[str, str]] = set()
     for before, char in itertools.pairwise(secret):
         delta = ord(char) - ord(before)
-        if delta != 0 and not (abs(delta) == 1 and delta == step):
+        if delta != 0 and not (abs(delta) == 1 and delta == step) and (before, char) not in seen:
             informative += 1
+        seen.add((before, char))
         step = delta
     return informative * math.log2(_alphabet(secret))
 
