@@ -15,14 +15,12 @@ from dashboard.filters import FilterError, Filters, check_page_group
 from dashboard.metrics import DIMENSIONS, METRIC_NAMES
 from dashboard.panels import breakdowns, overview, pages, servertiming
 from dashboard.service import DashboardService, UnknownSite
+from vitalscope.server.auth import gated_user
 
 
 def require_login(request: Request) -> str:
-    user = request.app.state.dashboard_auth.user(request)
-    if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "login or admin bearer token required",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return str(user)
+    """Who the auth gate let in (session cookie or admin bearer token)."""
+    return gated_user(request)
 
 
 router = APIRouter(prefix="/api/v1", tags=["dashboard"], dependencies=[Depends(require_login)])

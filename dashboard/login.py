@@ -4,13 +4,17 @@ app: a browser without a session is sent to the login page, a script gets 401.""
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import parse_qs, quote
 
+import redis
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dashboard.auth import COOKIE, Authenticator
+from vitalscope.auth.gate import respond
+from vitalscope.auth.guard import COOKIE, Guard, Throttled
+from vitalscope.server.secheaders import csp_hash
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 8192
@@ -37,6 +41,13 @@ autocomplete="username">
 <button type="submit">Sign in</button></form></body></html>"""
 
 
+_STYLE = re.search(r"<style>(.*?)</style>", _PAGE.format(next="", error=""), re.DOTALL)
+assert _STYLE is not None
+# The page has no script at all; its one inline style block is allowed by its hash.
+POLICY = (f"default-src 'none'; style-src {csp_hash(_STYLE.group(1))}; img-src data:; "
+          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
 def safe_next(value: str | None) -> str:
     """Only paths of this server: no scheme, no `//host`, no backslash tricks."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
@@ -51,55 +62,80 @@ def _page(next_path: str, error: str = "", status_code: int = 200) -> HTMLRespon
                         headers={"Cache-Control": "no-store"})
 
 
-def _auth(request: Request) -> Authenticator:
-    auth: Authenticator = request.app.state.dashboard_auth
-    return auth
+def _guard(request: Request) -> Guard:
+    guard: Guard = request.app.state.guard
+    return guard
 
 
 @router.get("/login")
 async def login_form(request: Request) -> HTMLResponse:
-    auth = _auth(request)
-    error = "" if auth.configured else ("No login is configured: set VITALSCOPE_ADMIN_TOKEN "
-                                        "or dashboard.username and dashboard.password.")
+    guard = _guard(request)
+    error = "" if guard.configured else ("No login is configured: set VITALSCOPE_ADMIN_TOKEN "
+                                         "or dashboard.username and dashboard.password.")
     return _page(safe_next(request.query_params.get("next")), error)
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    guard = _guard(request)
     raw = await request.body()
     if len(raw) > MAX_FORM_BYTES:
         return _page("/dashboard/", "The form is too large.", 413)
     form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
     next_path = safe_next(form.get("next"))
-    user = _auth(request).check_credentials(form.get("token", "").strip(),
-                                            form.get("username", ""), form.get("password", ""))
-    if user is None:
+    try:
+        identity = await guard.check(request.scope, token=form.get("token", "").strip(),
+                                     username=form.get("username", ""),
+                                     password=form.get("password", ""))
+    except Throttled as exc:
+        page = _page(next_path, f"Too many wrong attempts: try again in {exc.retry_after} s.",
+                     429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    except redis.RedisError:
+        return _page(next_path, "Sign-in is unavailable right now; try again.", 503)
+    if identity is None:
         return _page(next_path, "Wrong token or user name and password.", 401)
+    # A session the browser held before signing in is not carried over (fixation).
+    await guard.close_session(request.scope)
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(COOKIE, _auth(request).session_cookie(user), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https",
-                        max_age=_auth(request).lifetime_s, path="/")
+    response.set_cookie(COOKIE, await guard.open_session(identity), httponly=True,
+                        samesite="lax", secure=guard.cookie_secure(request.scope),
+                        max_age=guard.session_max_age_s, path="/")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.api_route("/logout", methods=["GET", "POST"])
-async def logout() -> Response:
+async def logout(request: Request) -> Response:
+    guard = _guard(request)
+    await guard.close_session(request.scope)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=guard.cookie_secure(request.scope))
     return response
 
 
 class LoginRequired:
     """ASGI guard in front of the mounted Dash app."""
 
-    def __init__(self, app: ASGIApp, auth: Authenticator) -> None:
+    def __init__(self, app: ASGIApp, guard: Guard) -> None:
         self.app = app
-        self.auth = auth
+        self.guard = guard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope)
-            user = self.auth.user(request)
+            try:
+                user = await self.guard.request_user(scope)
+            except Throttled as exc:
+                await respond(send, 429, str(exc),
+                              [(b"retry-after", str(exc.retry_after).encode())])
+                return
+            except redis.RedisError:
+                await respond(send, 503, "sign-in is unavailable (Redis does not answer); "
+                              "retry", [(b"retry-after", b"2")])
+                return
             if user is None:
                 response: Response
                 if request.method == "GET" and "_dash-" not in request.url.path:

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.dashboard.conftest import ARTIFACTS
 from tests.support.alerts_seed import DEAD_ID, WEBHOOK_ID
-from tests.support.browser import chromium, console_errors
+from tests.support.browser import chromium, console_errors, csp_violations, wait_for_js
 from tests.support.serve import ServeProcess, clean_env, run_cli
 
 pytestmark = pytest.mark.browser
@@ -88,6 +88,7 @@ def page(browser: Browser, alert_server: AlertServer) -> Iterator[Page]:
                                   extra_http_headers={"X-Vitalscope-User": "mallory"})
     page = context.new_page()
     errors = console_errors(page)
+    violations = csp_violations(page)
     page.goto(alert_server.server.url + "/dashboard/alerts?site=shop&range=24h")
     assert "/login?next=" in page.url
     page.fill("#token", alert_server.server.admin_token())
@@ -95,6 +96,7 @@ def page(browser: Browser, alert_server: AlertServer) -> Iterator[Page]:
     page.wait_for_selector("#al-active td")
     yield page
     assert errors == []
+    assert violations == []
     context.close()
 
 
@@ -135,8 +137,8 @@ def test_page_shows_alerts_history_rules_and_deliveries(page: Page) -> None:
     # A shorter range drops the older state changes from the history.
     page.click("label:has-text('1h')")
     page.wait_for_url(re.compile(r".*range=1h.*"))
-    page.wait_for_function("document.querySelectorAll('#al-history tbody tr td').length "
-                           "&& document.querySelectorAll('#al-history tbody tr').length < 4")
+    wait_for_js(page, "document.querySelectorAll('#al-history tbody tr td').length "
+                      "&& document.querySelectorAll('#al-history tbody tr').length < 4")
     assert {r.split(" | ")[1] for r in row_texts(page, "#al-history")} == {
         "shop-lcp-regression", "checkout-lcp"}
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.dashboard.conftest import ARTIFACTS, Seeded
-from tests.support.browser import chromium, console_errors
+from tests.support.browser import chromium, console_errors, csp_violations, wait_for_js
 
 pytestmark = pytest.mark.browser
 # page -> what shows it rendered
@@ -31,6 +31,7 @@ def page(browser: Browser, seeded: Seeded) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors = console_errors(page)
+    violations = csp_violations(page)
     page.goto(seeded.server.url + "/dashboard/?site=shop&range=1h")
     assert page.url.startswith(seeded.server.url + "/login?next=")
     page.fill("#token", seeded.token)
@@ -38,6 +39,7 @@ def page(browser: Browser, seeded: Seeded) -> Iterator[Page]:
     page.wait_for_selector("#p75-LCP")
     yield page
     assert errors == []
+    assert violations == []
     context.close()
 
 
@@ -75,16 +77,15 @@ def test_p75_shown_equals_raw_and_a_filter_change_updates_url_and_numbers(
     assert page.inner_text("#samples-LCP") == "600 samples"
     page.click("label:has-text('7d')")
     page.wait_for_url(re.compile(r".*range=7d.*"))
-    page.wait_for_function(
-        "document.querySelector('#samples-LCP')?.textContent === '2,100 samples'")
+    wait_for_js(page, "document.querySelector('#samples-LCP')?.textContent === '2,100 samples'")
     assert "site=shop" in page.url
     for metric, exact in seeded.expected["shop"]["all"].items():
         assert_within_rounding(page.inner_text(f"#p75-{metric}"), exact)
     # The shared link shows the same numbers in a fresh page.
     fresh = page.context.new_page()
     fresh.goto(page.url)
-    fresh.wait_for_function(
-        "document.querySelector('#samples-LCP')?.textContent === '2,100 samples'")
+    wait_for_js(fresh,
+                "document.querySelector('#samples-LCP')?.textContent === '2,100 samples'")
     fresh.close()
     # Live refresh (every 2 s here) keeps the selection.
     page.wait_for_timeout(4500)

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.dashboard.conftest import ARTIFACTS
-from tests.support.browser import chromium, console_errors
+from tests.support.browser import chromium, console_errors, csp_violations, wait_for_js
 from tests.support.serve import ServeProcess, clean_env
 
 
@@ -178,6 +178,7 @@ def test_synthetics_page_in_chromium(synth: Synth) -> None:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         errors = console_errors(page)
+        violations = csp_violations(page)
         images: list[tuple[int, str]] = []
         page.on("response", lambda r: images.append((r.status, r.headers.get("content-type",
                                                                              "")))
@@ -192,8 +193,8 @@ def test_synthetics_page_in_chromium(synth: Synth) -> None:
         assert page.inner_text("#status-search") == "no runs yet"
         # The failed check is picked first: its history with the failure screenshot.
         page.wait_for_selector("#synth-runs img.vs-thumb")
-        page.wait_for_function("[...document.querySelectorAll('#synth-runs img.vs-thumb')]"
-                               ".every(i => i.complete && i.naturalWidth === 48)")
+        wait_for_js(page, "[...document.querySelectorAll('#synth-runs img.vs-thumb')]"
+                          ".every(i => i.complete && i.naturalWidth === 48)")
         assert (200, "image/png") in images
         assert "locator #login not found" in page.inner_text("#synth-runs")
         page.wait_for_selector("#synth-steps")
@@ -214,5 +215,6 @@ def test_synthetics_page_in_chromium(synth: Synth) -> None:
         page.goto(synth.server.url + "/dashboard/synthetics?site=shop&check=..%2Fx")
         page.wait_for_selector(".vs-error:has-text('check')")
         assert errors == []
+        assert violations == []
         context.close()
         browser.close()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,3 +42,32 @@ def console_errors(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+_REPORT_CSP = """document.addEventListener('securitypolicyviolation', (e) => {
+  window.__vsCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} `
+                          + `at ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+});"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The list Content-Security-Policy violations of every document the page loads go to
+    (`securitypolicyviolation` events, reported before the page's own scripts run)."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    page.expose_function("__vsCspViolation", report)
+    page.add_init_script(_REPORT_CSP)
+    return violations
+
+
+def wait_for_js(page: Page, expression: str, timeout_s: float = 30.0) -> None:
+    """Waits until `expression` is truthy in the page. `page.wait_for_function` cannot: it
+    runs its string through eval inside the page, which the dashboard's CSP (no
+    'unsafe-eval') refuses; `page.evaluate` goes through the DevTools protocol instead."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(100)

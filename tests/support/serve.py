@@ -47,7 +47,7 @@ class ServeProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, wait: bool = True, timeout: float = 60.0) -> ServeProcess:
+    def start(self, wait: bool = True, timeout: float = 180.0) -> ServeProcess:
         self.log_path = self.data.parent / f"serve-{self.port}.log"
         log = open(self.log_path, "a")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(

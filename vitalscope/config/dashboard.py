@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from vitalscope.config.strength import check_password
 
 
 class DashboardSettings(BaseModel):
@@ -20,7 +22,13 @@ class DashboardSettings(BaseModel):
         "for a site invalidates its results at once, whatever the TTL.",
     )
     session_hours: float = Field(
-        default=12, gt=0, le=720, description="Hours a dashboard login lasts.",
+        default=12, gt=0, le=720,
+        description="Hours a dashboard login lasts at most, however active (absolute expiry).",
+    )
+    session_idle_minutes: float = Field(
+        default=60, gt=0, le=43_200,
+        description="Minutes without a request after which a dashboard login ends (idle "
+        "expiry).",
     )
     username: str | None = Field(
         default=None, min_length=1, max_length=64,
@@ -34,3 +42,10 @@ class DashboardSettings(BaseModel):
         default=30, ge=0, le=1_000_000,
         description="Default minimum sample count of the pages table.",
     )
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_password(value.get_secret_value())
+        return value

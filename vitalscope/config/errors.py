@@ -57,7 +57,8 @@ def from_validation_error(exc: ValidationError, config_file: str | None) -> Conf
         if err.get("type") not in ("extra_forbidden", "missing") and "input" in err:
             raw = err["input"]
             if not isinstance(raw, dict | list) and "secret" not in str(loc) \
-                    and "token" not in str(loc) and "key" not in str(loc[-1:]) \
+                    and "token" not in str(loc) and "password" not in str(loc) \
+                    and "key" not in str(loc[-1:]) \
                     and "url" not in str(loc[-1:]):
                 shown = f", got {_shown_input(raw)}"
         lines.append(

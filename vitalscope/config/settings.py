@@ -9,10 +9,12 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.config.auth import AuthSettings
 from vitalscope.config.collector import CollectorSettings
 from vitalscope.config.dashboard import DashboardSettings
 from vitalscope.config.http import HttpSettings
 from vitalscope.config.sites import SiteConfig
+from vitalscope.config.strength import check_token
 from vitalscope.config.synthetics import SyntheticsSettings
 from vitalscope.config.yaml_source import YamlSource
 
@@ -114,6 +116,9 @@ class Settings(BaseSettings):
     alerting: AlertingSettings = Field(
         default_factory=AlertingSettings, description="Alert engine (see `alerting.*`)."
     )
+    auth: AuthSettings = Field(
+        default_factory=AuthSettings, description="Sign-in throttling (see `auth.*`)."
+    )
 
     @field_validator("clickhouse_url")
     @classmethod
@@ -122,6 +127,14 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("chdb://", "http://", "https://")):
             raise ValueError("must start with chdb://, http:// or https://")
+        return value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        check_token(value.get_secret_value())
         return value
 
     @field_validator("redis_url")

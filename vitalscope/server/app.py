@@ -19,14 +19,17 @@ from collector import sdk_assets
 from collector.wiring import Ingest, flusher
 from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
+from vitalscope.auth.gate import AuthGate
+from vitalscope.auth.guard import Guard
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, admin_deadletters, health
+from vitalscope.server.secheaders import CspPolicies, SecurityHeaders
 from vitalscope.server.services import Service, ServiceGroup
 
 
-def _services(runtime: Runtime, ingest: Ingest | None) -> list[Service]:
+def _services(runtime: Runtime, ingest: Ingest | None, guard: Guard) -> list[Service]:
     """Which background services run in which role. Embedded `serve` runs all of them."""
-    services: list[Service] = []
+    services: list[Service] = [guard]
     if ingest is not None:
         services += ingest.services
     if runtime.role in (Role.SERVE, Role.WORKER):
@@ -78,7 +81,8 @@ def build_asgi(runtime: Runtime) -> ASGIApp:
 
 def build_app(runtime: Runtime) -> FastAPI:
     ingest = Ingest(runtime) if runtime.role in (Role.SERVE, Role.COLLECTOR) else None
-    services = ServiceGroup(_services(runtime, ingest))
+    guard = Guard(runtime)
+    services = ServiceGroup(_services(runtime, ingest, guard))
     app = FastAPI(
         title="Vitalscope", version=vitalscope.__version__, lifespan=services.lifespan,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
@@ -87,6 +91,11 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     app.state.services = services
     app.state.ingest = ingest
+    app.state.guard = guard
+    app.state.csp = CspPolicies(app.docs_url)
+    # Last added runs first: headers on every answer, the gate's refusals included.
+    app.add_middleware(AuthGate, guard=guard)
+    app.add_middleware(SecurityHeaders, policies=app.state.csp)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ClientDisconnect, _disconnected)
