@@ -49,6 +49,8 @@ _DEFAULT_MIN_EFFECT = {"threshold": 0.0, "regression": 0.1, "cache_hit_rate": 0.
 
 def parse_duration(value: Any) -> Any:
     """`90`, `90s`, `5m`, `1.5h`, `7d`, `250ms` -> seconds."""
+    if isinstance(value, bool):  # pydantic would read true as 1 s
+        raise ValueError(f"{value!r} is not a duration like 30s, 5m, 1h or 7d")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):
@@ -150,7 +152,7 @@ class RuleConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not NAME.match(value):
+        if not NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a rule name: use 1-63 lowercase letters, "
                              "digits, '-', '_' or '.'")
         return value
@@ -220,7 +222,7 @@ class ReceiverConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not NAME.match(value):
+        if not NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a receiver name: use 1-63 lowercase letters, "
                              "digits, '-', '_' or '.'")
         return value

@@ -16,7 +16,8 @@ from collector.wiring import Ingest, flusher
 from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server import admin, health
+from vitalscope.server import admin, health, openapi
+from vitalscope.server.allow import allowed_methods
 from vitalscope.server.services import Service, ServiceGroup
 
 
@@ -46,9 +47,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405 and (methods := allowed_methods(request)):
+        headers["Allow"] = methods
     return JSONResponse(
         {"error": "http_" + str(exc.status_code), "message": str(exc.detail)},
-        status_code=exc.status_code, headers=getattr(exc, "headers", None),
+        status_code=exc.status_code, headers=headers or None,
     )
 
 
@@ -84,4 +88,5 @@ def build_app(runtime: Runtime) -> FastAPI:
         from dashboard.mount import mount_dashboard  # Dash loads only where it is served
 
         mount_dashboard(app, runtime)
+    openapi.install(app, runtime)
     return app
