@@ -7,13 +7,13 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, Field
 
 from alerting import views
+from alerting.newsilence import NewSilence
 from alerting.pipeline.retry import DISABLED_KEY
 from alerting.receivertest import UnknownReceiver, send_test
 from alerting.rulestore import RuleConflict, RuleError, RuleStore, parse_rule
-from alerting.silences import MATCHER, SilenceError, SilenceStore
+from alerting.silences import SilenceError, SilenceStore
 from vitalscope.config.alerting import NAME, parse_duration
 from vitalscope.runtime import Runtime
 from vitalscope.server.auth import require_admin
@@ -21,27 +21,9 @@ from vitalscope.server.responses import errors
 
 router = APIRouter(prefix="/admin/v1/alerts", tags=["alerts"],
                    dependencies=[Depends(require_admin)], responses=errors(401, 404, 422))
-# A duration longer than 0 and at most 99999 days: `90`, `1.5h`, `250ms`, `7d`.
-SILENCE_DURATION = (r"^(0*[1-9][0-9]{0,4}(\.[0-9]{1,6})?|0+\.[0-9]{0,5}[1-9][0-9]{0,5})"
-                    r"(ms|s|m|h|d)?$")
-MAX_SILENCE_S = 99999 * 86400.0
-
-
 RuleName = Annotated[str, Path(pattern=NAME.pattern, description="Rule name.")]
 ReceiverName = Annotated[str, Path(pattern=NAME.pattern, description="Receiver name.")]
-SilenceId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", description="Silence id.")]
-
-
-class NewSilence(BaseModel):
-    matchers: list[Annotated[str, Field(max_length=500, pattern=MATCHER)]] = Field(
-        min_length=1, description="Label matchers: name=value, name!=value, name=~regex, "
-        "name!~regex (a Python regular expression that compiles).")
-    duration: Annotated[str, Field(max_length=32, pattern=SILENCE_DURATION)] | Annotated[
-        float, Field(gt=0, le=MAX_SILENCE_S, strict=True)] | None = Field(
-        default=None, description="How long: seconds, or a duration like 2h; at most 99999 "
-        "days (default: alerting.silence_duration).")
-    comment: str = Field(default="", max_length=500, description="Why.")
-    created_by: str = Field(default="", max_length=100, description="Who.")
+SilenceId = Annotated[str, Path(min_length=1, max_length=64, description="Silence id.")]
 
 
 def _runtime(request: Request) -> Runtime:
