@@ -133,7 +133,8 @@ class RuleConfig(BaseModel):
     failure_rate: float | None = Field(default=None, gt=0, le=1,
                                        description="Synthetic rules: also fire when this "
                                        "share of the runs in `window` failed.")
-    count_flaky: bool = Field(default=False, description="Synthetic rules: count flaky runs "
+    count_flaky: bool = Field(default=False, strict=True,
+                              description="Synthetic rules: count flaky runs "
                               "(passed after a retry) as failures.")
     pending_for: Duration = Field(default=0.0, ge=0, alias="for",
                                   description="How long the condition must hold before the "
