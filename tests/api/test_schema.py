@@ -41,14 +41,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
 
 def schemathesis(server: ServeProcess, *extra: str, max_time: int
                  ) -> subprocess.CompletedProcess[str]:
-    env = clean_env(SCHEMATHESIS_HOOKS="tests.api.schemathesis_hooks",
+    # Run in the test's folder: Schemathesis keeps a cache of crashes in its working
+    # directory and would replay another run's; the hooks are imported from the tree.
+    env = clean_env(SCHEMATHESIS_HOOKS="tests.api.schemathesis_hooks", PYTHONPATH=str(ROOT),
                     HYPOTHESIS_STORAGE_DIRECTORY=str(server.data.parent / "hypothesis"))
     return subprocess.run(
         [str(SCHEMATHESIS), "run", f"{server.url}/api/openapi.json", "--checks", "all",
          "--max-examples", "15", "--max-time", str(max_time), "--workers", "1",
          "--seed", SEED, "--generation-database", "none", "--request-timeout", "20",
          "--no-color", "--output-truncate", "false", *extra],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=max_time + 120,
+        cwd=server.data.parent, env=env, capture_output=True, text=True, timeout=max_time + 120,
         check=False)
 
 
