@@ -4,31 +4,26 @@ deliveries and receiver tests. Bearer admin token, like the rest of /admin/v1.""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
 from alerting import views
+from alerting.newsilence import NewSilence
 from alerting.pipeline.retry import DISABLED_KEY
 from alerting.receivertest import UnknownReceiver, send_test
 from alerting.rulestore import RuleConflict, RuleError, RuleStore, parse_rule
 from alerting.silences import SilenceError, SilenceStore
-from vitalscope.config.alerting import parse_duration
+from vitalscope.config.alerting import NAME, parse_duration
 from vitalscope.runtime import Runtime
 from vitalscope.server.auth import require_admin
+from vitalscope.server.responses import errors
 
 router = APIRouter(prefix="/admin/v1/alerts", tags=["alerts"],
-                   dependencies=[Depends(require_admin)])
-
-
-class NewSilence(BaseModel):
-    matchers: list[str] = Field(description="Label matchers: name=value, name!=value, "
-                                "name=~regex, name!~regex.")
-    duration: str | float | None = Field(default=None, description="How long, e.g. 2h "
-                                         "(default: alerting.silence_duration).")
-    comment: str = Field(default="", max_length=500, description="Why.")
-    created_by: str = Field(default="", max_length=100, description="Who.")
+                   dependencies=[Depends(require_admin)], responses=errors(401, 404, 422))
+RuleName = Annotated[str, Path(pattern=NAME.pattern, description="Rule name.")]
+ReceiverName = Annotated[str, Path(pattern=NAME.pattern, description="Receiver name.")]
+SilenceId = Annotated[str, Path(min_length=1, max_length=64, description="Silence id.")]
 
 
 def _runtime(request: Request) -> Runtime:
@@ -46,7 +41,7 @@ async def list_rules(request: Request) -> list[dict[str, Any]]:
     return await asyncio.to_thread(views.rules, runtime.settings.alerting, runtime.redis)
 
 
-@router.post("/rules", status_code=status.HTTP_201_CREATED)
+@router.post("/rules", status_code=status.HTTP_201_CREATED, responses=errors(400, 409))
 async def add_rule(request: Request, body: dict[str, Any],
                    replace: bool = Query(default=False)) -> dict[str, Any]:
     runtime = _runtime(request)
@@ -61,8 +56,8 @@ async def add_rule(request: Request, body: dict[str, Any],
     return rule.model_dump(mode="json", by_alias=True)
 
 
-@router.delete("/rules/{name}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_rule(request: Request, name: str) -> None:
+@router.delete("/rules/{name}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409))
+async def delete_rule(request: Request, name: RuleName) -> None:
     runtime = _runtime(request)
     try:
         await asyncio.to_thread(RuleStore(runtime.settings.alerting, runtime.redis).delete,
@@ -103,7 +98,7 @@ async def list_silences(request: Request) -> list[dict[str, Any]]:
     return await asyncio.to_thread(views.silences, _runtime(request).redis)
 
 
-@router.post("/silences", status_code=status.HTTP_201_CREATED)
+@router.post("/silences", status_code=status.HTTP_201_CREATED, responses=errors(400))
 async def add_silence(request: Request, body: NewSilence) -> dict[str, Any]:
     runtime = _runtime(request)
     try:
@@ -118,7 +113,7 @@ async def add_silence(request: Request, body: NewSilence) -> dict[str, Any]:
 
 
 @router.delete("/silences/{silence_id}")
-async def expire_silence(request: Request, silence_id: str) -> dict[str, Any]:
+async def expire_silence(request: Request, silence_id: SilenceId) -> dict[str, Any]:
     try:
         silence = await asyncio.to_thread(SilenceStore(_runtime(request).redis).expire,
                                           silence_id)
@@ -134,7 +129,7 @@ async def list_receivers(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/receivers/{name}/test")
-async def test_receiver(request: Request, name: str) -> dict[str, Any]:
+async def test_receiver(request: Request, name: ReceiverName) -> dict[str, Any]:
     runtime = _runtime(request)
     try:
         return await asyncio.to_thread(send_test, runtime.settings.alerting, name,
@@ -145,7 +140,7 @@ async def test_receiver(request: Request, name: str) -> dict[str, Any]:
 
 
 @router.post("/receivers/{name}/enable")
-async def enable_receiver(request: Request, name: str) -> dict[str, Any]:
+async def enable_receiver(request: Request, name: ReceiverName) -> dict[str, Any]:
     runtime = _runtime(request)
     if name not in {r.name for r in runtime.settings.alerting.receivers}:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no receiver {name!r}")

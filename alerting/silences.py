@@ -11,7 +11,10 @@ from dataclasses import asdict, dataclass, field
 import redis
 
 SILENCES_KEY = "vs:alerts:silences"
-_MATCHER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$")
+# name, operator, value; spaces and tabs around them; no control characters. Also the OpenAPI
+# pattern of a matcher (the same text means the same in Python and ECMA regular expressions).
+MATCHER = r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(=~|!~|!=|=)[ \t]*([^\x00-\x1f\x7f]*?)[ \t]*$"
+_MATCHER = re.compile(MATCHER)
 
 
 class SilenceError(ValueError):
@@ -26,7 +29,7 @@ class Matcher:
 
     @classmethod
     def parse(cls, text: str) -> Matcher:
-        match = _MATCHER.match(text)
+        match = _MATCHER.fullmatch(text)
         if match is None:
             raise SilenceError(f"{text!r} is not a matcher like site=shop, rule!=x or "
                                "page_group=~/checkout.*")

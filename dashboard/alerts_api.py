@@ -10,13 +10,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from dashboard.api import require_login
-from dashboard.filters import FilterError, parse_filters
+from dashboard.api import From, To, require_login
+from dashboard.filters import SITE_NAME, FilterError, parse_filters
 from dashboard.panels import alerts as data
 from dashboard.service import DashboardService, UnknownSite
+from vitalscope.config.alerting import NAME as RULE_NAME
+from vitalscope.server.responses import errors, json_object
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"],
-                   dependencies=[Depends(require_login)])
+                   dependencies=[Depends(require_login)], responses=errors(401, 422))
 # Alert history is not per site (synthetic rules have none): the filters only give the window.
 ANY_SITE = "all-sites"
 
@@ -34,20 +36,20 @@ async def active(request: Request) -> JSONResponse:
     return JSONResponse({"alerts": rows})
 
 
-@router.get("/history", summary="State changes over a range")
+@router.get("/history", summary="State changes over a range",
+            responses={**json_object(), **errors(404)})
 async def history(
     request: Request,
     range_: Annotated[Literal["1h", "24h", "7d", "30d", "custom"],
                       Query(alias="range", description="Time range.")] = "24h",
-    start: Annotated[str | None, Query(alias="from", max_length=40,
-                                       description="Custom range start, ISO 8601.")] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=40,
-                                     description="Custom range end, ISO 8601.")] = None,
+    start: From = None,
+    end: To = None,
     limit: Annotated[int, Query(ge=1, le=5000, description="Most rows.")] = data.HISTORY_LIMIT,
-    site: Annotated[str | None, Query(max_length=64, description="Only this site's alerts "
-                                      "(default every site).")] = None,
-    rule: Annotated[str | None, Query(max_length=128, description="Only this rule's "
-                                      "changes.")] = None,
+    site: Annotated[str | None, Query(max_length=63, pattern=SITE_NAME.pattern,
+                                      description="Only this site's alerts (default every "
+                                      "site; an unknown site is 404).")] = None,
+    rule: Annotated[str | None, Query(max_length=63, pattern=RULE_NAME.pattern,
+                                      description="Only this rule's changes.")] = None,
 ) -> JSONResponse:
     """Latest first: time, rule, fingerprint, state (pending, firing, resolved), site,
     labels, value, summary, details."""

@@ -11,11 +11,20 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from dashboard.csvexport import to_csv
-from dashboard.filters import FilterError, Filters, check_page_group
+from dashboard.filters import (
+    PAGE_GROUP,
+    SEGMENT_VALUE,
+    SITE_NAME,
+    TIME,
+    FilterError,
+    Filters,
+    check_page_group,
+)
 from dashboard.metrics import DIMENSIONS, METRIC_NAMES
 from dashboard.panels import breakdowns, overview, pages, servertiming
 from dashboard.service import DashboardService, UnknownSite
 from vitalscope.server.auth import gated_user
+from vitalscope.server.responses import errors, json_object, json_or_csv
 
 
 def require_login(request: Request) -> str:
@@ -23,16 +32,24 @@ def require_login(request: Request) -> str:
     return gated_user(request)
 
 
-router = APIRouter(prefix="/api/v1", tags=["dashboard"], dependencies=[Depends(require_login)])
+router = APIRouter(prefix="/api/v1", tags=["dashboard"], dependencies=[Depends(require_login)],
+                   responses=errors(401, 422))
+# Routes that take a site answer 404 for a site that does not exist.
+SITE_ROUTE: dict[str, Any] = {"responses": {**json_object(), **errors(404)}}
+CSV_ROUTE: dict[str, Any] = {"responses": {**json_or_csv(), **errors(404)}}
 
-Site = Annotated[str, Query(max_length=63, description="Site name (must exist).")]
+Site = Annotated[str, Query(min_length=1, max_length=63, pattern=SITE_NAME.pattern,
+                            description="Site name (must exist, else 404).")]
 Range = Annotated[Literal["1h", "24h", "7d", "30d", "custom"],
                   Query(alias="range", description="Time range; `custom` needs from and to.")]
-From = Annotated[str | None, Query(alias="from", max_length=40,
-                                   description="Custom range start, ISO 8601 (UTC if no zone).")]
-To = Annotated[str | None, Query(alias="to", max_length=40,
-                                 description="Custom range end, ISO 8601.")]
-Segment = Annotated[str | None, Query(max_length=80, description=(
+TIME_RULES = ("ISO 8601 date or date and time (UTC if no zone). A custom range starts before "
+              "it ends, spans at most 90 days and starts within the last 400 days.")
+From = Annotated[str | None, Query(alias="from", max_length=40, pattern=TIME.pattern,
+                                   description="Custom range start: " + TIME_RULES)]
+To = Annotated[str | None, Query(alias="to", max_length=40, pattern=TIME.pattern,
+                                 description="Custom range end: " + TIME_RULES)]
+SEGMENT = f"^({'|'.join(DIMENSIONS)}):{SEGMENT_VALUE.pattern[1:]}"
+Segment = Annotated[str | None, Query(max_length=80, pattern=SEGMENT, description=(
     "`dimension:value`, dimension one of " + ", ".join(DIMENSIONS) + " (e.g. device:mobile)."))]
 Format = Annotated[Literal["json", "csv"], Query(description="csv: the table as CSV.")]
 
@@ -70,7 +87,8 @@ async def sites(request: Request) -> list[str]:
     return await asyncio.to_thread(_service(request).sites)
 
 
-@router.get("/overview", summary="p75, rating shares, samples, change, distributions")
+@router.get("/overview", summary="p75, rating shares, samples, change, distributions",
+            **CSV_ROUTE)
 async def get_overview(request: Request, site: Site, range_: Range = "24h",
                        start: From = None, end: To = None, segment: Segment = None,
                        format: Format = "json") -> Response:
@@ -82,14 +100,16 @@ async def get_overview(request: Request, site: Site, range_: Range = "24h",
                          lambda s, f: overview.overview(s.layer, f), "metrics", format)
 
 
-@router.get("/overview/series", summary="p75 over time per vital, thresholds, releases")
+@router.get("/overview/series", summary="p75 over time per vital, thresholds, releases",
+            **SITE_ROUTE)
 async def get_series(request: Request, site: Site, range_: Range = "24h", start: From = None,
                      end: To = None, segment: Segment = None) -> Response:
     return await _answer(request, site, range_, start, end, segment,
                          lambda s, f: overview.series(s.layer, f))
 
 
-@router.get("/pages", summary="Page groups by impact, sorted and paged on the server")
+@router.get("/pages", summary="Page groups by impact, sorted and paged on the server",
+            **CSV_ROUTE)
 async def get_pages(
     request: Request, site: Site, range_: Range = "24h", start: From = None, end: To = None,
     segment: Segment = None,
@@ -109,10 +129,12 @@ async def get_pages(
         "rows", format)
 
 
-@router.get("/pages/detail", summary="One page group: vitals, worst elements, server timings")
+@router.get("/pages/detail", summary="One page group: vitals, worst elements, server timings",
+            **CSV_ROUTE)
 async def get_page_detail(
     request: Request, site: Site,
-    page_group: Annotated[str, Query(max_length=200, description="Page group.")],
+    page_group: Annotated[str, Query(min_length=1, max_length=200, pattern=PAGE_GROUP.pattern,
+                                     description="Page group.")],
     range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
     table: Annotated[Literal["metrics", "worst_elements", "server_timings"],
                      Query(description="Which table `format=csv` exports.")] = "metrics",
@@ -123,7 +145,8 @@ async def get_page_detail(
     return await _answer(request, site, range_, start, end, None, panel, table, format)
 
 
-@router.get("/breakdowns", summary="p75 with 95% confidence interval per dimension value")
+@router.get("/breakdowns", summary="p75 with 95% confidence interval per dimension value",
+            **CSV_ROUTE)
 async def get_breakdown(
     request: Request, site: Site,
     dimension: Annotated[Literal[tuple(DIMENSIONS)], Query(description="Dimension.")] = "device",  # type: ignore[valid-type]
@@ -136,7 +159,8 @@ async def get_breakdown(
                          "rows", format)
 
 
-@router.get("/server-timing", summary="Server timings, TTFB composition, cache hit rates")
+@router.get("/server-timing", summary="Server timings, TTFB composition, cache hit rates",
+            **CSV_ROUTE)
 async def get_server_timing(request: Request, site: Site, range_: Range = "24h",
                             start: From = None, end: To = None, format: Format = "json",
                             table: Annotated[Literal["names", "caches"], Query(

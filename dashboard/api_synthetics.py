@@ -12,25 +12,40 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from dashboard.api import Format, From, Range, Site, To, _answer, _service, require_login
+from dashboard.api import (
+    CSV_ROUTE,
+    SITE_ROUTE,
+    Format,
+    From,
+    Range,
+    Site,
+    To,
+    _answer,
+    _service,
+    require_login,
+)
 from dashboard.filters import FilterError
 from dashboard.panels import synthetics
 from synthetics import reports
 from synthetics.artifacts import artifact_file
 from synthetics.service import artifacts_root
+from vitalscope.server.responses import errors, json_object
 
 router = APIRouter(prefix="/api/v1/synthetics", tags=["synthetics"],
-                   dependencies=[Depends(require_login)])
+                   dependencies=[Depends(require_login)], responses=errors(401, 422))
 
-Check = Annotated[str, PathParam(max_length=63, description="Check name.")]
-RunId = Annotated[str, PathParam(max_length=64, description="Run id (from the run history).")]
+Check = Annotated[str, PathParam(pattern=synthetics.CHECK_NAME.pattern,
+                                 description="Check name.")]
+RunId = Annotated[str, PathParam(pattern=synthetics.RUN_ID.pattern,
+                                 description="Run id (from the run history).")]
 ARTIFACTS: dict[str, tuple[str, str]] = {  # kind -> file suffix, media type
     "screenshot": (".png", "image/png"),
     "trace": (".zip", "application/zip"),
 }
 
 
-@router.get("/checks", summary="Status grid: last result, flake rate, p75 duration per check")
+@router.get("/checks", summary="Status grid: last result, flake rate, p75 duration per check",
+            **CSV_ROUTE)
 async def get_checks(request: Request, site: Site, range_: Range = "24h", start: From = None,
                      end: To = None, format: Format = "json") -> Response:
     """Checks of the site and checks without a site, per location: `last_status`
@@ -43,7 +58,8 @@ async def get_checks(request: Request, site: Site, range_: Range = "24h", start:
                          "checks", format)
 
 
-@router.get("/checks/{check}/runs", summary="Run history of a check, newest first")
+@router.get("/checks/{check}/runs", summary="Run history of a check, newest first",
+            **CSV_ROUTE)
 async def get_runs(request: Request, check: Check, site: Site, range_: Range = "24h",
                    start: From = None, end: To = None,
                    limit: Annotated[int, Query(ge=1, le=synthetics.MAX_RUNS)] = 100,
@@ -56,7 +72,8 @@ async def get_runs(request: Request, check: Check, site: Site, range_: Range = "
                          "runs", format)
 
 
-@router.get("/checks/{check}/runs/{run_id}", summary="One run with the steps of every attempt")
+@router.get("/checks/{check}/runs/{run_id}", summary="One run with the steps of every attempt",
+            responses={**json_object(), **errors(404)})
 async def get_run(request: Request, check: Check, run_id: RunId) -> Response:
     service = _service(request)
     try:
@@ -69,7 +86,8 @@ async def get_run(request: Request, check: Check, run_id: RunId) -> Response:
     return JSONResponse(data)
 
 
-@router.get("/checks/{check}/step-timings", summary="p75 duration of each step over time")
+@router.get("/checks/{check}/step-timings", summary="p75 duration of each step over time",
+            **SITE_ROUTE)
 async def get_step_timings(request: Request, check: Check, site: Site, range_: Range = "24h",
                            start: From = None, end: To = None) -> Response:
     """Passed steps only, in buckets of the window's resolution (`bucket_s`)."""
@@ -77,7 +95,8 @@ async def get_step_timings(request: Request, check: Check, site: Site, range_: R
                          lambda s, f: synthetics.step_timings(s.layer, f, check))
 
 
-@router.get("/checks/{check}/lab-vs-field", summary="Lab p75 next to real-user p75")
+@router.get("/checks/{check}/lab-vs-field", summary="Lab p75 next to real-user p75",
+            **CSV_ROUTE)
 async def get_lab_vs_field(request: Request, check: Check, site: Site, range_: Range = "24h",
                            start: From = None, end: To = None, format: Format = "json"
                            ) -> Response:
@@ -90,7 +109,11 @@ async def get_lab_vs_field(request: Request, check: Check, site: Site, range_: R
 
 @router.get("/checks/{check}/runs/{run_id}/{kind}",
             summary="Screenshot (PNG) or Playwright trace (zip) a run kept",
-            response_class=FileResponse, responses={404: {"description": "none kept"}})
+            response_class=FileResponse, responses={
+                200: {"description": "The file.", "content": {
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+                **errors(404)})
 async def get_artifact(request: Request, check: Check, run_id: RunId,
                        kind: Literal["screenshot", "trace"]) -> Response:
     """Only files the run recorded are served, and only from the artifacts folder:

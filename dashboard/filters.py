@@ -23,6 +23,12 @@ MINUTE_TIER_AGE = timedelta(days=2, hours=23)
 SEGMENT_VALUE = re.compile(r"^[A-Za-z0-9 ._:/()+-]{1,64}$")
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 PAGE_GROUP = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+# `from` / `to`: an ISO 8601 date or date and time, UTC unless it has a zone. The same text is
+# the OpenAPI pattern of the parameters (the calendar is checked on top: no 30 February).
+TIME = re.compile(
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?$")
 
 
 class FilterError(ValueError):
@@ -79,12 +85,12 @@ def pick_tier(span: timedelta, start: datetime, now: datetime) -> Tier:
 
 
 def _parse_time(field: str, text: str) -> datetime:
-    if len(text) > 40:
-        raise FilterError(field, "not an ISO 8601 date/time")
+    if not TIME.fullmatch(text):
+        raise FilterError(field, "not an ISO 8601 date/time like 2024-05-01T10:00:00Z")
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise FilterError(field, "not an ISO 8601 date/time") from None
+        raise FilterError(field, "not a date of the calendar") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -130,14 +136,15 @@ def parse_filters(site: str | None, range_: str | None = None, start: str | None
     now = now or datetime.now(UTC)
     if not site:
         raise FilterError("site", "required")
-    if not SITE_NAME.match(site):
+    if not SITE_NAME.fullmatch(site):
         raise FilterError("site", "not a site name")
     range_ = range_ or DEFAULT_RANGE
-    begin = finish = None
+    # Checked whatever the range, so a malformed time is never silently ignored.
+    begin = _parse_time("from", start) if start is not None else None
+    finish = _parse_time("to", end) if end is not None else None
     if range_ == "custom":
-        if not start or not end:
+        if begin is None or finish is None:
             raise FilterError("range", "custom needs `from` and `to`")
-        begin, finish = _parse_time("from", start), _parse_time("to", end)
         if begin >= finish:
             raise FilterError("from", "must be before `to`")
         if finish - begin > MAX_CUSTOM_SPAN:
@@ -146,19 +153,21 @@ def parse_filters(site: str | None, range_: str | None = None, start: str | None
             raise FilterError("from", "must lie within the last 400 days")
     elif range_ not in RANGES:
         raise FilterError("range", f"one of {', '.join([*RANGES, 'custom'])}")
+    else:
+        begin = finish = None  # only a custom range uses them
     dim, val = "all", ""
     if segment:
         dim, sep, val = segment.partition(":")
         if not sep or dim not in DIMENSIONS:
             raise FilterError("segment", f"`dimension:value` with dimension one of "
                                          f"{', '.join(DIMENSIONS)}")
-        if not SEGMENT_VALUE.match(val):
+        if not SEGMENT_VALUE.fullmatch(val):
             raise FilterError("segment", "value: 1 to 64 letters, digits or . _ : / ( ) + - "
                                          "and spaces")
     return Filters(site, range_, begin, finish, dim, val)
 
 
 def check_page_group(value: str | None) -> str:
-    if not value or not PAGE_GROUP.match(value):
+    if not value or not PAGE_GROUP.fullmatch(value):
         raise FilterError("page_group", "1 to 200 printable characters")
     return value

@@ -4,15 +4,17 @@ scheduled runs, so it executes on whichever worker has a free slot."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 
 from synthetics.service import SyntheticsService
+from vitalscope.config.synthetics import CHECK_NAME
 from vitalscope.server.auth import require_admin
+from vitalscope.server.responses import errors
 
 router = APIRouter(prefix="/admin/v1/synthetics", tags=["synthetics"],
-                   dependencies=[Depends(require_admin)])
+                   dependencies=[Depends(require_admin)], responses=errors(401, 404, 503))
 
 QUEUE_WAIT_S = 60.0
 
@@ -35,8 +37,9 @@ async def list_checks(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/checks/{name}/run")
-async def run_check(request: Request, name: str) -> dict[str, Any]:
+@router.post("/checks/{name}/run", responses=errors(409, 422, 504))
+async def run_check(request: Request, name: Annotated[str, Path(
+        pattern=CHECK_NAME.pattern, description="Check name.")]) -> dict[str, Any]:
     """Runs a check now and answers with its result (status, attempts, steps, vitals)."""
     service = _service(request)
     plan = service.plans.get(name)

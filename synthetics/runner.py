@@ -130,12 +130,14 @@ class Runner:
         began = time.monotonic()
         state = _Attempt(plan, began)
         result = AttemptResult(number, started_at, 0.0, passed=False)
-        guard = Guard(plan.hosts, deadline=began + plan.timeout_s)
+        guard = Guard(plan.hosts)
         ctx = StepContext(plan.config, folder / f"attempt-{number}",
                           final_screenshot=plan.final_screenshot)
         try:
-            context = await self.pool.new_context()
+            await guard.start()
+            context = await self.pool.new_context(**guard.context_options())
         except Exception as exc:
+            await guard.close()
             result.error = f"browser: {_first_line(exc)}"
             result.duration_ms = (time.monotonic() - began) * 1000
             return result
@@ -172,6 +174,7 @@ class Runner:
             result.error = result.error or f"browser: {_first_line(exc)}"
         finally:
             await self.pool.discard(context)
+            await guard.close()
         result.steps = state.steps
         result.vitals = self._vitals(state, ctx)
         result.console_errors = state.console_errors

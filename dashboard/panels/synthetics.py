@@ -31,13 +31,13 @@ MAX_RUNS = 500
 
 
 def check_name(value: str) -> str:
-    if not CHECK_NAME.match(value):
+    if not CHECK_NAME.fullmatch(value):
         raise FilterError("check", "a check name: lowercase letters, digits, '.', '-', '_'")
     return value
 
 
 def run_id(value: str) -> str:
-    if not RUN_ID.match(value):
+    if not RUN_ID.fullmatch(value):
         raise FilterError("run_id", "1 to 64 letters, digits, '-' or '_'")
     return value
 

@@ -199,7 +199,7 @@ def test_api_answers_what_the_page_shows(alert_server: AlertServer) -> None:
     assert alert_server.api("/history", rule="no-such-rule").json()["rows"] == []
     nope = alert_server.api("/history", site="nope")
     assert nope.status_code == 404, nope.text
-    assert alert_server.api("/history", site="a b").json()["field"] == "site"
+    assert alert_server.api("/history", site="a b").json()["field"] == "query.site"
     rules = {r["name"]: r for r in alert_server.api("/rules").json()["rules"]}
     assert {n: r["state"] for n, r in rules.items()} == {
         "shop-lcp-regression": "firing", "checkout-lcp": "pending", "shop-errors": "ok"}
@@ -227,7 +227,8 @@ def test_api_needs_a_login(alert_server: AlertServer, path: str) -> None:
 
 @pytest.mark.parametrize(("path", "params", "field"), [
     ("/history", {"range": "1y"}, "query.range"),
-    ("/history", {"range": "custom", "from": "yesterday", "to": "2026-01-01"}, "from"),
+    ("/history", {"range": "custom", "from": "yesterday", "to": "2026-01-01"}, "query.from"),
+    ("/history", {"range": "custom", "from": "2026-01-02", "to": "2026-01-01"}, "from"),
     ("/history", {"range": "custom"}, "range"),
     ("/history", {"limit": "0"}, "query.limit"),
     ("/history", {"limit": "1e99"}, "query.limit"),

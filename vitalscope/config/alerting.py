@@ -49,6 +49,8 @@ _DEFAULT_MIN_EFFECT = {"threshold": 0.0, "regression": 0.1, "cache_hit_rate": 0.
 
 def parse_duration(value: Any) -> Any:
     """`90`, `90s`, `5m`, `1.5h`, `7d`, `250ms` -> seconds."""
+    if isinstance(value, bool):  # pydantic would read true as 1 s
+        raise ValueError(f"{value!r} is not a duration like 30s, 5m, 1h or 7d")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):
@@ -131,7 +133,8 @@ class RuleConfig(BaseModel):
     failure_rate: float | None = Field(default=None, gt=0, le=1,
                                        description="Synthetic rules: also fire when this "
                                        "share of the runs in `window` failed.")
-    count_flaky: bool = Field(default=False, description="Synthetic rules: count flaky runs "
+    count_flaky: bool = Field(default=False, strict=True,
+                              description="Synthetic rules: count flaky runs "
                               "(passed after a retry) as failures.")
     pending_for: Duration = Field(default=0.0, ge=0, alias="for",
                                   description="How long the condition must hold before the "
@@ -150,7 +153,7 @@ class RuleConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not NAME.match(value):
+        if not NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a rule name: use 1-63 lowercase letters, "
                              "digits, '-', '_' or '.'")
         return value
@@ -220,7 +223,7 @@ class ReceiverConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not NAME.match(value):
+        if not NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a receiver name: use 1-63 lowercase letters, "
                              "digits, '-', '_' or '.'")
         return value

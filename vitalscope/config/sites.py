@@ -24,7 +24,7 @@ def normalise_origin(value: str) -> str:
 
 
 def check_site_name(value: str) -> str:
-    if not SITE_NAME.match(value):
+    if not SITE_NAME.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a site name: use 1-63 lowercase letters, digits, '-' or '_'"
         )

@@ -137,7 +137,7 @@ class CheckConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not CHECK_NAME.match(value):
+        if not CHECK_NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a check name: use 1-63 lowercase letters, "
                              "digits, '.', '-' or '_'")
         return value

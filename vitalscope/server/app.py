@@ -22,7 +22,8 @@ from synthetics.service import SyntheticsService
 from vitalscope.auth.gate import AuthGate
 from vitalscope.auth.guard import Guard
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server import admin, admin_deadletters, health
+from vitalscope.server import admin, admin_deadletters, health, openapi
+from vitalscope.server.allow import allowed_methods
 from vitalscope.server.secheaders import CspPolicies, SecurityHeaders
 from vitalscope.server.services import Service, ServiceGroup
 
@@ -53,9 +54,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405 and (methods := allowed_methods(request)):
+        headers["Allow"] = methods
     return JSONResponse(
         {"error": "http_" + str(exc.status_code), "message": str(exc.detail)},
-        status_code=exc.status_code, headers=getattr(exc, "headers", None),
+        status_code=exc.status_code, headers=headers or None,
     )
 
 
@@ -111,4 +115,5 @@ def build_app(runtime: Runtime) -> FastAPI:
         from dashboard.mount import mount_dashboard  # Dash loads only where it is served
 
         mount_dashboard(app, runtime)
+    openapi.install(app, runtime)
     return app
