@@ -35,10 +35,12 @@ class Admission:
 
     def __init__(self, redis_url: str, default: CardinalityLimits,
                  per_site: Mapping[str, CardinalityLimits], cache_values: int) -> None:
-        # Same short timeouts as the appender: a Redis that is gone gets a 503 at once.
-        self.redis = aioredis.Redis.from_url(
+        # Same short timeouts as the appender: a Redis that is gone gets a 503 at once. A
+        # burst of requests with values not seen yet (a cold start, a flood of new values)
+        # waits up to a second for one of the pool's connections instead of failing.
+        self.redis = aioredis.Redis(connection_pool=aioredis.BlockingConnectionPool.from_url(
             redis_url, socket_timeout=1.0, socket_connect_timeout=0.25,
-            retry_on_timeout=False, max_connections=16)
+            retry_on_timeout=False, max_connections=16, timeout=1.0))
         self.script = self.redis.register_script(_SCRIPT)
         self.default = default
         # A site's override names only what differs; the rest comes from `default`.
@@ -50,7 +52,8 @@ class Admission:
         return None
 
     async def stop(self) -> None:
-        await self.redis.aclose()
+        # The pool was passed in, so the client would leave its connections open.
+        await self.redis.aclose(close_connection_pool=True)
 
     def limits(self, site: str) -> CardinalityLimits:
         return self.per_site.get(site, self.default)

@@ -138,3 +138,20 @@ def test_the_local_cache_is_bounded() -> None:
         assert len(cache) <= 100
     assert cache.get("shop", 9).admitted["page_group"]  # the newest day is kept
     assert not cache.get("shop", 0).admitted["page_group"]  # the oldest was forgotten
+
+
+def test_a_burst_of_requests_with_unseen_values_waits_for_a_connection(
+        redis_server: EmbeddedRedis) -> None:
+    """A cold start (or a flood of new values) sends more concurrent lookups than the pool has
+    connections: each waits for one instead of failing with 503."""
+    async def run() -> list[list[list[Any]]]:
+        fold = _fold(redis_server.url)
+        batches = [_rows((f"/g{i % 2}", f"n{i % 3}")) for i in range(200)]
+        await asyncio.gather(*(fold.server_timing_rows("burst", DAY, rows)
+                               for rows in batches))
+        await fold.admission.stop()
+        return batches
+
+    batches = asyncio.run(run())
+    assert {(rows[0][7], rows[0][9]) for rows in batches} == {
+        (f"/g{i % 2}", f"n{i % 3}") for i in range(6)}
