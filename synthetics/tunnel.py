@@ -87,6 +87,11 @@ class Tunnel:
             await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
         except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
             pass  # the browser or the server went away; the browser reports its side
+        except asyncio.CancelledError:
+            # close() cancels the connections still open; asyncio's stream callback then asks
+            # the task for its exception, which for a cancelled task raises and is logged as
+            # an error. Ending normally is the truth: the attempt is over.
+            pass
         finally:
             for end in (upstream, writer):
                 if end is not None:
@@ -143,7 +148,13 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         while data := await reader.read(CHUNK):
             writer.write(data)
             await writer.drain()
+    except OSError:
+        # A side reset or closed its socket (a page left mid-download, the browser closed
+        # the context): the connection is over, which is no error of the run.
+        return
     finally:
-        with contextlib.suppress(OSError):
-            if writer.can_write_eof():
+        # uvloop raises RuntimeError, not OSError, on a transport closed meanwhile (the
+        # tunnel shutting down cancels both directions).
+        with contextlib.suppress(OSError, RuntimeError):
+            if not writer.is_closing() and writer.can_write_eof():
                 writer.write_eof()

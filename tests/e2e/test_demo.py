@@ -139,7 +139,7 @@ def test_demo_shows_the_whole_product_and_runs_again(demo: Demo) -> None:
 
     assert demo.stop() == 0
     first_output = demo.output()
-    assert "Traceback" not in first_output
+    assert "Traceback" not in first_output, _around_traceback(first_output)
 
     # Again on the same folder: nothing is created twice, and it starts and stops cleanly.
     demo.start("--duration", "15", "--visits", "0")
@@ -148,4 +148,9 @@ def test_demo_shows_the_whole_product_and_runs_again(demo: Demo) -> None:
     second_output = demo.output()[len(first_output):]
     assert "site demo-shop created" not in second_output
     assert "Vitalscope demo is running" in second_output
-    assert "Traceback" not in second_output
+    assert "Traceback" not in second_output, _around_traceback(second_output)
+
+
+def _around_traceback(output: str) -> str:
+    at = output.find("Traceback")
+    return output[max(0, at - 300):at + 3000]

@@ -150,6 +150,19 @@ class RuleConfig(BaseModel):
     receivers: list[str] = Field(default_factory=list, description="Receiver names; empty: "
                                  "every receiver.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, data: Any) -> Any:
+        """Pydantic takes `true`/`false` for a number (1.0/0.0); a rule whose threshold says
+        `false` is a mistake, not a zero."""
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(field.alias or name, data.get(name))
+                if isinstance(value, bool) and "bool" not in str(field.annotation):
+                    raise ValueError(f"{field.alias or name}: expected a number or text, "
+                                     "not a boolean")
+        return data
+
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:

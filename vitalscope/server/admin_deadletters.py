@@ -15,15 +15,30 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from collector.deadletters import DeadLetters, UnknownDeadLetter
 from vitalscope.runtime import Runtime
 from vitalscope.server.auth import require_admin
+from vitalscope.server.responses import errors
 
 router = APIRouter(prefix="/admin/v1/deadletters", tags=["admin"],
-                   dependencies=[Depends(require_admin)])
+                   dependencies=[Depends(require_admin)],
+                   responses=errors(400, 401, 404, 422))
 MAX_BODY = 1024 * 1024
 
 
 class Selection(msgspec.Struct, forbid_unknown_fields=True):
     ids: list[str] = []
     all: bool = False
+
+
+# The body is read by _selection (after the token check), so FastAPI does not document it.
+_SELECTION_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"oneOf": [
+        {"type": "object", "required": ["ids"], "additionalProperties": False, "properties": {
+            "ids": {"type": "array", "minItems": 1, "maxItems": 10_000,
+                    "items": {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
+                    "description": "Dead-letter ids, as `list` shows them."},
+            "all": {"const": False}}},
+        {"type": "object", "required": ["all"], "additionalProperties": False,
+         "properties": {"all": {"const": True, "description": "Every dead letter."}}},
+    ]}}}}}
 
 
 def _store(request: Request) -> DeadLetters:
@@ -55,7 +70,7 @@ async def list_dead_letters(request: Request, limit: int = Query(default=100, ge
     return [letter.as_dict() for letter in letters]
 
 
-@router.post("/replay")
+@router.post("/replay", openapi_extra=_SELECTION_BODY)
 async def replay_dead_letters(request: Request) -> dict[str, Any]:
     ids = await _selection(request)
     try:
@@ -64,7 +79,7 @@ async def replay_dead_letters(request: Request) -> dict[str, Any]:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
 
-@router.post("/drop")
+@router.post("/drop", openapi_extra=_SELECTION_BODY)
 async def drop_dead_letters(request: Request) -> dict[str, Any]:
     ids = await _selection(request)
     try:

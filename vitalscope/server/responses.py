@@ -26,13 +26,18 @@ WHY = {
     405: "Method not allowed; `Allow` lists the methods of the path.",
     409: "Conflicts with what exists.",
     422: "A parameter or body field is invalid; `field` names it.",
+    429: "Too many wrong credentials from this client or for this account "
+         "(vitalscope/auth/throttle.py); `Retry-After` says when to try again.",
     503: "This process does not serve it.",
     504: "No answer in time.",
 }
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """`responses=` of a route or router: the given error statuses with the error body."""
+    """`responses=` of a route or router: the given error statuses with the error body. A
+    route that checks credentials (401) is throttled too (429)."""
+    if 401 in codes and 429 not in codes:
+        codes = (*codes, 429)
     return {code: {"model": ErrorBody, "description": WHY[code]} for code in codes}
 
 
