@@ -70,19 +70,22 @@ async def list_dead_letters(request: Request, limit: int = Query(default=100, ge
     return [letter.as_dict() for letter in letters]
 
 
-@router.post("/replay", openapi_extra=_SELECTION_BODY)
-async def replay_dead_letters(request: Request) -> dict[str, Any]:
+async def _apply(request: Request, action: str) -> dict[str, Any]:
+    """Replay or drop the selection; an id that is not a dead letter answers 404."""
     ids = await _selection(request)
+    change = getattr(_store(request), action)
     try:
-        return await asyncio.to_thread(_store(request).replay, ids)
+        result: dict[str, Any] = await asyncio.to_thread(change, ids)
     except UnknownDeadLetter as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    return result
+
+
+@router.post("/replay", openapi_extra=_SELECTION_BODY)
+async def replay_dead_letters(request: Request) -> dict[str, Any]:
+    return await _apply(request, "replay")
 
 
 @router.post("/drop", openapi_extra=_SELECTION_BODY)
 async def drop_dead_letters(request: Request) -> dict[str, Any]:
-    ids = await _selection(request)
-    try:
-        return await asyncio.to_thread(_store(request).drop, ids)
-    except UnknownDeadLetter as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    return await _apply(request, "drop")
