@@ -1,1 +1,2 @@
-"""Alert rules, their states, and signed webhook delivery."""
+"""Alert rules, their states, and delivery to receivers (webhooks, Slack, Alertmanager,
+PagerDuty)."""

@@ -7,11 +7,12 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from alerting.delivery.render import render
 from alerting.delivery.sender import Sender
 from alerting.history import Attempt, write_attempts
 from alerting.notification import Notification
 from alerting.pipeline.keepalive import alive_for
+from alerting.receivers import render
+from alerting.receivers.base import RenderContext
 from vitalscope.config.alerting import AlertingSettings
 
 
@@ -29,8 +30,8 @@ def send_test(settings: AlertingSettings, name: str, client: Client | None = Non
                                 kind="test")
     sender = Sender(settings)
     try:
-        result = sender.send(receiver, notification.id, render(receiver.type, notification,
-                                                         alive_for=alive_for(settings)))
+        result = sender.send(receiver, notification.id, render(
+            receiver, notification, RenderContext(alive_for(settings))))
     finally:
         sender.close()
     if client is not None:

@@ -82,5 +82,5 @@ def dead_letters(client: redis.Redis, limit: int = 100) -> list[dict[str, Any]]:
 def receivers(settings: AlertingSettings, client: redis.Redis) -> list[dict[str, Any]]:
     raw: dict[bytes, bytes] = client.hgetall(DISABLED_KEY)  # type: ignore[assignment]
     disabled = {k.decode(): json.loads(v) for k, v in raw.items()}
-    return [{"name": r.name, "type": r.type, "secrets": len(r.secrets),
+    return [{"name": r.name, "type": r.type, "secrets": len(r.signing_secrets()),
              "disabled": disabled.get(r.name)} for r in settings.receivers]

@@ -1,5 +1,6 @@
-"""One HTTP attempt to a receiver: signed, through the SSRF guard, redirects not followed,
-with a timeout; the response classified into delivered / retry / dead / gone."""
+"""One HTTP attempt to a receiver: the request its kind makes (alerting/receivers/),
+signed with Standard Webhooks when the kind is, through the SSRF guard, redirects not
+followed, with a timeout; the response classified into delivered / retry / dead / gone."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from dataclasses import dataclass
 import httpx
 
 import vitalscope
-from alerting.delivery.render import target_url
 from alerting.delivery.signing import signature_header
 from alerting.delivery.ssrf import Guard, GuardedTransport, SSRFRefused
-from vitalscope.config.alerting import AlertingSettings, ReceiverConfig
+from alerting.receivers import ReceiverConfig, request
+from vitalscope.config.alerting import AlertingSettings
 
 RETRYABLE = {408, 425, 429}
 
@@ -62,21 +63,19 @@ class Sender:
     def send(self, receiver: ReceiverConfig, webhook_id: str, body: bytes) -> Result:
         now = time.time()
         timestamp = int(now)
-        headers = {
-            "content-type": "application/json",
-            "user-agent": f"Vitalscope/{vitalscope.__version__}",
-            "webhook-id": webhook_id,
-            "webhook-timestamp": str(timestamp),
-        }
-        secrets = [s.get_secret_value() for s in receiver.secrets]
-        if secrets:
-            headers["webhook-signature"] = signature_header(secrets, webhook_id, timestamp, body)
-        url = target_url(receiver.type, receiver.url.get_secret_value())
+        made = request(receiver, body)
+        headers = {**made.headers, "user-agent": f"Vitalscope/{vitalscope.__version__}"}
+        if made.standard_webhooks:
+            headers["webhook-id"] = webhook_id
+            headers["webhook-timestamp"] = str(timestamp)
+            if made.secrets:
+                headers["webhook-signature"] = signature_header(
+                    list(made.secrets), webhook_id, timestamp, made.body)
         started = time.perf_counter()
         try:
             # Streamed and never read: only the status and headers matter, and a receiver
             # cannot make us buffer a large answer.
-            with self.client.stream("POST", url, content=body, headers=headers,
+            with self.client.stream("POST", made.url, content=made.body, headers=headers,
                                     timeout=receiver.timeout) as response:
                 status = response.status_code
                 retry_after = response.headers.get("retry-after")

@@ -7,7 +7,18 @@ import base64
 import hashlib
 import hmac
 
-from vitalscope.config.alerting import secret_bytes
+MIN_SECRET_BYTES = 24
+
+
+def secret_bytes(secret: str) -> bytes:
+    """Key bytes of a signing secret: `whsec_<base64>` as Standard Webhooks issues them, or
+    the UTF-8 bytes of any other string."""
+    if secret.startswith("whsec_"):
+        try:
+            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except ValueError:
+            raise ValueError("a whsec_ secret must be base64 after the prefix") from None
+    return secret.encode()
 
 
 def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:

@@ -1,10 +1,10 @@
-"""Stage 4: deliver. One signed HTTP attempt to the receiver of an outbox item."""
+"""Stage 4: deliver. One HTTP attempt to the receiver of an outbox item."""
 
 from __future__ import annotations
 
 from alerting.delivery.sender import Result, Sender
 from alerting.pipeline.retry import OutboxItem
-from vitalscope.config.alerting import ReceiverConfig
+from alerting.receivers import ReceiverConfig
 
 
 class DeliverStage:

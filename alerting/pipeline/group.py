@@ -15,7 +15,7 @@ import redis
 
 from alerting.model import Alert
 from alerting.notification import Notification
-from alerting.pipeline.keepalive import KEPT_ALIVE_TYPES
+from alerting.receivers import KEPT_ALIVE_KINDS
 from vitalscope.config.alerting import AlertingSettings
 
 GROUPS_KEY = "vs:alerts:groups"
@@ -27,7 +27,7 @@ class GroupStage:
     def __init__(self, settings: AlertingSettings, client: redis.Redis) -> None:
         self.settings = settings
         self.redis = client
-        self.kept_alive = {r.name for r in settings.receivers if r.type in KEPT_ALIVE_TYPES}
+        self.kept_alive = {r.name for r in settings.receivers if r.type in KEPT_ALIVE_KINDS}
 
     def _keys(self, alert: Alert) -> list[tuple[str, str, dict[str, str]]]:
         labels = {k: alert.labels.get(k, "") for k in self.settings.group_by}

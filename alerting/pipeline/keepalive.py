@@ -21,10 +21,10 @@ import redis
 
 from alerting.model import Alert
 from alerting.notification import Notification
+from alerting.receivers import KEPT_ALIVE_KINDS
 from vitalscope.config.alerting import AlertingSettings
 
 KEEPALIVE_KEY = "vs:alerts:keepalive"  # receiver -> what was last posted to it
-KEPT_ALIVE_TYPES = frozenset({"alertmanager"})
 # Prometheus's choice: a posted firing alert stays valid for 4 evaluations, so three missed
 # ones (a slow query, a lease moving to another worker) do not resolve it.
 ALIVE_EVALUATIONS = 4
@@ -48,7 +48,7 @@ class KeepAliveStage:
         self.settings = settings
         self.redis = client
         self.everyone = [r.name for r in settings.receivers]
-        self.receivers = [r.name for r in settings.receivers if r.type in KEPT_ALIVE_TYPES]
+        self.receivers = [r.name for r in settings.receivers if r.type in KEPT_ALIVE_KINDS]
 
     def process(self, alerts: list[Alert], now: float) -> KeepAliveOutput:
         out = KeepAliveOutput()

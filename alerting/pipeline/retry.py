@@ -14,11 +14,12 @@ from typing import Any
 
 import redis
 
-from alerting.delivery.render import render
 from alerting.delivery.sender import Result
 from alerting.history import Attempt
 from alerting.notification import Notification
 from alerting.pipeline.keepalive import alive_for
+from alerting.receivers import render
+from alerting.receivers.base import RenderContext
 from vitalscope.config.alerting import AlertingSettings
 
 OUTBOX_KEY = "vs:alerts:outbox"
@@ -55,14 +56,14 @@ class RetryStage:
         self.settings = settings
         self.redis = client
         self._claim = client.register_script(_CLAIM)
-        self._types = {r.name: r.type for r in settings.receivers}
+        self._receivers = {r.name: r for r in settings.receivers}
 
     def enqueue(self, notifications: list[Notification], now: float) -> list[OutboxItem]:
         items = []
         pipe = self.redis.pipeline()
         for n in notifications:
-            body = render(self._types.get(n.receiver, "webhook"), n,
-                          alive_for=alive_for(self.settings)).decode()
+            body = render(self._receivers.get(n.receiver), n,
+                          RenderContext(alive_for(self.settings))).decode()
             item = OutboxItem(n.id, n.receiver, n.kind, n.group_key, body, 0, now)
             pipe.hset(OUTBOX_KEY, item.id, json.dumps(asdict(item)))
             pipe.zadd(DUE_KEY, {item.id: now})

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 from clickhouse_connect.driver.client import Client
 
-from alerting.delivery.slack import HEADER_CHARS, SECTION_CHARS, shorten
 from alerting.engine import Evaluator
 from alerting.model import Alert
 from alerting.notification import Notification
+from alerting.receivers.slack import HEADER_CHARS, SECTION_CHARS, shorten
 from tests.alerting.conftest import NOW, Receiver, insert_vitals, lognormal, spread
 from vitalscope.config.alerting import AlertingSettings
 

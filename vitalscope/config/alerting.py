@@ -3,26 +3,23 @@ grouping, silences and the SSRF allow-list."""
 
 from __future__ import annotations
 
-import base64
 import ipaddress
-import re
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    SecretStr,
     field_validator,
     model_validator,
 )
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
-MIN_SECRET_BYTES = 24
+# A receiver's model lives with its kind (alerting/receivers/<kind>.py); the settings take
+# the tagged union the receiver registry builds from them.
+from alerting.receivers import ReceiverConfig
+from vitalscope.fields import NAME as NAME
+from vitalscope.fields import Duration as Duration
+from vitalscope.fields import parse_duration as parse_duration
 
 RuleKind = Literal[
     "threshold", "regression", "cache_hit_rate", "synthetic_failure", "error_rate",
@@ -45,34 +42,6 @@ _DEFAULT_MIN_SAMPLES = {"threshold": 50, "regression": 100, "cache_hit_rate": 20
                         "synthetic_failure": 1, "error_rate": 200, "traffic_drop": 50}
 _DEFAULT_MIN_EFFECT = {"threshold": 0.0, "regression": 0.1, "cache_hit_rate": 0.05,
                        "synthetic_failure": 0.0, "error_rate": 1.0, "traffic_drop": 0.5}
-
-
-def parse_duration(value: Any) -> Any:
-    """`90`, `90s`, `5m`, `1.5h`, `7d`, `250ms` -> seconds."""
-    if isinstance(value, bool):  # pydantic would read true as 1 s
-        raise ValueError(f"{value!r} is not a duration like 30s, 5m, 1h or 7d")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match is None:
-            raise ValueError(f"{value!r} is not a duration like 30s, 5m, 1h or 7d")
-        return float(match.group(1)) * _UNIT_S[match.group(2)]
-    return value
-
-
-Duration = Annotated[float, BeforeValidator(parse_duration)]
-
-
-def secret_bytes(secret: str) -> bytes:
-    """Key bytes of a signing secret: `whsec_<base64>` as Standard Webhooks issues them, or
-    the UTF-8 bytes of any other string."""
-    if secret.startswith("whsec_"):
-        try:
-            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
-        except ValueError:
-            raise ValueError("a whsec_ secret must be base64 after the prefix") from None
-    return secret.encode()
 
 
 class RuleConfig(BaseModel):
@@ -209,54 +178,6 @@ class RuleConfig(BaseModel):
     @property
     def effective_min_effect(self) -> float:
         return self.min_effect if self.min_effect is not None else _DEFAULT_MIN_EFFECT[self.kind]
-
-
-class ReceiverConfig(BaseModel):
-    """Where notifications go."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(description="Unique receiver name, used by rules and "
-                      "`vitalscope alerts test NAME`.")
-    type: Literal["webhook", "slack", "alertmanager"] = Field(
-        default="webhook",
-        description="webhook (generic JSON, versioned schema), slack (incoming webhook) or "
-        "alertmanager (POST <url>/api/v2/alerts).")
-    url: SecretStr = Field(description="http(s) URL of the receiver (kept out of logs: Slack "
-                           "URLs are secrets).")
-    secrets: list[SecretStr] = Field(
-        default_factory=list,
-        description="Signing secrets (>= 24 bytes; `whsec_<base64>` or plain text). Several "
-        "while rotating: every one signs, receivers accept any.")
-    timeout: Duration = Field(default=10.0, gt=0, le=120, description="Seconds per attempt.")
-    max_attempts: int = Field(default=10, ge=1, le=50,
-                              description="Attempts before a notification goes to the "
-                              "dead-letter list.")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not NAME.fullmatch(value):
-            raise ValueError(f"{value!r} is not a receiver name: use 1-63 lowercase letters, "
-                             "digits, '-', '_' or '.'")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: SecretStr) -> SecretStr:
-        parts = urlsplit(value.get_secret_value())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http:// or https:// URL with a host")
-        return value
-
-    @field_validator("secrets")
-    @classmethod
-    def _secrets(cls, values: list[SecretStr]) -> list[SecretStr]:
-        for position, secret in enumerate(values):
-            if len(secret_bytes(secret.get_secret_value())) < MIN_SECRET_BYTES:
-                raise ValueError(f"secret #{position + 1} is shorter than {MIN_SECRET_BYTES} "
-                                 "bytes")
-        return values
 
 
 class AlertingSettings(BaseModel):

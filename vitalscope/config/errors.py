@@ -17,9 +17,15 @@ class ConfigError(Exception):
         super().__init__("\n".join(self.lines))
 
 
+def _written(loc: Sequence[int | str]) -> list[int | str]:
+    """The keys of `loc` a user wrote: without the member a tagged union picked, which
+    pydantic names by its tag (written `field=value`, e.g. `type=slack` for a receiver)."""
+    return [p for p in loc if not (isinstance(p, str) and "=" in p)]
+
+
 def _key_path(loc: Sequence[int | str]) -> str:
     text = ""
-    for part in loc:
+    for part in _written(loc):
         if isinstance(part, int):
             text += f"[{part}]"
         else:
@@ -28,7 +34,7 @@ def _key_path(loc: Sequence[int | str]) -> str:
 
 
 def _origin(loc: Sequence[int | str], config_file: str | None) -> str:
-    top = [p for p in loc if isinstance(p, str)]
+    top = [p for p in _written(loc) if isinstance(p, str)]
     if not top:
         return ""
     env_name = "VITALSCOPE_" + "__".join(p.upper() for p in top)

@@ -10,10 +10,21 @@ blocks a message); a group with more alerts than are shown says how many more it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from alerting.model import Alert
-from alerting.notification import Notification
+from pydantic import Field
+
+from alerting.receivers.base import (
+    ReceiverKind,
+    RenderContext,
+    Request,
+    WebhookReceiverBase,
+    json_request,
+)
+
+if TYPE_CHECKING:
+    from alerting.model import Alert
+    from alerting.notification import Notification
 
 SECTION_CHARS = 3000
 HEADER_CHARS = 150
@@ -21,6 +32,10 @@ MAX_BLOCKS = 50
 SHOWN_ALERTS = 20  # a readable message; header + 20 + "and N more" stays within 50 blocks
 SHOWN_CAUSES = 5
 ELLIPSIS = "…"
+
+
+class SlackReceiver(WebhookReceiverBase):
+    type: Literal["slack"] = Field(description="`slack`: Slack incoming webhook (Block Kit).")
 
 
 def mrkdwn(text: object) -> str:
@@ -59,7 +74,7 @@ def _section(alert: Alert) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, SECTION_CHARS)}}
 
 
-def slack_body(n: Notification) -> dict[str, Any]:
+def slack_body(n: Notification, context: RenderContext) -> dict[str, Any]:
     if n.kind == "test":
         text = "Vitalscope test notification: this receiver works."
         return {"text": text, "blocks": [{"type": "section",
@@ -78,3 +93,11 @@ def slack_body(n: Notification) -> dict[str, Any]:
     assert len(blocks) <= MAX_BLOCKS
     # The notification text (shown in pushes and where blocks are not) is mrkdwn too.
     return {"text": shorten(prefix + mrkdwn(labels), SECTION_CHARS), "blocks": blocks}
+
+
+def slack_request(receiver: SlackReceiver, body: bytes) -> Request:
+    return json_request(receiver.url.get_secret_value(), body,
+                        secrets=receiver.signing_secrets())
+
+
+KIND = ReceiverKind("slack", SlackReceiver, slack_body, slack_request)
