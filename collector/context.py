@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from collector.wire import Beacon
+from vitalscope.jserrors.grouping import Grouping
 from vitalscope.sites import Site
 
 
@@ -27,6 +28,7 @@ class BeaconContext:
     page_group: str = ""
     referrer_host: str = ""
     cache_status: dict[str, str] = field(default_factory=dict)  # server-timing event id -> status
+    error_groups: dict[str, Grouping] = field(default_factory=dict)  # JS error event id -> group
     dropped_events: int = 0  # events outside the accepted time window (enrich/event_window.py)
     trusted_peer: bool = False  # the TCP peer is a trusted proxy (its headers are believed)
 

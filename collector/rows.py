@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Any
 
 from collector.context import BeaconContext
 from collector.enrich.urls import UrlNormaliser
 from collector.payload import ch_time
 from collector.wire import JsError, RouteChange, ServerTimingEntry, Vital
+from vitalscope.jserrors.grouping import group
 from vitalscope.vitals import rating
 
 Rows = dict[str, list[list[Any]]]
 UINT16 = 65_535
-_DIGITS = re.compile(r"\d+")
 
 
 def error_fingerprint(error_type: str, message: str, source: str) -> int:
-    """Same error, same fingerprint, across page views: numbers (ids, line offsets in
-    messages) do not split groups; the source file without line/column does."""
-    file = source.rsplit(":", 2)[0] if source.count(":") >= 2 else source
-    text = "\x1f".join((error_type, _DIGITS.sub("0", message), file))
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    """The fingerprint of an error without a stack (vitalscope/jserrors/grouping.py)."""
+    return group(error_type, message, "", source).fingerprint
 
 
 def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
@@ -69,11 +64,12 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
         elif isinstance(event, JsError):
             error_type = event.type or "Error"
             source = event.src or ""
+            grouped = ctx.error_groups.get(event.id) or group(
+                error_type, event.msg, event.stack or "", source)
             errors.append([
-                site, ts, received_at, event.id, b.pv, b.sid,
-                error_fingerprint(error_type, event.msg, source), error_type, event.msg,
-                source, event.stack or "", int(event.cnt), ctx.page_group, ctx.url, ctx.device,
-                ctx.browser, ctx.os, release,
+                site, ts, received_at, event.id, b.pv, b.sid, grouped.fingerprint, error_type,
+                event.msg, source, event.stack or "", int(event.cnt), ctx.page_group, ctx.url,
+                ctx.device, ctx.browser, ctx.os, release, grouped.message, grouped.top_frame,
             ])
         elif isinstance(event, RouteChange) and event.dur is not None:
             route_ms = event.dur

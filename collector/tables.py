@@ -18,7 +18,8 @@ SERVER_TIMINGS = ("site", "source", "ts", "received_at", "event_id", "page_view_
                   "cache_status", "status_code", "device", "browser", "country", "release")
 JS_ERRORS = ("site", "ts", "received_at", "event_id", "page_view_id", "session_id",
              "fingerprint", "error_type", "message", "source", "stack", "occurrences",
-             "page_group", "url", "device", "browser", "os", "release")
+             "page_group", "url", "device", "browser", "os", "release", "message_norm",
+             "top_frame")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "page_views": PAGE_VIEWS,

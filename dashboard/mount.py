@@ -8,7 +8,7 @@ from dash import Dash
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from dashboard import alerts_api, api, api_synthetics, login
+from dashboard import alerts_api, api, api_errors, api_synthetics, login
 from dashboard.service import DashboardService
 from dashboard.web.shell import PREFIX, create_dash
 from vitalscope.runtime import Runtime
@@ -32,6 +32,7 @@ def mount_dashboard(app: FastAPI, runtime: Runtime) -> None:
     app.include_router(api.router)
     app.include_router(alerts_api.router)
     app.include_router(api_synthetics.router)
+    app.include_router(api_errors.router)
     dash_app = create_dash(service)
     csp: CspPolicies = app.state.csp
     csp.add("/login", login.POLICY)

@@ -10,6 +10,7 @@ from collector.context import BeaconContext
 from collector.enrich.bots import BotFilter
 from collector.enrich.cache_status import derive_cache_status
 from collector.enrich.country import CountryFromHeader
+from collector.enrich.error_groups import group_errors
 from collector.enrich.event_window import EventWindow
 from collector.enrich.receive_time import correct_clock_skew
 from collector.enrich.urls import UrlNormaliser
@@ -35,6 +36,7 @@ def default_steps(settings: CollectorSettings) -> list[Step]:
         Step("country", CountryFromHeader(settings.country_header)),
         Step("url", UrlNormaliser(settings.url_query_allowlist, settings.page_groups)),
         Step("cache_status", derive_cache_status),
+        Step("error_groups", group_errors),
     ]
 
 

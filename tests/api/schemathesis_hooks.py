@@ -5,6 +5,8 @@ sent as generated.
 - A custom time range relates its parameters: `from` before `to`, at most 90 days, within
   the last 400 days (each parameter alone has its pattern in the schema).
 - A matcher `name=~regex` needs a regular expression that compiles.
+- A source-map upload's body is a source map (JSON, version 3) or a minified script (UTF-8),
+  which `format: binary` cannot say.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ def map_case(context: Any, case: Any) -> Any:
         now = datetime.now(UTC).replace(microsecond=0)
         query["from"] = (now - timedelta(hours=3)).isoformat()
         query["to"] = (now - timedelta(hours=1)).isoformat()
+    if case.path == "/admin/v1/sourcemaps" and case.method.upper() == "PUT" \
+            and not _negative(case, ParameterLocation.BODY):
+        kind = query.get("kind", "map") if isinstance(query, dict) else "map"
+        case.body = (b'{"version": 3, "sources": ["a.js"], "names": [], "mappings": "AAAA"}'
+                     if kind == "map" else b"console.log(1)\n")
     body = case.body
     if isinstance(body, dict) and isinstance(body.get("matchers"), list) \
             and not _negative(case, ParameterLocation.BODY):

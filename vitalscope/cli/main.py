@@ -13,6 +13,7 @@ from vitalscope.cli.migrate import migrate
 from vitalscope.cli.sdk import sdk
 from vitalscope.cli.serve import collector, dashboard, serve, worker
 from vitalscope.cli.sites import sites
+from vitalscope.cli.sourcemaps import sourcemaps
 from vitalscope.cli.synthetics import synthetics
 
 
@@ -23,7 +24,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics, alerts, deadletters, sdk, demo):
+                synthetics, alerts, deadletters, sdk, demo, sourcemaps):
     cli.add_command(command)
 
 

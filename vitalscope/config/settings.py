@@ -14,6 +14,7 @@ from vitalscope.config.collector import CollectorSettings
 from vitalscope.config.dashboard import DashboardSettings
 from vitalscope.config.http import HttpSettings
 from vitalscope.config.sites import SiteConfig
+from vitalscope.config.sourcemaps import SourcemapSettings
 from vitalscope.config.strength import check_token
 from vitalscope.config.synthetics import SyntheticsSettings
 from vitalscope.config.yaml_source import YamlSource
@@ -118,6 +119,10 @@ class Settings(BaseSettings):
     )
     auth: AuthSettings = Field(
         default_factory=AuthSettings, description="Sign-in throttling (see `auth.*`)."
+    )
+    sourcemaps: SourcemapSettings = Field(
+        default_factory=SourcemapSettings,
+        description="Source-map uploads and symbolication (see `sourcemaps.*`).",
     )
 
     @field_validator("clickhouse_url")

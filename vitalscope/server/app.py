@@ -22,7 +22,7 @@ from synthetics.service import SyntheticsService
 from vitalscope.auth.gate import AuthGate
 from vitalscope.auth.guard import Guard
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server import admin, admin_deadletters, health, openapi
+from vitalscope.server import admin, admin_deadletters, admin_sourcemaps, health, openapi
 from vitalscope.server.allow import allowed_methods
 from vitalscope.server.secheaders import CspPolicies, SecurityHeaders
 from vitalscope.server.services import Service, ServiceGroup
@@ -107,6 +107,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     if runtime.role in (Role.SERVE, Role.COLLECTOR):
         app.include_router(admin.router)
         app.include_router(admin_deadletters.router)
+        app.include_router(admin_sourcemaps.router)
         app.include_router(alerts_api.router)
         app.include_router(sdk_assets.router)
     if runtime.role in (Role.SERVE, Role.WORKER):

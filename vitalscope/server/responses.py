@@ -25,6 +25,7 @@ WHY = {
          "off.",
     405: "Method not allowed; `Allow` lists the methods of the path.",
     409: "Conflicts with what exists.",
+    413: "The body is over a size limit; the message names the limit.",
     422: "A parameter or body field is invalid; `field` names it.",
     429: "Too many wrong credentials from this client or for this account "
          "(vitalscope/auth/throttle.py); `Retry-After` says when to try again.",

@@ -1,0 +1,60 @@
+"""The fingerprint that groups occurrences of one error (docs/errors.md): the error type,
+the normalised message and the top in-app frames (file path without host, query, fragment or
+content hash; function name unless a minifier's one or two letters)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from vitalscope.jserrors.message import normalise_message
+from vitalscope.jserrors.stack import Frame, parse_stack
+
+TOP_FRAMES = 3
+# A content hash in a file name: `app.3f9a2c1b.js`, `index-BxT3g9aQ.js`, `chunk-5XQHG7NL.js`
+# (6+ letters and digits, at least one digit, between . or - and a later dot).
+_CONTENT_HASH = re.compile(r"[.-](?=[A-Za-z0-9_]*\d)[A-Za-z0-9_]{6,}(?=\.)")
+# Names a minifier makes (`e`, `Qt`) change with every build; grouping ignores them.
+_MINIFIED_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]?$")
+_SOURCE_POSITION = re.compile(r":\d+:\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    fingerprint: int  # UInt64
+    message: str  # normalised
+    top_frame: str  # `function (file)` of the innermost in-app frame, or the file alone
+
+
+def frame_file(url: str) -> str:
+    """The file part of a script URL that stays the same across deploys: its path without
+    query, fragment and content hash (the host is left out: CDN or origin, same file)."""
+    try:
+        parts = urlsplit(url)
+        path = parts.path if parts.scheme else url.split("?", 1)[0].split("#", 1)[0]
+    except ValueError:
+        path = url
+    head, _, name = path.rpartition("/")
+    return f"{head}/{_CONTENT_HASH.sub('', name)}" if head or path.startswith("/") else (
+        _CONTENT_HASH.sub("", name))
+
+
+def frame_key(frame: Frame) -> str:
+    function = "" if _MINIFIED_NAME.match(frame.function) else frame.function
+    file = frame_file(frame.url)
+    return f"{function} ({file})" if function else file
+
+
+def group(error_type: str, message: str, stack: str, source: str) -> Grouping:
+    frames = [f for f in parse_stack(stack) if f.in_app][:TOP_FRAMES]
+    keys = [frame_key(f) for f in frames]
+    if not keys and source:
+        # No usable stack (a cross-origin script error, a rejection with a string): the
+        # file the error event named, without line and column.
+        keys = [frame_file(_SOURCE_POSITION.sub("", source))]
+    normalised = normalise_message(message)
+    text = "\x1f".join((error_type, normalised, *keys))
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return Grouping(int.from_bytes(digest, "little"), normalised, keys[0] if keys else "")
