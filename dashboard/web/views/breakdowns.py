@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard.filters import FilterError, Filters
 from dashboard.metrics import BY_NAME, DIMENSIONS, METRIC_NAMES
 from dashboard.panels import breakdowns
 from dashboard.service import DashboardService
+from dashboard.web import urlstate
 from dashboard.web.components import COLORS, csv_link, figure, graph, message, table
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
 
@@ -71,3 +75,17 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
         "bd-table", listing, [("value", DIMENSIONS[dim]), ("p75", "p75"),
                               ("ci", "95 % CI of p75"), ("samples", "Samples"),
                               ("poor", "Poor"), ("note", "")], page_size=50)]
+
+
+def register(app: dash.Dash, service: DashboardService) -> None:
+    @app.callback(Output("url", "search", allow_duplicate=True),
+                  Input("bd-dim", "value"), Input("bd-metric", "value"),
+                  State("url", "search"), prevent_initial_call=True)
+    def breakdown_options(dim: str | None, metric: str | None, search: str | None) -> str:
+        new = urlstate.build({**urlstate.parse(search), "dim": dim, "metric": metric})
+        if new == (search or ""):
+            raise PreventUpdate
+        return new
+
+
+PAGE = Page("/breakdowns", "Breakdowns", render, callbacks=(register,))

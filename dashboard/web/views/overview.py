@@ -22,6 +22,7 @@ from dashboard.web.components import (
     message,
     threshold_bands,
 )
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
 
@@ -118,3 +119,6 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
         rows.append(html.Div([_card(m), html.Div(chart, className="vs-chart"),
                               html.Div(hist, className="vs-chart")], className="vs-metric-row"))
     return [head, *rows]
+
+
+PAGE = Page("/", "Overview", render)

@@ -11,6 +11,7 @@ from dashboard.filters import Filters
 from dashboard.panels import servertiming
 from dashboard.service import DashboardService
 from dashboard.web.components import csv_link, figure, graph, message, table
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
 TOP_NAMES = 8
@@ -92,3 +93,6 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
                                   ("r_lcp", "Correlation with p75 LCP")])]
           if caches else [message("No cache status reported in this range.")]),
     ]
+
+
+PAGE = Page("/server-timing", "Server timing & cache", render)

@@ -14,6 +14,7 @@ from dashboard.metrics import BY_NAME
 from dashboard.panels import synthetics
 from dashboard.service import DashboardService
 from dashboard.web.components import COLORS, csv_link, figure, fmt_share, graph, message
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 from dashboard.web.urlstate import build
 from synthetics.service import artifacts_root
@@ -212,3 +213,6 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
                      csv_link(f"synthetics/checks/{check}/lab-vs-field", f.query_string())]),
             _lab_vs_field(synthetics.lab_vs_field(service.layer, f, check))]
     return out
+
+
+PAGE = Page("/synthetics", "Synthetics", render)
