@@ -3,6 +3,7 @@ with 95 % confidence intervals and sample counts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import dash
@@ -13,6 +14,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.filters import FilterError, Filters
 from dashboard.metrics import BY_NAME, DIMENSIONS, METRIC_NAMES
 from dashboard.panels import breakdowns
+from dashboard.panels.breakdowns import BreakdownRow
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import COLORS, csv_link, figure, graph, message, table
@@ -29,7 +31,11 @@ def options(params: dict[str, str]) -> tuple[str, str]:
     return dim, metric
 
 
-def breakdown_figure(rows: list[dict[str, Any]], dim: str, metric: str) -> go.Figure:
+def _spread(high: float | None, low: float | None) -> float:
+    return high - low if high is not None and low is not None else 0.0
+
+
+def breakdown_figure(rows: Sequence[BreakdownRow], dim: str, metric: str) -> go.Figure:
     """The 30 values with the most samples; a value (a browser, a country...) is
     beacon-sent, so it is shown as plain text in the tick labels and the hover."""
     fig = figure(f"{metric} p75 by {DIMENSIONS[dim].lower()} (95 % confidence interval)", 360)
@@ -39,8 +45,8 @@ def breakdown_figure(rows: list[dict[str, Any]], dim: str, metric: str) -> go.Fi
         orientation="h", marker_color=[COLORS[r["rating"]] if not r["low_samples"] else "#bbb"
                                        for r in ordered],
         error_x={"type": "data", "symmetric": False,
-                 "array": [r["p75_ci_high"] - r["p75"] for r in ordered],
-                 "arrayminus": [r["p75"] - r["p75_ci_low"] for r in ordered]},
+                 "array": [_spread(r["p75_ci_high"], r["p75"]) for r in ordered],
+                 "arrayminus": [_spread(r["p75"], r["p75_ci_low"]) for r in ordered]},
         customdata=[r["samples"] for r in ordered],
         hovertemplate="%{y}: p75 %{x:.3~f}<br>%{customdata} samples<extra></extra>"))
     return fig

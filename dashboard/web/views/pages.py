@@ -23,6 +23,10 @@ COLUMNS = [("page_group", "Page group"), ("impact", "Impact (poor samples)"),
            *((f"p75_{m}", f"p75 {m}") for m in METRIC_NAMES)]
 
 
+def _number(value: str | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def table_rows(service: DashboardService, f: Filters, min_samples: int, page: int,
                sort_by: list[dict[str, str]] | None) -> tuple[list[dict[str, Any]], int, int]:
     sort = sort_by[0]["column_id"] if sort_by else "impact"
@@ -33,9 +37,9 @@ def table_rows(service: DashboardService, f: Filters, min_samples: int, page: in
     for row in data["rows"]:
         shown: dict[str, Any] = {"page_group": row["page_group"], "impact": row["impact"],
                                  "samples": row["samples"],
-                                 "poor_share": f"{row['poor_share'] * 100:.1f} %"}
+                                 "poor_share": f"{(_number(row['poor_share']) or 0) * 100:.1f} %"}
         for m in METRIC_NAMES:
-            shown[f"p75_{m}"] = BY_NAME[m].display(row[f"p75_{m}"])
+            shown[f"p75_{m}"] = BY_NAME[m].display(_number(row[f"p75_{m}"]))
             shown[f"rating_{m}"] = row[f"rating_{m}"] or ""
         rows.append(shown)
     pages_count = max(1, -(-data["total"] // PAGE_SIZE))
