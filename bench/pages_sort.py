@@ -53,11 +53,13 @@ def main(argv: list[str]) -> int:
         filters = parse_filters(SITE, "24h")
         figures: dict[str, Any] = {"groups": args.groups, "per_group": args.per_group}
         for sort in ("impact", "p75_LCP"):
-            times, answer = [], {}
+            times: list[float] = []
+            answer: pages.PageList | None = None
             for _ in range(args.runs):
                 begun = time.perf_counter()
                 answer = pages.pages(layer, filters, sort=sort, page_size=25)
                 times.append(time.perf_counter() - begun)
+            assert answer is not None
             rows = len(answer["rows"])
             figures[sort] = {"median_s": round(statistics.median(times), 3),
                              "max_s": round(max(times), 3), "rows": rows,

@@ -5,7 +5,7 @@ and expired through the page, the CLI or /admin/v1/alerts/silences."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -90,5 +90,5 @@ async def deliveries(
     `notification_id` = the `webhook-id` header, same on every retry), `dead_letters`
     (notifications given up on, without their body), `receivers` (with `disabled` when a
     410 disabled one)."""
-    found: dict[str, Any] = await asyncio.to_thread(data.deliveries, _service(request), limit)
+    found: data.Deliveries = await asyncio.to_thread(data.deliveries, _service(request), limit)
     return JSONResponse(found)

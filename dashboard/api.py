@@ -4,8 +4,8 @@ dashboard (session cookie) or `Authorization: Bearer <admin token>`."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, Response
@@ -59,13 +59,25 @@ def _service(request: Request) -> DashboardService:
     return service
 
 
+# What a panel returns (a TypedDict of dashboard/panels/): JSON as it is.
+PanelData = Mapping[str, object]
+
+
+def _table(data: PanelData, key: str) -> list[Mapping[str, object]]:
+    """The rows of one table of a panel, for `format=csv`."""
+    rows = data[key]
+    if not isinstance(rows, list) or not all(isinstance(row, Mapping) for row in rows):
+        raise TypeError(f"{key} is not a table of the panel")
+    return cast(list[Mapping[str, object]], rows)
+
+
 async def _answer(request: Request, site: str, range_: str, start: str | None,
                   end: str | None, segment: str | None,
-                  panel: Callable[[DashboardService, Filters], dict[str, Any]],
+                  panel: Callable[[DashboardService, Filters], PanelData],
                   csv_rows: str | None = None, fmt: str = "json") -> Response:
     service = _service(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> PanelData:
         return panel(service, service.filters(site, range_, start, end, segment))
 
     try:
@@ -76,7 +88,7 @@ async def _answer(request: Request, site: str, range_: str, start: str | None,
         return JSONResponse({"error": "invalid_filter", "field": exc.field,
                              "message": str(exc)}, status_code=422)
     if fmt == "csv" and csv_rows is not None:
-        return Response(to_csv(data[csv_rows]), media_type="text/csv; charset=utf-8",
+        return Response(to_csv(_table(data, csv_rows)), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="{csv_rows}.csv"'})
     return JSONResponse(data)
@@ -139,7 +151,7 @@ async def get_page_detail(
     table: Annotated[Literal["metrics", "worst_elements", "server_timings"],
                      Query(description="Which table `format=csv` exports.")] = "metrics",
 ) -> Response:
-    def panel(s: DashboardService, f: Filters) -> dict[str, Any]:
+    def panel(s: DashboardService, f: Filters) -> pages.PageDetail:
         return pages.page_detail(s.layer, f, check_page_group(page_group))
 
     return await _answer(request, site, range_, start, end, None, panel, table, format)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from dashboard.metrics import DIMENSIONS
 
@@ -29,6 +30,10 @@ TIME = re.compile(
     r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?$")
+
+
+# A window as the API shows it (`from` is a keyword, hence the functional form).
+WindowJson = TypedDict("WindowJson", {"from": str, "to": str, "resolution": str})
 
 
 class FilterError(ValueError):
@@ -71,7 +76,7 @@ class Window:
     def params(self) -> dict[str, object]:
         return {"from": self.start.replace(tzinfo=None), "to": self.end.replace(tzinfo=None)}
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> WindowJson:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(),
                 "resolution": self.tier.name}
 

@@ -134,18 +134,3 @@ class RunResult:
             attempt["started_at"] = attempt["started_at"].isoformat()
         data.update(status=self.status, duration_ms=self.duration_ms, error=self.error)
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunResult:
-        attempts = []
-        for raw in data["attempts"]:
-            attempts.append(AttemptResult(
-                **{**raw, "started_at": datetime.fromisoformat(raw["started_at"]),
-                   "steps": [StepResult(**s) for s in raw["steps"]],
-                   "vitals": [LabVital(**v) for v in raw["vitals"]]}))
-        return cls(
-            run_id=data["run_id"], check=data["check"], location=data["location"],
-            site=data["site"], tags=list(data["tags"]), trigger=data["trigger"],
-            started_at=datetime.fromisoformat(data["started_at"]),
-            finished_at=datetime.fromisoformat(data["finished_at"]), attempts=attempts,
-        )

@@ -34,7 +34,6 @@ class Pipeline:
         self.sender = Sender(settings)
         self.deliver = DeliverStage(settings.receivers, self.sender)
         self.record = record
-        self.stages = [self.silence, self.group, self.keepalive, self.retry, self.deliver]
 
     def dispatch(self, alerts: list[Alert], now: float) -> list[OutboxItem]:
         unmuted = self.silence.process(alerts, now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from alerting import views
 from dashboard.filters import Filters
@@ -17,6 +17,23 @@ HISTORY_LIMIT = 500
 DELIVERY_LIMIT = 200
 DEAD_LIMIT = 100
 TOP_CAUSES = 3
+
+# One row as alerting/views.py reads it (an alert, a rule, a silence, a delivery attempt):
+# the alerting feature owns those shapes; the dashboard adds the fields it derives.
+AlertJson = dict[str, Any]
+HistoryWindow = TypedDict("HistoryWindow", {"from": str | None, "to": str | None})
+
+
+class History(TypedDict):
+    window: HistoryWindow
+    limit: int
+    rows: list[AlertJson]
+
+
+class Deliveries(TypedDict):
+    attempts: list[AlertJson]
+    dead_letters: list[AlertJson]
+    receivers: list[AlertJson]
 
 
 def iso(seconds: float) -> str | None:
@@ -43,7 +60,7 @@ def duration_text(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-def active(service: DashboardService) -> list[dict[str, Any]]:
+def active(service: DashboardService) -> list[AlertJson]:
     """Firing then pending alerts; `since` is when it started firing (pending: when its
     condition was first met); regressions carry effect size, p-value and top causes."""
     out = []
@@ -58,15 +75,15 @@ def active(service: DashboardService) -> list[dict[str, Any]]:
 
 
 def history(service: DashboardService, f: Filters, limit: int = HISTORY_LIMIT,
-            site: str = "", rule: str = "") -> dict[str, Any]:
+            site: str = "", rule: str = "") -> History:
     window = f.window()
-    rows = finite(views.alert_history_window(service.layer.client(), window.start, window.end,
-                                             limit, site, rule))
+    rows: list[AlertJson] = finite(views.alert_history_window(
+        service.layer.client(), window.start, window.end, limit, site, rule))
     return {"window": {"from": iso(window.start.timestamp()),
                        "to": iso(window.end.timestamp())}, "limit": limit, "rows": rows}
 
 
-def _parameters(rule: dict[str, Any]) -> str:
+def _parameters(rule: AlertJson) -> str:
     """The few numbers that say what a rule watches, in words."""
     kind = rule["kind"]
     window = duration_text(float(rule["window"]))
@@ -92,7 +109,7 @@ def _parameters(rule: dict[str, Any]) -> str:
     return f"{kind}{threshold} over {window}{segment}"
 
 
-def rules(service: DashboardService) -> list[dict[str, Any]]:
+def rules(service: DashboardService) -> list[AlertJson]:
     """Rules from the configuration file and the admin API, with their current state:
     firing, pending or ok (no active alert)."""
     runtime = service.runtime
@@ -107,7 +124,7 @@ def rules(service: DashboardService) -> list[dict[str, Any]]:
     return out
 
 
-def silences(service: DashboardService) -> list[dict[str, Any]]:
+def silences(service: DashboardService) -> list[AlertJson]:
     """Active and pending silences first, then expired ones, newest first in each."""
     rows = views.silences(service.runtime.redis)
     for row in rows:
@@ -116,16 +133,10 @@ def silences(service: DashboardService) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["state"] == "expired", -float(r["created_at"])))
 
 
-def deliveries(service: DashboardService, limit: int = DELIVERY_LIMIT) -> dict[str, Any]:
+def deliveries(service: DashboardService, limit: int = DELIVERY_LIMIT) -> Deliveries:
     runtime = service.runtime
     return {
         "attempts": views.deliveries(service.layer.client(), limit),
         "dead_letters": views.dead_letters(runtime.redis, DEAD_LIMIT),
         "receivers": views.receivers(runtime.settings.alerting, runtime.redis),
     }
-
-
-def page(service: DashboardService, f: Filters) -> dict[str, Any]:
-    return {"active": active(service), "history": history(service, f),
-            "rules": rules(service), "silences": silences(service),
-            "deliveries": deliveries(service)}

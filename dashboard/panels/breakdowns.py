@@ -3,12 +3,13 @@ so a segment with 3 samples reads as noise, not as a finding."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-from dashboard.filters import Filters
+from dashboard.filters import Filters, WindowJson
 from dashboard.panels.common import (
     LOW_SAMPLES,
     TOP_N,
+    MetricSummary,
     histogram_counts,
     metric_summary,
     p75_interval,
@@ -16,12 +17,29 @@ from dashboard.panels.common import (
 from dashboard.querylayer import QueryLayer
 
 
-def breakdown(layer: QueryLayer, f: Filters, dim: str, metric: str) -> dict[str, Any]:
+class BreakdownRow(MetricSummary):
+    value: str
+    p75_ci_low: float | None
+    p75_ci_high: float | None
+    low_samples: bool  # fewer samples than `low_samples_below`: not a finding
+
+
+class Breakdown(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    dimension: str
+    metric: str
+    low_samples_below: int
+    top_n: int
+    rows: list[BreakdownRow]
+
+
+def breakdown(layer: QueryLayer, f: Filters, dim: str, metric: str) -> Breakdown:
     window = f.window()
     rows = layer.run("breakdown", f.site, {"table": window.table("vitals_dims"),
                                            **window.params(), "dim": dim, "metric": metric,
                                            "limit": TOP_N})
-    out = []
+    out: list[BreakdownRow] = []
     for row in rows:
         summary = metric_summary(metric, row)
         low, high = p75_interval(metric, histogram_counts(row.get("hist")), summary["p75"])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TypedDict
 
 from dashboard.metrics import BY_NAME, HIST_BUCKETS
 from dashboard.querylayer import Row
-from vitalscope.vitals import rate
+from vitalscope.vitals import Rating, rate
 
 # Fewer samples than this and a segment is flagged: its p75 is not a finding yet.
 LOW_SAMPLES = 30
@@ -19,6 +19,42 @@ OTHER = "(other)"
 Z95 = 1.959964
 
 
+class Quantiles(TypedDict):
+    p50: float | None
+    p75: float | None
+    p90: float | None
+    p95: float | None
+
+
+class Shares(TypedDict):
+    samples: int
+    good: int
+    good_share: float | None
+    needs_improvement: int
+    needs_improvement_share: float | None
+    poor: int
+    poor_share: float | None
+
+
+class MetricSummary(TypedDict):
+    """One vital over a window: quantiles, the p75's rating, rating counts and shares."""
+
+    metric: str
+    unit: str
+    p50: float | None
+    p75: float | None
+    p90: float | None
+    p95: float | None
+    rating: Rating | None
+    samples: int
+    good: int
+    good_share: float | None
+    needs_improvement: int
+    needs_improvement_share: float | None
+    poor: int
+    poor_share: float | None
+
+
 def named(row: Row) -> Row:
     """A row of the server-timing top-N queries with `source` and `name` (`(other)` for the
     pairs past the top N)."""
@@ -26,24 +62,28 @@ def named(row: Row) -> Row:
     return {"source": row["source_shown"], "name": row["name_shown"], **out}
 
 
-def quantiles(row: Row | None) -> dict[str, float | None]:
+def quantiles(row: Row | None) -> Quantiles:
     q = (row or {}).get("q") or [None, None, None, None]
     if not row or not row.get("samples"):
         return {"p50": None, "p75": None, "p90": None, "p95": None}
     return {"p50": q[0], "p75": q[1], "p90": q[2], "p95": q[3]}
 
 
-def shares(row: Row | None) -> dict[str, Any]:
+def shares(row: Row | None) -> Shares:
     samples = int((row or {}).get("samples") or 0)
-    out: dict[str, Any] = {"samples": samples}
-    for name in ("good", "needs_improvement", "poor"):
-        count = int((row or {}).get(name) or 0)
-        out[name] = count
-        out[f"{name}_share"] = count / samples if samples else None
-    return out
+    good, needs_improvement, poor = (int((row or {}).get(name) or 0)
+                                     for name in ("good", "needs_improvement", "poor"))
+
+    def share(count: int) -> float | None:
+        return count / samples if samples else None
+
+    return {"samples": samples, "good": good, "good_share": share(good),
+            "needs_improvement": needs_improvement,
+            "needs_improvement_share": share(needs_improvement), "poor": poor,
+            "poor_share": share(poor)}
 
 
-def metric_summary(metric: str, row: Row | None) -> dict[str, Any]:
+def metric_summary(metric: str, row: Row | None) -> MetricSummary:
     q = quantiles(row)
     return {"metric": metric, "unit": BY_NAME[metric].unit, **q,
             "rating": rate(metric, q["p75"]), **shares(row)}

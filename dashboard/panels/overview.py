@@ -3,22 +3,75 @@ previous period; distributions; time series with release markers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-from dashboard.filters import Filters
+from dashboard.filters import Filters, WindowJson
 from dashboard.metrics import BY_NAME, METRIC_NAMES
-from dashboard.panels.common import TOP_N, change, histogram_counts, metric_summary
+from dashboard.panels.common import (
+    TOP_N,
+    MetricSummary,
+    change,
+    histogram_counts,
+    metric_summary,
+)
 from dashboard.querylayer import QueryLayer
 
 # Release markers on the series: the releases first seen in the window with most samples.
 RELEASE_MARKERS = min(50, TOP_N)
 
 
-def _segment_params(f: Filters) -> dict[str, Any]:
+class Previous(TypedDict):
+    p75: float | None
+    samples: int
+
+
+class Histogram(TypedDict):
+    bucket_width: float
+    counts: list[int]
+
+
+class OverviewMetric(MetricSummary):
+    previous: Previous
+    p75_change: float | None
+    mean: float | None
+    histogram: Histogram
+    parts_mean: dict[str, float]  # attribution sub-part -> mean ms (TTFB, LCP)
+
+
+class Overview(TypedDict):
+    window: WindowJson
+    previous_window: WindowJson
+    filters: dict[str, str]
+    metrics: list[OverviewMetric]
+
+
+class SeriesPoint(TypedDict):
+    t: str
+    p75: float | None
+    samples: int
+    good: int
+    poor: int
+
+
+class Release(TypedDict):
+    release: str
+    first_seen: str
+    samples: int
+
+
+class Series(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    thresholds: dict[str, list[float]]
+    series: dict[str, list[SeriesPoint]]  # per vital
+    releases: list[Release]
+
+
+def _segment_params(f: Filters) -> dict[str, object]:
     return {"dim": f.dim, "val": f.val}
 
 
-def overview(layer: QueryLayer, f: Filters) -> dict[str, Any]:
+def overview(layer: QueryLayer, f: Filters) -> Overview:
     window = f.window()
     table = window.table("vitals_dims")
     current = {r["metric"]: r for r in layer.run(
@@ -26,31 +79,33 @@ def overview(layer: QueryLayer, f: Filters) -> dict[str, Any]:
     previous = {r["metric"]: r for r in layer.run(
         "overview_summary", f.site,
         {"table": table, **window.previous.params(), **_segment_params(f)})}
-    metrics = []
+    metrics: list[OverviewMetric] = []
     for name in METRIC_NAMES:
         row, before = current.get(name), previous.get(name)
         summary = metric_summary(name, row)
         earlier = metric_summary(name, before)
-        summary["previous"] = {"p75": earlier["p75"], "samples": earlier["samples"]}
-        summary["p75_change"] = change(summary["p75"], earlier["p75"])
         samples = summary["samples"]
-        summary["mean"] = (row or {}).get("value_sum", 0) / samples if samples else None
-        summary["histogram"] = {"bucket_width": BY_NAME[name].hist_step,
-                                "counts": histogram_counts((row or {}).get("hist"))}
         parts = (row or {}).get("parts") or {}
-        summary["parts_mean"] = {k: v / samples for k, v in sorted(parts.items())} \
-            if samples else {}
-        metrics.append(summary)
+        metrics.append({
+            **summary,
+            "previous": {"p75": earlier["p75"], "samples": earlier["samples"]},
+            "p75_change": change(summary["p75"], earlier["p75"]),
+            "mean": (row or {}).get("value_sum", 0) / samples if samples else None,
+            "histogram": {"bucket_width": BY_NAME[name].hist_step,
+                          "counts": histogram_counts((row or {}).get("hist"))},
+            "parts_mean": {k: v / samples for k, v in sorted(parts.items())}
+            if samples else {},
+        })
     return {"window": window.as_dict(), "previous_window": window.previous.as_dict(),
             "filters": f.query_string(), "metrics": metrics}
 
 
-def series(layer: QueryLayer, f: Filters) -> dict[str, Any]:
+def series(layer: QueryLayer, f: Filters) -> Series:
     window = f.window()
     table = window.table("vitals_dims")
     rows = layer.run("overview_series", f.site,
                      {"table": table, **window.params(), **_segment_params(f)})
-    by_metric: dict[str, list[dict[str, Any]]] = {name: [] for name in METRIC_NAMES}
+    by_metric: dict[str, list[SeriesPoint]] = {name: [] for name in METRIC_NAMES}
     for row in rows:
         if row["metric"] in by_metric:
             by_metric[row["metric"]].append(

@@ -5,16 +5,60 @@ group."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
-from dashboard.filters import FilterError, Filters, Tier, Window
+from dashboard.filters import FilterError, Filters, Tier, Window, WindowJson
 from dashboard.metrics import METRIC_NAMES
-from dashboard.panels.common import TOP_N, metric_summary, named
+from dashboard.panels.common import TOP_N, MetricSummary, metric_summary, named
 from dashboard.querylayer import QueryLayer, Row
 
 SORT_KEYS = ("impact", "samples", "poor_share", "page_group",
              *(f"p75_{m}" for m in METRIC_NAMES))
 MAX_PAGE_SIZE = 500
+
+# page_group, samples, poor, poor_share, impact, then per vital p75_<vital>, rating_<vital>
+# and samples_<vital>: the columns follow the metric list, so they are not spelled out here.
+PageRow = dict[str, str | float | None]
+
+
+class PageList(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    order: str  # asc or desc
+    min_samples: int
+    rows: list[PageRow]
+
+
+class WorstElement(TypedDict):
+    metric: str
+    target: str
+    samples: int
+    poor: int
+    p75: float | None
+
+
+class PageServerTiming(TypedDict):
+    source: str
+    name: str
+    samples: int
+    p75: float | None
+    cache_hits: int
+    cache_total: int
+    hit_rate: float | None
+
+
+class PageDetail(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    page_group: str
+    metrics: list[MetricSummary]
+    attribution_window: WindowJson
+    worst_elements: list[WorstElement]
+    server_timings: list[PageServerTiming]
 
 
 def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, sort: str,
@@ -38,7 +82,7 @@ def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, 
 
 
 def _quantiles(layer: QueryLayer, f: Filters, window: Window,
-               groups: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+               groups: list[str]) -> dict[tuple[str, str], Row]:
     if not groups:
         return {}
     rows = layer.run("pages_quantiles", f.site, {"table": window.table("vitals_pages"),
@@ -47,7 +91,7 @@ def _quantiles(layer: QueryLayer, f: Filters, window: Window,
 
 
 def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "impact",
-          descending: bool = True, page: int = 0, page_size: int = 25) -> dict[str, Any]:
+          descending: bool = True, page: int = 0, page_size: int = 25) -> PageList:
     if sort not in SORT_KEYS:
         raise FilterError("sort", f"one of {', '.join(SORT_KEYS)}")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -62,7 +106,7 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
     stats = _quantiles(layer, f, window, [g["page_group"] for g in visible])
     rows = []
     for g in visible:
-        row: dict[str, Any] = {k: g[k] for k in ("page_group", "samples", "poor", "poor_share",
+        row: PageRow = {k: g[k] for k in ("page_group", "samples", "poor", "poor_share",
                                                  "impact")}
         for metric in METRIC_NAMES:
             summary = metric_summary(metric, stats.get((g["page_group"], metric)))
@@ -86,7 +130,7 @@ def _hour_window(window: Window) -> Window:
     return Window(start, end, Tier("1h", hour))
 
 
-def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> dict[str, Any]:
+def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> PageDetail:
     window = f.window()
     stats = _quantiles(layer, f, window, [page_group])
     hourly = _hour_window(window)
@@ -102,6 +146,9 @@ def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> dict[str, Any
         "worst_elements": [{"metric": r["metric"], "target": r["target"],
                             "samples": r["samples"], "poor": r["poor"], "p75": r["p75"]}
                            for r in targets],
-        "server_timings": [{**r, "hit_rate": r["cache_hits"] / r["cache_total"]
+        "server_timings": [{"source": r["source"], "name": r["name"], "samples": r["samples"],
+                            "p75": r["p75"], "cache_hits": r["cache_hits"],
+                            "cache_total": r["cache_total"],
+                            "hit_rate": r["cache_hits"] / r["cache_total"]
                             if r["cache_total"] else None} for r in timings],
     }

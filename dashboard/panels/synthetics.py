@@ -10,24 +10,130 @@ Pages page (same numbers)."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 from urllib.parse import quote
 
-from dashboard.filters import FilterError, Filters, Window
+from dashboard.filters import FilterError, Filters, Window, WindowJson
 from dashboard.metrics import METRIC_NAMES
 from dashboard.panels.common import metric_summary
-from dashboard.querylayer import QueryLayer
+from dashboard.querylayer import QueryLayer, Row
 from synthetics import reports
 from synthetics.artifacts import artifact_file
 from vitalscope.config import Settings
-from vitalscope.vitals import rate
+from vitalscope.vitals import Rating, rate
 
 CHECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")  # as vitalscope.config.synthetics
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_RUNS = 500
+
+
+class CheckRow(TypedDict):
+    """A check of the status grid; a configured check without runs has None and 0."""
+
+    check: str
+    location: str
+    last_status: str | None
+    last_started_at: str | None
+    last_error: str
+    site: str
+    runs: int
+    flake_rate: float | None
+    failure_rate: float | None
+    p75_duration_ms: float | None
+    configured: bool
+    enabled: bool
+
+
+class StatusGrid(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    configured: int
+    checks: list[CheckRow]
+    other_sites: list[str]
+
+
+class Run(TypedDict):
+    run_id: str
+    location: str
+    started_at: str
+    status: str
+    duration_ms: float
+    attempts: int
+    error: str
+    failed_step: int
+    trigger: str
+    console_errors: list[str]
+    failed_requests: list[str]
+    screenshot: str
+    trace: str
+    screenshot_url: str | None
+    trace_url: str | None
+
+
+class RunHistory(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    check: str
+    runs: list[Run]
+
+
+class Step(TypedDict):
+    attempt: int
+    step: int
+    action: str
+    name: str
+    status: str
+    offset_ms: float
+    duration_ms: float
+    url: str
+    error: str
+
+
+class RunDetail(TypedDict):
+    check: str
+    run: Run
+    steps: list[Step]
+
+
+class StepPoint(TypedDict):
+    t: str
+    p75_duration_ms: float
+    samples: int
+
+
+class StepSeries(TypedDict):
+    step: int
+    name: str
+    points: list[StepPoint]
+
+
+class StepTimings(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    check: str
+    bucket_s: int
+    steps: list[StepSeries]
+
+
+class LabField(TypedDict):
+    page_group: str
+    metric: str
+    lab_p75: float
+    lab_samples: int
+    lab_rating: Rating | None
+    field_p75: float | None
+    field_samples: int
+    field_rating: Rating | None
+
+
+class LabVsField(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    check: str
+    field_site: str
+    rows: list[LabField]
 
 
 def check_name(value: str) -> str:
@@ -46,8 +152,10 @@ def _time(value: datetime) -> str:
     return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _plain(row: Any) -> dict[str, Any]:
-    return {k: _time(v) if isinstance(v, datetime) else v for k, v in asdict(row).items()}
+def _step(row: reports.StepRow) -> Step:
+    return {"attempt": row.attempt, "step": row.step, "action": row.action, "name": row.name,
+            "status": row.status, "offset_ms": row.offset_ms, "duration_ms": row.duration_ms,
+            "url": row.url, "error": row.error}
 
 
 def _bounds(window: Window) -> dict[str, datetime]:
@@ -58,14 +166,20 @@ def artifact_url(check: str, run: str, kind: str) -> str:
     return f"/api/v1/synthetics/checks/{quote(check)}/runs/{quote(run)}/{kind}"
 
 
-def _run(check: str, row: reports.RunRow, root: Path) -> dict[str, Any]:
+def _run(check: str, row: reports.RunRow, root: Path) -> Run:
     """A run with links to the files it kept that are still here (retention deletes them;
     a dashboard replica may not share the workers' folder)."""
-    out = _plain(row)
-    for kind, stored in (("screenshot", row.screenshot), ("trace", row.trace)):
-        out[f"{kind}_url"] = artifact_url(check, row.run_id, kind) \
-            if artifact_file(root, stored) else None
-    return out
+    def url(kind: str, stored: str) -> str | None:
+        return artifact_url(check, row.run_id, kind) if artifact_file(root, stored) else None
+
+    return {"run_id": row.run_id, "location": row.location,
+            "started_at": _time(row.started_at), "status": row.status,
+            "duration_ms": row.duration_ms, "attempts": row.attempts, "error": row.error,
+            "failed_step": row.failed_step, "trigger": row.trigger,
+            "console_errors": row.console_errors, "failed_requests": row.failed_requests,
+            "screenshot": row.screenshot, "trace": row.trace,
+            "screenshot_url": url("screenshot", row.screenshot),
+            "trace_url": url("trace", row.trace)}
 
 
 def _listed(site: str, check_site: str | None) -> bool:
@@ -73,12 +187,12 @@ def _listed(site: str, check_site: str | None) -> bool:
     return not check_site or check_site == site
 
 
-def status_grid(layer: QueryLayer, settings: Settings, f: Filters) -> dict[str, Any]:
+def status_grid(layer: QueryLayer, settings: Settings, f: Filters) -> StatusGrid:
     window = f.window()
     configured = {c.name: c for c in settings.synthetics.checks}
     rows = reports.status_grid(layer.client(), **_bounds(window))
-    checks, elsewhere = [], set()
-    seen = set()
+    checks: list[CheckRow] = []
+    elsewhere, seen = set(), set()
     for row in rows:
         config = configured.get(row.check)
         site = config.site if config else row.site
@@ -86,7 +200,13 @@ def status_grid(layer: QueryLayer, settings: Settings, f: Filters) -> dict[str, 
             elsewhere.add(row.check)
             continue
         seen.add(row.check)
-        checks.append({**_plain(row), "site": site or "", "configured": config is not None,
+        checks.append({"check": row.check, "location": row.location,
+                       "last_status": row.last_status,
+                       "last_started_at": _time(row.last_started_at),
+                       "last_error": row.last_error, "site": site or "", "runs": row.runs,
+                       "flake_rate": row.flake_rate, "failure_rate": row.failure_rate,
+                       "p75_duration_ms": row.p75_duration_ms,
+                       "configured": config is not None,
                        "enabled": bool(config and config.enabled)})
     for name, config in configured.items():
         if name in seen:
@@ -107,7 +227,7 @@ def status_grid(layer: QueryLayer, settings: Settings, f: Filters) -> dict[str, 
 
 
 def run_history(layer: QueryLayer, f: Filters, check: str, root: Path, limit: int = 100
-                ) -> dict[str, Any]:
+                ) -> RunHistory:
     if not 1 <= limit <= MAX_RUNS:
         raise FilterError("limit", f"1 to {MAX_RUNS}")
     window = f.window()
@@ -117,21 +237,21 @@ def run_history(layer: QueryLayer, f: Filters, check: str, root: Path, limit: in
             "runs": [_run(check, r, root) for r in runs]}
 
 
-def run_detail(layer: QueryLayer, check: str, run: str, root: Path) -> dict[str, Any] | None:
+def run_detail(layer: QueryLayer, check: str, run: str, root: Path) -> RunDetail | None:
     client = layer.client()
     row = reports.run(client, check_name(check), run_id(run))
     if row is None:
         return None
-    steps = [_plain(s) for s in reports.run_steps(client, check, run)]
+    steps = [_step(s) for s in reports.run_steps(client, check, run)]
     return {"check": check, "run": _run(check, row, root), "steps": steps}
 
 
-def step_timings(layer: QueryLayer, f: Filters, check: str) -> dict[str, Any]:
+def step_timings(layer: QueryLayer, f: Filters, check: str) -> StepTimings:
     window = f.window()
     bucket = window.tier.step
     rows = reports.step_timings(layer.client(), check_name(check), window.start,
                                 int(bucket / timedelta(seconds=1)), until=window.end)
-    steps: dict[int, dict[str, Any]] = {}
+    steps: dict[int, StepSeries] = {}
     for r in rows:
         entry = steps.setdefault(r.step, {"step": r.step, "name": r.name, "points": []})
         entry["points"].append({"t": _time(r.bucket), "p75_duration_ms": r.p75_duration_ms,
@@ -141,26 +261,27 @@ def step_timings(layer: QueryLayer, f: Filters, check: str) -> dict[str, Any]:
             "steps": [steps[k] for k in sorted(steps)]}
 
 
-def lab_vs_field(layer: QueryLayer, f: Filters, check: str) -> dict[str, Any]:
+def lab_vs_field(layer: QueryLayer, f: Filters, check: str) -> LabVsField:
     """Lab p75 of the check per page group and vital, next to the field p75 of the selected
     site's real users in the same page group and window (the Pages page's rollup)."""
     window = f.window()
     lab = reports.lab_vitals(layer.client(), check_name(check), window.start, window.end)
     groups = sorted({r.page_group for r in lab})
-    field: dict[tuple[str, str], Any] = {}
+    field: dict[tuple[str, str], Row] = {}
     if groups:
         field = {(r["page_group"], r["metric"]): r for r in layer.run(
             "pages_quantiles", f.site,
             {"table": window.table("vitals_pages"), **window.params(), "groups": groups})}
-    rows = []
+    rows: list[LabField] = []
     order = {name: i for i, name in enumerate(METRIC_NAMES)}
     for r in sorted(lab, key=lambda r: (r.page_group, order.get(r.metric, 99), r.metric)):
         summary = metric_summary(r.metric, field.get((r.page_group, r.metric))) \
-            if r.metric in order else {"p75": None, "samples": 0, "rating": None}
+            if r.metric in order else None
         rows.append({"page_group": r.page_group, "metric": r.metric,
                      "lab_p75": r.p75, "lab_samples": r.samples,
                      "lab_rating": rate(r.metric, r.p75) if r.metric in order else None,
-                     "field_p75": summary["p75"], "field_samples": summary["samples"],
-                     "field_rating": summary["rating"]})
+                     "field_p75": summary["p75"] if summary else None,
+                     "field_samples": summary["samples"] if summary else 0,
+                     "field_rating": summary["rating"] if summary else None})
     return {"window": window.as_dict(), "filters": f.query_string(), "check": check,
             "field_site": f.site, "rows": rows}

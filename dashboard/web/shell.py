@@ -1,41 +1,25 @@
-"""The Dash app around the views: header, filter bar synced with the URL, live refresh, and
-the router that renders a view (or a readable error) for the current URL."""
+"""The Dash app around the pages: header, filter bar synced with the URL, live refresh, and
+the router that renders a page (or a readable error) for the current URL. Pages are known
+only through the registry (web/registry.py): the shell iterates over it."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import dash
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.filters import RANGES, FilterError, Filters
+from dashboard.filters import RANGES, FilterError
 from dashboard.metrics import DIMENSIONS
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import message
-from dashboard.web.views import (
-    alerts,
-    breakdowns,
-    overview,
-    pages,
-    servertiming,
-    synthetics,
-)
+from dashboard.web.registry import BY_PATH, PAGES
 
 log = logging.getLogger("vitalscope.dashboard")
-View = Callable[[DashboardService, Filters, dict[str, str]], list[Any]]
-PAGES: dict[str, tuple[str, View]] = {
-    "/": ("Overview", overview.render),
-    "/pages": ("Pages", pages.render),
-    "/breakdowns": ("Breakdowns", breakdowns.render),
-    "/server-timing": ("Server timing & cache", servertiming.render),
-    "/synthetics": ("Synthetics", synthetics.render),
-    "/alerts": ("Alerts", alerts.render),
-}
 PREFIX = "/dashboard"
 
 
@@ -120,18 +104,19 @@ def create_dash(service: DashboardService) -> dash.Dash:
     def nav(pathname: str | None, search: str | None) -> list[Any]:
         keep = urlstate.build(dict(urlstate.filter_params(search)))
         current = _route(pathname)
-        return [dcc.Link(title, href=f"{PREFIX}{path if path != '/' else '/'}{keep}",
-                         className="active" if path == current else "")
-                for path, (title, _) in PAGES.items()]
+        return [dcc.Link(page.title, href=f"{PREFIX}{page.path}{keep}",
+                         className="active" if page.path == current else "")
+                for page in PAGES]
 
     @app.callback(Output("content", "children"), Input("url", "pathname"),
                   Input("url", "search"), Input("tick", "n_intervals"))
     def content(pathname: str | None, search: str | None, _tick: int | None) -> Any:
         route = _route(pathname)
-        if route not in PAGES:
+        page = BY_PATH.get(route)
+        if page is None:
             return message(f"No page at {pathname}.", "error")
-        if ctx.triggered_id == "tick" and route in ("/pages", "/alerts"):
-            # These refresh their own parts, keeping paging and a half-typed silence.
+        if ctx.triggered_id == "tick" and page.live:
+            # The page refreshes its live blocks itself, keeping what the reader is using.
             raise PreventUpdate
         params = urlstate.parse(search)
         if not params.get("site"):
@@ -142,7 +127,7 @@ def create_dash(service: DashboardService) -> dash.Dash:
         try:
             f = service.filters(params.get("site"), params.get("range"), params.get("from"),
                                 params.get("to"), params.get("segment"))
-            return PAGES[route][1](service, f, params)
+            return page.layout(service, f, params)
         except FilterError as exc:
             return message(f"Cannot show this: {exc}.", "error")
         except Exception:
@@ -150,50 +135,7 @@ def create_dash(service: DashboardService) -> dash.Dash:
             return message("This panel could not be loaded (the server log has the details). "
                            "It retries on the next refresh.", "error")
 
-    _page_callbacks(app, service)
-    alerts.register(app, service)
+    for page in PAGES:
+        for register in page.callbacks:
+            register(app, service)
     return app
-
-
-def _page_callbacks(app: dash.Dash, service: DashboardService) -> None:
-    @app.callback(
-        Output("pages-table", "data"), Output("pages-table", "page_count"),
-        Output("pages-total", "children"),
-        Input("pages-table", "page_current"), Input("pages-table", "sort_by"),
-        Input("pages-min", "value"), Input("tick", "n_intervals"), State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def pages_rows(page: int | None, sort_by: list[dict[str, str]] | None,
-                   min_samples: int | None, _tick: int | None, search: str | None
-                   ) -> tuple[Any, ...]:
-        params = urlstate.parse(search)
-        try:
-            f = service.filters(params.get("site"), params.get("range"), params.get("from"),
-                                params.get("to"), params.get("segment"))
-            rows, count, total = pages.table_rows(service, f, max(0, int(min_samples or 0)),
-                                                  page or 0, sort_by)
-        except FilterError:
-            raise PreventUpdate from None
-        return rows, count, f"{total:,} page groups"
-
-    @app.callback(Output("url", "search", allow_duplicate=True),
-                  Input("pages-table", "active_cell"), State("pages-table", "data"),
-                  State("url", "search"), prevent_initial_call=True)
-    def drill(cell: dict[str, Any] | None, rows: list[dict[str, Any]], search: str | None
-              ) -> str:
-        if not cell or cell.get("row") is None or cell["row"] >= len(rows or []):
-            raise PreventUpdate
-        new = urlstate.build({**urlstate.parse(search),
-                              "group": rows[cell["row"]]["page_group"]})
-        if new == (search or ""):
-            raise PreventUpdate
-        return new
-
-    @app.callback(Output("url", "search", allow_duplicate=True),
-                  Input("bd-dim", "value"), Input("bd-metric", "value"),
-                  State("url", "search"), prevent_initial_call=True)
-    def breakdown_options(dim: str | None, metric: str | None, search: str | None) -> str:
-        new = urlstate.build({**urlstate.parse(search), "dim": dim, "metric": metric})
-        if new == (search or ""):
-            raise PreventUpdate
-        return new

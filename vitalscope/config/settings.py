@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -210,7 +210,3 @@ class Settings(BaseSettings):
 def field_env_name(path: tuple[str, ...]) -> str:
     return ENV_PREFIX + ENV_NESTED_DELIMITER.join(p.upper() for p in path)
 
-
-def dump_public(settings: Settings) -> dict[str, Any]:
-    """Settings as JSON-able data with every secret masked, for logs and `config show`."""
-    return settings.model_dump(mode="json")

@@ -24,6 +24,7 @@ from dashboard.panels import alerts as data
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import message, table
+from dashboard.web.page import Page
 from dashboard.web.views import silenceform
 
 log = logging.getLogger("vitalscope.dashboard")
@@ -191,4 +192,7 @@ def register(app: dash.Dash, service: DashboardService) -> None:
                    for block, signature, before in zip(blocks, signatures, shown, strict=True)]
         return changed[0], changed[1], signatures
 
-    silenceform.register(app, service)
+
+# Live blocks around the silence form, so a refresh never clears what is being typed.
+PAGE = Page("/alerts", "Alerts", render, callbacks=(register, silenceform.register),
+            live=("al-live-a", "al-live-b"))

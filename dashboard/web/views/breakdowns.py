@@ -3,16 +3,22 @@ with 95 % confidence intervals and sample counts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import dash
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard.filters import FilterError, Filters
 from dashboard.metrics import BY_NAME, DIMENSIONS, METRIC_NAMES
 from dashboard.panels import breakdowns
+from dashboard.panels.breakdowns import BreakdownRow
 from dashboard.service import DashboardService
+from dashboard.web import urlstate
 from dashboard.web.components import COLORS, csv_link, figure, graph, message, table
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
 
@@ -25,7 +31,11 @@ def options(params: dict[str, str]) -> tuple[str, str]:
     return dim, metric
 
 
-def breakdown_figure(rows: list[dict[str, Any]], dim: str, metric: str) -> go.Figure:
+def _spread(high: float | None, low: float | None) -> float:
+    return high - low if high is not None and low is not None else 0.0
+
+
+def breakdown_figure(rows: Sequence[BreakdownRow], dim: str, metric: str) -> go.Figure:
     """The 30 values with the most samples; a value (a browser, a country...) is
     beacon-sent, so it is shown as plain text in the tick labels and the hover."""
     fig = figure(f"{metric} p75 by {DIMENSIONS[dim].lower()} (95 % confidence interval)", 360)
@@ -35,8 +45,8 @@ def breakdown_figure(rows: list[dict[str, Any]], dim: str, metric: str) -> go.Fi
         orientation="h", marker_color=[COLORS[r["rating"]] if not r["low_samples"] else "#bbb"
                                        for r in ordered],
         error_x={"type": "data", "symmetric": False,
-                 "array": [r["p75_ci_high"] - r["p75"] for r in ordered],
-                 "arrayminus": [r["p75"] - r["p75_ci_low"] for r in ordered]},
+                 "array": [_spread(r["p75_ci_high"], r["p75"]) for r in ordered],
+                 "arrayminus": [_spread(r["p75"], r["p75_ci_low"]) for r in ordered]},
         customdata=[r["samples"] for r in ordered],
         hovertemplate="%{y}: p75 %{x:.3~f}<br>%{customdata} samples<extra></extra>"))
     return fig
@@ -71,3 +81,17 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
         "bd-table", listing, [("value", DIMENSIONS[dim]), ("p75", "p75"),
                               ("ci", "95 % CI of p75"), ("samples", "Samples"),
                               ("poor", "Poor"), ("note", "")], page_size=50)]
+
+
+def register(app: dash.Dash, service: DashboardService) -> None:
+    @app.callback(Output("url", "search", allow_duplicate=True),
+                  Input("bd-dim", "value"), Input("bd-metric", "value"),
+                  State("url", "search"), prevent_initial_call=True)
+    def breakdown_options(dim: str | None, metric: str | None, search: str | None) -> str:
+        new = urlstate.build({**urlstate.parse(search), "dim": dim, "metric": metric})
+        if new == (search or ""):
+            raise PreventUpdate
+        return new
+
+
+PAGE = Page("/breakdowns", "Breakdowns", render, callbacks=(register,))

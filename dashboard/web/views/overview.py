@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import plotly.graph_objects as go
 from dash import html
+from typing_extensions import ReadOnly
 
 from dashboard.filters import TIERS, Filters
 from dashboard.metrics import BY_NAME
 from dashboard.panels import overview
+from dashboard.panels.overview import OverviewMetric, Release
 from dashboard.service import DashboardService
 from dashboard.web.components import (
     COLORS,
@@ -22,10 +25,19 @@ from dashboard.web.components import (
     message,
     threshold_bands,
 )
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
 
-def _card(m: dict[str, Any]) -> html.Div:
+class ChartPoint(TypedDict):
+    """A point of a p75 line: a series point of the panel, or a gap the view adds."""
+
+    t: ReadOnly[str | datetime]
+    p75: ReadOnly[float | None]
+    samples: ReadOnly[int]
+
+
+def _card(m: OverviewMetric) -> html.Div:
     metric = BY_NAME[m["metric"]]
     change = m["p75_change"]
     change_text = "no previous data" if change is None else f"{change * 100:+.1f} % vs previous"
@@ -48,14 +60,14 @@ def _card(m: dict[str, Any]) -> html.Div:
     ], className="vs-card")
 
 
-def _moment(value: Any) -> datetime:
+def _moment(value: str | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def with_gaps(points: list[dict[str, Any]], step: timedelta) -> list[dict[str, Any]]:
+def with_gaps(points: Sequence[ChartPoint], step: timedelta) -> list[ChartPoint]:
     """The series with an empty point wherever buckets are missing, so the line breaks there
     instead of drawing a trend across hours or days without data."""
-    out: list[dict[str, Any]] = []
+    out: list[ChartPoint] = []
     for point in points:
         if out and _moment(point["t"]) - _moment(out[-1]["t"]) > step:
             out.append({"t": _moment(out[-1]["t"]) + step, "p75": None, "samples": 0})
@@ -63,8 +75,8 @@ def with_gaps(points: list[dict[str, Any]], step: timedelta) -> list[dict[str, A
     return out
 
 
-def series_figure(name: str, points: list[dict[str, Any]],
-                  releases: list[dict[str, Any]], step: timedelta) -> go.Figure:
+def series_figure(name: str, points: Sequence[ChartPoint], releases: Sequence[Release],
+                  step: timedelta) -> go.Figure:
     fig = figure(f"{name} p75 over time")
     points = with_gaps(points, step)
     values = [p["p75"] for p in points if p["p75"] is not None]
@@ -80,7 +92,7 @@ def series_figure(name: str, points: list[dict[str, Any]],
     return fig
 
 
-def histogram_figure(m: dict[str, Any]) -> go.Figure:
+def histogram_figure(m: OverviewMetric) -> go.Figure:
     fig = figure(f"{m['metric']} distribution")
     counts = m["histogram"]["counts"]
     width = m["histogram"]["bucket_width"]
@@ -118,3 +130,6 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
         rows.append(html.Div([_card(m), html.Div(chart, className="vs-chart"),
                               html.Div(hist, className="vs-chart")], className="vs-metric-row"))
     return [head, *rows]
+
+
+PAGE = Page("/", "Overview", render)

@@ -5,18 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard.filters import Filters, check_page_group
+from dashboard.filters import FilterError, Filters, check_page_group
 from dashboard.metrics import BY_NAME, METRIC_NAMES
 from dashboard.panels import pages
 from dashboard.service import DashboardService
+from dashboard.web import urlstate
 from dashboard.web.components import COLORS, csv_link, message, table
+from dashboard.web.page import Page
 
 PAGE_SIZE = 25
 COLUMNS = [("page_group", "Page group"), ("impact", "Impact (poor samples)"),
            ("samples", "Samples"), ("poor_share", "Poor share"),
            *((f"p75_{m}", f"p75 {m}") for m in METRIC_NAMES)]
+
+
+def _number(value: str | float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def table_rows(service: DashboardService, f: Filters, min_samples: int, page: int,
@@ -29,9 +37,9 @@ def table_rows(service: DashboardService, f: Filters, min_samples: int, page: in
     for row in data["rows"]:
         shown: dict[str, Any] = {"page_group": row["page_group"], "impact": row["impact"],
                                  "samples": row["samples"],
-                                 "poor_share": f"{row['poor_share'] * 100:.1f} %"}
+                                 "poor_share": f"{(_number(row['poor_share']) or 0) * 100:.1f} %"}
         for m in METRIC_NAMES:
-            shown[f"p75_{m}"] = BY_NAME[m].display(row[f"p75_{m}"])
+            shown[f"p75_{m}"] = BY_NAME[m].display(_number(row[f"p75_{m}"]))
             shown[f"rating_{m}"] = row[f"rating_{m}"] or ""
         rows.append(shown)
     pages_count = max(1, -(-data["total"] // PAGE_SIZE))
@@ -103,3 +111,43 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     detail = _detail(service, f, group) if group else [
         html.P("Click a page group for its drill-down.", className="vs-sub")]
     return [head, grid, html.Div(detail, id="drill")]
+
+
+def register(app: dash.Dash, service: DashboardService) -> None:
+    @app.callback(
+        Output("pages-table", "data"), Output("pages-table", "page_count"),
+        Output("pages-total", "children"),
+        Input("pages-table", "page_current"), Input("pages-table", "sort_by"),
+        Input("pages-min", "value"), Input("tick", "n_intervals"), State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def pages_rows(page: int | None, sort_by: list[dict[str, str]] | None,
+                   min_samples: int | None, _tick: int | None, search: str | None
+                   ) -> tuple[Any, ...]:
+        params = urlstate.parse(search)
+        try:
+            f = service.filters(params.get("site"), params.get("range"), params.get("from"),
+                                params.get("to"), params.get("segment"))
+            rows, count, total = table_rows(service, f, max(0, int(min_samples or 0)),
+                                            page or 0, sort_by)
+        except FilterError:
+            raise PreventUpdate from None
+        return rows, count, f"{total:,} page groups"
+
+    @app.callback(Output("url", "search", allow_duplicate=True),
+                  Input("pages-table", "active_cell"), State("pages-table", "data"),
+                  State("url", "search"), prevent_initial_call=True)
+    def drill(cell: dict[str, Any] | None, rows: list[dict[str, Any]], search: str | None
+              ) -> str:
+        if not cell or cell.get("row") is None or cell["row"] >= len(rows or []):
+            raise PreventUpdate
+        new = urlstate.build({**urlstate.parse(search),
+                              "group": rows[cell["row"]]["page_group"]})
+        if new == (search or ""):
+            raise PreventUpdate
+        return new
+
+
+# The table pages and sorts on the server and keeps the reader's page across refreshes.
+PAGE = Page("/pages", "Pages", render, callbacks=(register,),
+            live=("pages-table", "pages-total"))

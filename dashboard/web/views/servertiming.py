@@ -9,8 +9,10 @@ from dash import html
 
 from dashboard.filters import Filters
 from dashboard.panels import servertiming
+from dashboard.panels.servertiming import ServerTiming
 from dashboard.service import DashboardService
 from dashboard.web.components import csv_link, figure, graph, message, table
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
 TOP_NAMES = 8
@@ -24,7 +26,7 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} ms"
 
 
-def durations_figure(data: dict[str, Any]) -> go.Figure:
+def durations_figure(data: ServerTiming) -> go.Figure:
     top = {(n["source"], n["name"]) for n in data["names"][:TOP_NAMES]}
     fig = figure("p75 duration per server-timing name (ms)", 320)
     fig.update_layout(showlegend=True)
@@ -43,7 +45,7 @@ def composition_figure(parts: dict[str, float]) -> go.Figure:
     return fig
 
 
-def hits_figure(data: dict[str, Any]) -> go.Figure:
+def hits_figure(data: ServerTiming) -> go.Figure:
     fig = figure("Cache hit rate over time", 320)
     fig.update_layout(showlegend=True, yaxis={"tickformat": ".0%", "range": [0, 1]})
     for c in data["caches"]:
@@ -92,3 +94,6 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
                                   ("r_lcp", "Correlation with p75 LCP")])]
           if caches else [message("No cache status reported in this range.")]),
     ]
+
+
+PAGE = Page("/server-timing", "Server timing & cache", render)

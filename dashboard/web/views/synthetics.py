@@ -12,8 +12,16 @@ from dash import dcc, html
 from dashboard.filters import Filters
 from dashboard.metrics import BY_NAME
 from dashboard.panels import synthetics
+from dashboard.panels.synthetics import (
+    CheckRow,
+    LabVsField,
+    RunDetail,
+    RunHistory,
+    StepTimings,
+)
 from dashboard.service import DashboardService
 from dashboard.web.components import COLORS, csv_link, figure, fmt_share, graph, message
+from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 from dashboard.web.urlstate import build
 from synthetics.service import artifacts_root
@@ -47,7 +55,7 @@ def _table(table_id: str, header: list[str], rows: list[list[Any]]) -> html.Tabl
                       id=table_id, className="vs-table")
 
 
-def _grid(checks: list[dict[str, Any]], params: dict[str, str], picked: str | None
+def _grid(checks: list[CheckRow], params: dict[str, str], picked: str | None
           ) -> html.Table:
     rows = []
     for c in checks:
@@ -70,7 +78,7 @@ def _grid(checks: list[dict[str, Any]], params: dict[str, str], picked: str | No
     return table
 
 
-def _history(data: dict[str, Any], params: dict[str, str], run: str | None) -> Any:
+def _history(data: RunHistory, params: dict[str, str], run: str | None) -> Any:
     runs = data["runs"]
     if not runs:
         return message(f"No runs of {data['check']} in this range yet.")
@@ -93,7 +101,7 @@ def _history(data: dict[str, Any], params: dict[str, str], run: str | None) -> A
                                  "Failed step", "Error", "Screenshot"], rows)
 
 
-def steps_figure(detail: dict[str, Any]) -> go.Figure:
+def steps_figure(detail: RunDetail) -> go.Figure:
     steps = detail["steps"]
     fig = figure(f"Steps of run {detail['run']['run_id'][:12]} (offset and duration, ms)",
                  max(220, 60 + 22 * len(steps)))
@@ -118,9 +126,9 @@ def _run_detail(service: DashboardService, check: str, run: str) -> list[Any]:
         return [message("This run recorded no steps.")]
     run_row = detail["run"]
     extra = []
-    for key, what in (("console_errors", "console error"), ("failed_requests",
-                                                           "failed request")):
-        found = run_row[key]
+    for key, found, what in (("console_errors", run_row["console_errors"], "console error"),
+                             ("failed_requests", run_row["failed_requests"],
+                              "failed request")):
         if found:
             extra.append(html.Details([
                 html.Summary(f"{len(found)} {what}{'s' if len(found) != 1 else ''}"),
@@ -128,13 +136,13 @@ def _run_detail(service: DashboardService, check: str, run: str) -> list[Any]:
     return [graph(steps_figure(detail), "synth-steps"), *extra]
 
 
-def _timings(data: dict[str, Any]) -> Any:
+def _timings(data: StepTimings) -> Any:
     if not data["steps"]:
         return message("No passed steps in this range to chart.")
     return graph(timings_figure(data), "synth-step-timings")
 
 
-def timings_figure(data: dict[str, Any]) -> go.Figure:
+def timings_figure(data: StepTimings) -> go.Figure:
     fig = figure(f"p75 duration per step ({data['bucket_s'] // 60} min buckets, ms)", 300)
     fig.update_layout(showlegend=True)
     for s in data["steps"]:
@@ -145,7 +153,7 @@ def timings_figure(data: dict[str, Any]) -> go.Figure:
     return fig
 
 
-def _lab_vs_field(data: dict[str, Any]) -> Any:
+def _lab_vs_field(data: LabVsField) -> Any:
     if not data["rows"]:
         return message("No lab vitals in this range: they come from the pages a run visits.")
 
@@ -212,3 +220,6 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
                      csv_link(f"synthetics/checks/{check}/lab-vs-field", f.query_string())]),
             _lab_vs_field(synthetics.lab_vs_field(service.layer, f, check))]
     return out
+
+
+PAGE = Page("/synthetics", "Synthetics", render)
