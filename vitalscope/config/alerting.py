@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from vitalscope.vitals import MetricName, spoken
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
@@ -28,7 +30,7 @@ RuleKind = Literal[
     "threshold", "regression", "cache_hit_rate", "synthetic_failure", "error_rate",
     "traffic_drop",
 ]
-Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
+Metric = MetricName
 QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99)
 SEGMENT_KEYS = ("page_group", "device", "browser", "country", "connection", "nav_type", "os",
                 "release")
@@ -86,7 +88,7 @@ class RuleConfig(BaseModel):
     site: str | None = Field(default=None, description="Site the rule watches (every kind but "
                              "synthetic_failure).")
     metric: Metric | None = Field(default=None, description="Vital of threshold and regression "
-                                  "rules: LCP, INP, CLS, FCP or TTFB.")
+                                  "rules: " + spoken() + ".")
     segment: dict[str, str] = Field(
         default_factory=dict,
         description="Only samples of this segment, e.g. {page_group: /checkout, device: "
