@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from collector.wire import MAX_CLS, Beacon
+from collector.wire import VALUE_CAPS, Beacon
 
 SCHEMA_ID = "https://vitalscope.dev/schema/beacon-v1.json"
 
@@ -33,11 +33,11 @@ def _integers(node: Any) -> Any:
 
 def beacon_schema() -> dict[str, Any]:
     schema: dict[str, Any] = _integers(msgspec.json.schema(Beacon))
-    # The one rule msgspec checks in code (Vital.__post_init__), stated for schema users.
-    schema["$defs"]["Vital"].update({
-        "if": {"properties": {"n": {"const": "CLS"}}, "required": ["n"]},
-        "then": {"properties": {"val": {"maximum": MAX_CLS}}},
-    })
+    # The rule msgspec checks in code (Vital.__post_init__), stated for schema users.
+    caps = [{"if": {"properties": {"n": {"const": name}}, "required": ["n"]},
+             "then": {"properties": {"val": {"maximum": cap}}}}
+            for name, cap in VALUE_CAPS.items()]
+    schema["$defs"]["Vital"].update(caps[0] if len(caps) == 1 else {"allOf": caps})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "Vitalscope beacon, wire format v1", **schema}
 

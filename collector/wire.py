@@ -11,11 +11,10 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from vitalscope.vitals import Rating
+from vitalscope.vitals import METRICS, MetricName, Rating
 
 MAX_EPOCH_MS = 4_102_444_800_000  # 2100-01-01: anything later is a broken clock, not a time
 MAX_DURATION_MS = 600_000  # ten minutes: longer is a measuring bug, not a page
-MAX_CLS = 100
 MAX_EVENTS = 200
 
 # End of string in both Python's re (what msgspec runs) and ECMA-262 (what JSON Schema
@@ -47,7 +46,10 @@ TagKey = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_
 TagValue = Annotated[str, Meta(max_length=256)]
 PartName = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9]*" + END)]
 
-Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
+Metric = MetricName
+# Unitless metrics have a bound of their own (vitalscope/vitals: `max_value`); the others are
+# durations, bounded by `Duration`.
+VALUE_CAPS: dict[str, float] = {m.name: m.max_value for m in METRICS if m.max_value is not None}
 NavType = Literal["navigate", "reload", "back-forward", "back-forward-cache", "prerender",
                   "restore", "soft"]
 DeviceClass = Literal["mobile", "tablet", "desktop"]
@@ -76,8 +78,9 @@ class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=Tr
     a: Attribution | None = None
 
     def __post_init__(self) -> None:
-        if self.n == "CLS" and self.val > MAX_CLS:
-            raise ValueError(f"val: CLS must be <= {MAX_CLS}")
+        cap = VALUE_CAPS.get(self.n)
+        if cap is not None and self.val > cap:
+            raise ValueError(f"val: {self.n} must be <= {cap}")
 
 
 class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_fields=True,

@@ -20,11 +20,12 @@ from dashboard.filters import (
     Filters,
     check_page_group,
 )
-from dashboard.metrics import DIMENSIONS, METRIC_NAMES
+from dashboard.metrics import DIMENSIONS
 from dashboard.panels import breakdowns, overview, pages, servertiming
 from dashboard.service import DashboardService, UnknownSite
 from vitalscope.server.auth import gated_user
 from vitalscope.server.responses import errors, json_object, json_or_csv
+from vitalscope.vitals import MetricName
 
 
 def require_login(request: Request) -> str:
@@ -162,7 +163,7 @@ async def get_page_detail(
 async def get_breakdown(
     request: Request, site: Site,
     dimension: Annotated[Literal[tuple(DIMENSIONS)], Query(description="Dimension.")] = "device",  # type: ignore[valid-type]
-    metric: Annotated[Literal[METRIC_NAMES], Query(description="Vital.")] = "LCP",  # type: ignore[valid-type]
+    metric: Annotated[MetricName, Query(description="Vital.")] = "LCP",
     range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
 ) -> Response:
     """Rows with fewer samples than `low_samples_below` are flagged `low_samples`."""

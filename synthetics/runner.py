@@ -20,6 +20,7 @@ from synthetics.flows import FlowCheck, load_flow
 from synthetics.guard import Guard
 from synthetics.model import AttemptResult, CheckPlan, LabVital, RunResult, StepResult
 from synthetics.steps import EXECUTORS, StepContext, StepFailed
+from vitalscope.vitals import LAB_METRICS
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, ConsoleMessage, Page, Request, Response
@@ -41,7 +42,6 @@ PAINT_WAIT_S = 3.0
 ARTIFACT_TIMEOUT_S = 4.0
 MAX_LISTED = 50
 INTERACTIONS = frozenset({"click", "fill", "press", "select"})
-METRICS = ("LCP", "CLS", "FCP", "TTFB", "INP")
 
 
 def _remove_if_empty(folder: Path) -> None:
@@ -277,7 +277,7 @@ class Runner:
             url = str(lab.get("url", ""))
             group = ctx.page_groups.get(url) or state.plan.config.page_group(url)
             values = lab.get("values") or {}
-            for metric in METRICS:
+            for metric in LAB_METRICS:
                 value = values.get(metric)
                 if isinstance(value, int | float):
                     vitals.append(LabVital(url.split("?")[0], group, metric, float(value)))

@@ -7,6 +7,8 @@ import secrets
 import time
 from typing import Any
 
+from vitalscope.vitals import METRIC_NAMES
+
 IPHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 CHROME_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -22,7 +24,7 @@ def beacon(n_vitals: int = 5, n_timings: int = 3, errors: int = 0, **context: An
            ) -> dict[str, Any]:
     now = int(time.time() * 1000)
     events: list[dict[str, Any]] = []
-    metrics = ["LCP", "INP", "CLS", "FCP", "TTFB"]
+    metrics = METRIC_NAMES
     for i in range(n_vitals):
         metric = metrics[i % len(metrics)]
         events.append({"t": "vital", "id": new_id("v"), "ts": now - 1000, "n": metric,

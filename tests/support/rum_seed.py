@@ -16,7 +16,9 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-METRICS = ("LCP", "INP", "CLS", "FCP", "TTFB")
+from vitalscope.vitals import METRIC_NAMES, rating
+
+METRICS = METRIC_NAMES
 GROUPS = ("/", "/product/:id", "/cart", "/search", "/blog/:slug")
 VITAL_COLUMNS = ["site", "metric", "ts", "received_at", "event_id", "page_view_id",
                  "session_id", "value", "delta", "rating", "page_group", "url", "nav_type",
@@ -24,8 +26,6 @@ VITAL_COLUMNS = ["site", "metric", "ts", "received_at", "event_id", "page_view_i
                  "attr_parts"]
 TIMING_COLUMNS = ["site", "source", "ts", "received_at", "event_id", "page_view_id",
                   "page_group", "name", "duration", "cache_status"]
-THRESHOLDS = {"LCP": (2500, 4000), "INP": (200, 500), "CLS": (0.1, 0.25),
-              "FCP": (1800, 3000), "TTFB": (800, 1800)}
 RECENT = timedelta(minutes=40)
 
 
@@ -34,11 +34,6 @@ def _value(metric: str, i: int, slower: float) -> float:
     base = {"LCP": 1200 + step * 10, "INP": 40 + step, "CLS": step / 1000,
             "FCP": 800 + step * 6, "TTFB": 200 + step * 4}[metric]
     return round(base * slower, 3) if metric == "CLS" else round(base * slower)
-
-
-def _rating(metric: str, value: float) -> str:
-    good, poor = THRESHOLDS[metric]
-    return "good" if value <= good else "needs-improvement" if value <= poor else "poor"
 
 
 def vitals_rows(site: str, now: datetime, count: int, *, age: tuple[timedelta, timedelta],
@@ -55,7 +50,7 @@ def vitals_rows(site: str, now: datetime, count: int, *, age: tuple[timedelta, t
                       "dnsDuration": value * 0.3} if metric == "TTFB" else {})
             rows.append([
                 site, metric, ts, ts, f"{tag}-{site}-{i}-{metric}", f"pv-{tag}-{i}",
-                f"s-{i % 50}", value, value, _rating(metric, value), group,
+                f"s-{i % 50}", value, value, rating(metric, value), group,
                 f"https://{site}.example{group}", ("navigate", "reload", "back-forward")[i % 3],
                 ("mobile", "desktop", "tablet")[i % 3 if i % 10 else 2],
                 ("Chrome", "Firefox", "Safari")[(i // 3) % 3], ("Android", "Windows", "iOS")[i % 3],

@@ -25,8 +25,10 @@ from vitalscope.cli.common import fail, load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.redisstore.client import async_client
 from vitalscope.runtime import Role, Runtime
+from vitalscope.vitals import METRICS
 
 SERVER_WAIT_SLACK_S = 120.0
+UNITLESS = frozenset(m.name for m in METRICS if not m.unit)  # shown as a score, not in ms
 
 
 @click.group()
@@ -129,7 +131,7 @@ def _print(result: dict[str, Any], root: Path) -> None:
         vitals: dict[str, list[str]] = {}
         for vital in attempt["vitals"]:
             vitals.setdefault(vital["page_group"], []).append(
-                f"{vital['metric']} {vital['value']:.3f}" if vital["metric"] == "CLS"
+                f"{vital['metric']} {vital['value']:.3f}" if vital["metric"] in UNITLESS
                 else f"{vital['metric']} {vital['value']:.0f} ms")
         for group, values in vitals.items():
             click.echo(f"       lab vitals {group}: {', '.join(values)}")

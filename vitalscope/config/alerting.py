@@ -20,12 +20,13 @@ from alerting.receivers import ReceiverConfig
 from vitalscope.fields import NAME as NAME
 from vitalscope.fields import Duration as Duration
 from vitalscope.fields import parse_duration as parse_duration
+from vitalscope.vitals import MetricName, spoken
 
 RuleKind = Literal[
     "threshold", "regression", "cache_hit_rate", "synthetic_failure", "error_rate",
     "traffic_drop",
 ]
-Metric = Literal["LCP", "INP", "CLS", "FCP", "TTFB"]
+Metric = MetricName
 QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99)
 SEGMENT_KEYS = ("page_group", "device", "browser", "country", "connection", "nav_type", "os",
                 "release")
@@ -55,7 +56,7 @@ class RuleConfig(BaseModel):
     site: str | None = Field(default=None, description="Site the rule watches (every kind but "
                              "synthetic_failure).")
     metric: Metric | None = Field(default=None, description="Vital of threshold and regression "
-                                  "rules: LCP, INP, CLS, FCP or TTFB.")
+                                  "rules: " + spoken() + ".")
     segment: dict[str, str] = Field(
         default_factory=dict,
         description="Only samples of this segment, e.g. {page_group: /checkout, device: "

@@ -1,0 +1,8 @@
+"""Time to First Byte: from navigation start to the first byte of the response
+(web.dev/articles/ttfb). Its sub-parts come from the LCP attribution and server timings,
+not from a TTFB attribution build."""
+
+from vitalscope.vitals.metric import Metric
+
+TTFB = Metric("TTFB", "Time to First Byte", "ms", good=800.0, poor=1800.0, hist_step=25,
+              sdk="onTTFB", sdk_attribution=False, lab=True)
