@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 # `^[...]+` then end of string, as collector/wire.py writes it (END).
 _CHAR_CLASS = re.compile(r"^\^\[([^\]]+)\]\+\(\?!\[\\s\\S\]\)$")
+# JSON has no NaN or infinity: json.dumps(allow_nan=False) would raise on them.
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                 max_size=4),
