@@ -6,7 +6,9 @@ import uuid
 
 import redis
 
-LEADER_KEY = "vs:alerts:leader"
+from vitalscope.redisstore import keys
+
+LEADER_KEY = keys.ALERTS_LEADER
 
 # Renew only our own lease; take it when free.
 _ACQUIRE = """

@@ -23,8 +23,8 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from collector import keys
 from collector.errors import IngestError
+from vitalscope.redisstore import keys
 
 Address = IPv4Address | IPv6Address
 Network = IPv4Network | IPv6Network
@@ -86,7 +86,7 @@ class DailySecret:
         return secret
 
     async def _fetch(self, day: int) -> bytes:
-        key = f"{keys.CLIENT_DAY_KEY}{day}"
+        key = keys.client_day_key(day)
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(key, secrets.token_bytes(32), nx=True, ex=SECRET_TTL_S)
             pipe.get(key)

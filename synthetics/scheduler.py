@@ -16,11 +16,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from synthetics.lease import Lease
 from synthetics.model import CheckPlan
 from synthetics.runqueue import RunQueue
+from vitalscope.redisstore import keys
 from vitalscope.server.scheduling import shutdown_after_running_jobs
 
 log = logging.getLogger("vitalscope.synthetics")
 
-LEASE_KEY = "vs:synthetics:scheduler:lease"
+LEASE_KEY = keys.SYNTHETICS_SCHEDULER_LEASE
 
 
 class Scheduler:

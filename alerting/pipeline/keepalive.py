@@ -22,8 +22,9 @@ import redis
 from alerting.model import Alert
 from alerting.notification import Notification
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.redisstore import keys
 
-KEEPALIVE_KEY = "vs:alerts:keepalive"  # receiver -> what was last posted to it
+KEEPALIVE_KEY = keys.ALERTS_KEEPALIVE
 KEPT_ALIVE_TYPES = frozenset({"alertmanager"})
 # Prometheus's choice: a posted firing alert stays valid for 4 evaluations, so three missed
 # ones (a slow query, a lease moving to another worker) do not resolve it.
