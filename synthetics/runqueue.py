@@ -15,8 +15,8 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from synthetics.lease import extend_if_held, release_if_held
 from vitalscope.redisstore import keys
+from vitalscope.redisstore.lease import extend_if_held, release_if_held
 
 STREAM = keys.SYNTHETICS_RUNS
 GROUP = "executors"
