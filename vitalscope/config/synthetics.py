@@ -23,8 +23,8 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from vitalscope.config.synthetics_steps import StepConfig
+from vitalscope.names import NAME as CHECK_NAME
 
-CHECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 HOST_PATTERN = re.compile(r"^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$")
 
 
