@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from vitalscope.config.synthetics import CheckConfig
 from vitalscope.netpolicy import METADATA_HOSTS, Address, never_reason
 
 RESOLVE_TIMEOUT_S = 5.0
@@ -39,6 +40,21 @@ def host_allowed(netloc: str, allowed: tuple[str, ...]) -> bool:
         if bare == host or (bare.startswith("*.") and host.endswith(bare[1:])):
             return True
     return False
+
+
+def check_hosts(check: CheckConfig) -> list[str]:
+    """The hosts a check's browser may contact: its `allowed_hosts`, or those its base_url
+    and goto steps name."""
+    if check.allowed_hosts is not None:
+        return list(check.allowed_hosts)
+    found: list[str] = []
+    urls = [check.base_url] if check.base_url else []
+    urls += [check.absolute_url(s.url) for s in check.steps if s.action == "goto" and s.url]
+    for url in urls:
+        netloc = (urlsplit(url).netloc.rpartition("@")[2]).lower()
+        if netloc and netloc not in found:
+            found.append(netloc)
+    return found
 
 
 def is_loopback_name(host: str) -> bool:
