@@ -14,7 +14,8 @@ from alerting.pipeline.retry import DISABLED_KEY
 from alerting.receivertest import UnknownReceiver, send_test
 from alerting.rulestore import RuleConflict, RuleError, RuleStore, parse_rule
 from alerting.silences import SilenceError, SilenceStore
-from vitalscope.config.alerting import NAME, parse_duration
+from vitalscope.config.alerting import parse_duration
+from vitalscope.names import NAME
 from vitalscope.runtime import Runtime
 from vitalscope.server.auth import require_admin
 from vitalscope.server.responses import errors

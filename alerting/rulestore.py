@@ -9,8 +9,9 @@ import redis
 from pydantic import ValidationError
 
 from vitalscope.config.alerting import AlertingSettings, RuleConfig, check_receivers
+from vitalscope.redisstore import keys
 
-RULES_KEY = "vs:alerts:rules"
+RULES_KEY = keys.ALERTS_RULES
 
 
 class RuleError(ValueError):

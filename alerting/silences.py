@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field
 
 import redis
 
-SILENCES_KEY = "vs:alerts:silences"
+from vitalscope.redisstore import keys
+
+SILENCES_KEY = keys.ALERTS_SILENCES
 # name, operator, value; spaces and tabs around them; no control characters. Also the OpenAPI
 # pattern of a matcher (the same text means the same in Python and ECMA regular expressions).
 MATCHER = r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(=~|!~|!=|=)[ \t]*([^\x00-\x1f\x7f]*?)[ \t]*$"

@@ -10,8 +10,9 @@ import redis
 
 from alerting.model import Alert, Observation, fingerprint
 from vitalscope.config.alerting import RuleConfig
+from vitalscope.redisstore import keys
 
-STATE_KEY = "vs:alerts:state"
+STATE_KEY = keys.ALERTS_STATE
 
 
 @dataclass

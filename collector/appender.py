@@ -13,9 +13,9 @@ from importlib.resources import files
 import redis.asyncio as aioredis
 from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
 
-from collector import keys
 from collector.errors import IngestError
 from vitalscope.config.collector import RateLimit
+from vitalscope.redisstore import keys
 
 log = logging.getLogger("vitalscope.collector")
 _SCRIPT = files("collector").joinpath("append.lua").read_text()
@@ -119,8 +119,8 @@ class Appender:
             return index
 
         indices = ";".join(
-            f"{bucket(keys.SITE_BUCKET + item.site, item.site_limit)},"
-            f"{bucket(keys.CLIENT_BUCKET + item.client, item.client_limit)}" for item in batch)
+            f"{bucket(keys.site_bucket(item.site), item.site_limit)},"
+            f"{bucket(keys.client_bucket(item.client), item.client_limit)}" for item in batch)
         args: list[str | bytes | float] = [self.cap, self.byte_cap, int(time.time() * 1000),
                                            len(buckets), *bucket_args, indices]
         args += [item.payload for item in batch]

@@ -1,9 +1,9 @@
 """Who a request's client is, for its rate-limit bucket only (never stored).
 
 Behind proxies the client is the right-most address of `client_ip_header` that is not one of
-`trusted_proxies`: each trusted proxy appends the address it saw, and everything to the left
-of the first untrusted one was written by the client. A peer that is not a trusted proxy is
-the client itself, whatever headers it sends. IPv6 clients are bucketed per /64 (one
+`trusted_proxies` (read by the kernel's one parser of forwarded addresses,
+vitalscope/forwarded.py). A peer that is not a trusted proxy is the client itself, whatever
+headers it sends. IPv6 clients are bucketed per /64 (one
 subscriber's prefix), IPv4-mapped IPv6 as the IPv4 address.
 
 The bucket key is a keyed hash under a random secret of the UTC day, created once in Redis by
@@ -18,34 +18,17 @@ import hashlib
 import secrets
 import time
 from functools import lru_cache
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+from ipaddress import IPv4Address
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from collector import keys
 from collector.errors import IngestError
+from vitalscope.forwarded import Address, Network, TrustedProxies, parse_address
+from vitalscope.redisstore import keys
 
-Address = IPv4Address | IPv6Address
-Network = IPv4Network | IPv6Network
 DAY_S = 86_400
 SECRET_TTL_S = 2 * DAY_S
-
-
-def parse_address(text: str) -> Address | None:
-    """An address as proxies write it: bare, `v4:port` or `[v6]:port`; None if it is not."""
-    text = text.strip()
-    if text.startswith("["):
-        text = text[1:text.find("]")] if "]" in text else text[1:]
-    elif text.count(":") == 1:
-        text = text.split(":", 1)[0]
-    try:
-        address = ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
 
 
 def bucket_material(address: Address) -> bytes:
@@ -86,7 +69,7 @@ class DailySecret:
         return secret
 
     async def _fetch(self, day: int) -> bytes:
-        key = f"{keys.CLIENT_DAY_KEY}{day}"
+        key = keys.client_day_key(day)
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(key, secrets.token_bytes(32), nx=True, ex=SECRET_TTL_S)
             pipe.get(key)
@@ -99,7 +82,7 @@ class DailySecret:
 class ClientIdentity:
     def __init__(self, redis: aioredis.Redis, trusted_proxies: list[Network],
                  header: str | None) -> None:
-        self.trusted = tuple(trusted_proxies)
+        self.proxies = TrustedProxies(trusted_proxies)
         self.header = header.lower().encode() if header else None
         self.secret = DailySecret(redis)
         # Peers and what proxies forward repeat (a client's connection, its next beacons):
@@ -107,14 +90,11 @@ class ClientIdentity:
         self._peer = lru_cache(maxsize=4096)(self._parse_peer)
         self._forwarded = lru_cache(maxsize=4096)(self._walk)
 
-    def _trusted(self, address: Address) -> bool:
-        return any(address in network for network in self.trusted)
-
     def _parse_peer(self, peer: str) -> tuple[bytes, bool]:
         address = parse_address(peer)
         if address is None:
             return b"?" + peer.encode("utf-8", "replace"), False
-        return bucket_material(address), self._trusted(address)
+        return bucket_material(address), self.proxies.trusts(address)
 
     def resolve(self, peer: str, headers: dict[bytes, bytes]) -> tuple[bytes, bool]:
         """The client's bucket material, and whether the peer is a trusted proxy."""
@@ -127,18 +107,12 @@ class ClientIdentity:
         return self._forwarded(material, forwarded), True
 
     def _walk(self, material: bytes, forwarded: bytes) -> bytes:
-        """From the right: the first address that is not a trusted proxy is the client."""
-        for token in reversed(forwarded.split(b",")):
-            text = token.strip().decode("latin-1")
-            if not text:
-                continue
-            address = parse_address(text)
-            if address is None:  # not an address: a client wrote it, so it names the client
-                return b"?" + token.strip()
-            material = bucket_material(address)
-            if not self._trusted(address):
-                break
-        return material
+        hop = self.proxies.client_hop(forwarded.decode("latin-1"))
+        if hop is None:
+            return material
+        if hop.address is None:  # not an address: a client wrote it, so it names the client
+            return b"?" + hop.text.encode("latin-1")
+        return bucket_material(hop.address)
 
     async def identify(self, peer: str, headers: dict[bytes, bytes]) -> tuple[str, bool]:
         """The client's bucket key (a keyed hash, never the address), and whether the peer is

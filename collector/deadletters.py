@@ -14,8 +14,8 @@ from typing import Any
 
 import redis
 
-from collector import keys
 from collector.payload import BadEntry, decode_entry
+from vitalscope.redisstore import keys
 
 REASON_CHARS = 200
 # KEYS[1]: dead letters, KEYS[2]: ingest stream. ARGV[1]: dead-letter id, ARGV[2]: stream cap.

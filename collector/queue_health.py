@@ -12,7 +12,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from collector import keys
+from vitalscope.redisstore import keys
 
 # KEYS: stream, dead letters, trimmed counts. ARGV[1]: consumer group.
 # Returns {length, pending, age in ms (-1: nothing waits), dead letters, {cause:kind, n, ...}}.

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from dashboard.api import From, To, require_login
-from dashboard.filters import SITE_NAME, FilterError, parse_filters
+from dashboard.filters import FilterError, parse_filters
 from dashboard.panels import alerts as data
 from dashboard.service import DashboardService, UnknownSite
-from vitalscope.config.alerting import NAME as RULE_NAME
+from vitalscope.names import NAME as RULE_NAME
+from vitalscope.names import SITE_NAME
 from vitalscope.server.responses import errors, json_object
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"],

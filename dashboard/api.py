@@ -14,7 +14,6 @@ from dashboard.csvexport import to_csv
 from dashboard.filters import (
     PAGE_GROUP,
     SEGMENT_VALUE,
-    SITE_NAME,
     TIME,
     FilterError,
     Filters,
@@ -23,6 +22,7 @@ from dashboard.filters import (
 from dashboard.metrics import DIMENSIONS
 from dashboard.panels import breakdowns, overview, pages, servertiming
 from dashboard.service import DashboardService, UnknownSite
+from vitalscope.names import SITE_NAME
 from vitalscope.server.auth import gated_user
 from vitalscope.server.responses import errors, json_object, json_or_csv
 from vitalscope.vitals import MetricName

@@ -1,6 +1,6 @@
 """Redis cache-aside for query results, keyed by site generation, query name and parameters.
 
-The collector's flusher runs `INCR vs:site:{site}:generation` after every insert carrying
+The collector's flusher increments `keys.site_generation(site)` after every insert carrying
 that site's data, so a key built with the current generation can never return rows older
 than the last insert: new data means a new key, and old keys age out by their TTL."""
 
@@ -12,14 +12,13 @@ from typing import Any
 
 import redis
 
+from vitalscope.redisstore import keys
 
-def generation_key(site: str) -> str:
-    return f"vs:site:{site}:generation"
 
 def result_key(site: str, generation: int, query: str, params: dict[str, Any]) -> str:
     digest = hashlib.sha256(
         json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"vs:dash:q:{site}:{generation}:{query}:{digest}"
+    return keys.dashboard_result(site, generation, query, digest)
 
 class QueryCache:
     def __init__(self, client: redis.Redis | None, ttl_s: int) -> None:
@@ -32,7 +31,7 @@ class QueryCache:
 
     def generation(self, site: str) -> int:
         assert self.client is not None
-        raw = self.client.get(generation_key(site))
+        raw = self.client.get(keys.site_generation(site))
         return int(raw) if raw is not None else 0
 
     def get(self, key: str) -> Any | None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
 from dashboard.metrics import DIMENSIONS
+from vitalscope.names import SITE_NAME
 
 RANGES: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -22,7 +23,6 @@ MAX_CUSTOM_SPAN = timedelta(days=90)
 # The 1m tier keeps 3 days; a window starting earlier than this reads the 1h tier.
 MINUTE_TIER_AGE = timedelta(days=2, hours=23)
 SEGMENT_VALUE = re.compile(r"^[A-Za-z0-9 ._:/()+-]{1,64}$")
-SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 PAGE_GROUP = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 # `from` / `to`: an ISO 8601 date or date and time, UTC unless it has a zone. The same text is
 # the OpenAPI pattern of the parameters (the calendar is checked on top: no 30 February).

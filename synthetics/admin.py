@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 
 from synthetics.service import SyntheticsService
-from vitalscope.config.synthetics import CHECK_NAME
+from vitalscope.names import NAME as CHECK_NAME
 from vitalscope.server.auth import require_admin
 from vitalscope.server.responses import errors
 

@@ -15,22 +15,14 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from synthetics.policy import (
-    METADATA_ADDRESSES,
-    METADATA_HOSTS,
-    Policy,
-    Refused,
-    host_allowed,
-    netloc_of,
-    refused_address,
-)
+from synthetics.policy import Policy, Refused, host_allowed, netloc_of
 from synthetics.tunnel import Tunnel
+from vitalscope.netpolicy import never_reason as refused_address
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Route, WebSocketRoute
 
-__all__ = ["METADATA_ADDRESSES", "METADATA_HOSTS", "Guard", "Refused", "host_allowed",
-           "refused_address"]
+__all__ = ["Guard", "Refused", "host_allowed", "refused_address"]
 
 MAX_REFUSED = 50
 

@@ -3,10 +3,13 @@ artifacts, gathered per attempt and summarised per run."""
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
+from synthetics.policy import check_hosts
 from vitalscope.config import Settings
 from vitalscope.config.synthetics import CheckConfig
 
@@ -46,8 +49,14 @@ class CheckPlan:
             location=check.location or synthetics.location,
             final_screenshot=synthetics.final_screenshot if check.final_screenshot is None
             else check.final_screenshot,
-            hosts=tuple(check.hosts()),
+            hosts=tuple(check_hosts(check)),
         )
+
+    def page_group(self, url: str) -> str:
+        """The page group of a URL: the first matching `page_groups` pattern, else the path."""
+        path = urlsplit(url).path or "/"
+        return next((group for pattern, group in self.config.page_groups.items()
+                     if fnmatch.fnmatchcase(path, pattern)), path)
 
 
 ARTIFACT_GRACE_S = 15.0

@@ -1,8 +1,10 @@
 """Which hosts a run's browser may reach: the check's allowed hosts (by name and port), never
-cloud metadata, link-local or unspecified addresses, and loopback only when the check names
-a loopback host itself. A host is resolved once per run and every address it resolves to is
-checked; the tunnel connects only to those checked addresses, so an answer that changes
-between the check and the connection (DNS rebinding) reaches nothing new.
+an address the kernel's outbound policy refuses whatever is allowed (cloud metadata,
+link-local, unspecified, ...: vitalscope/netpolicy.py, shared with webhooks), and loopback
+only when the check names a loopback host itself. A host is resolved once per run and every
+address it resolves to is checked; the tunnel connects only to those checked addresses, so
+an answer that changes between the check and the connection (DNS rebinding) reaches nothing
+new.
 """
 
 from __future__ import annotations
@@ -14,16 +16,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+from vitalscope.config.synthetics import CheckConfig
+from vitalscope.netpolicy import METADATA_HOSTS, Address, never_reason
 
 RESOLVE_TIMEOUT_S = 5.0
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-# Instance-metadata services of the clouds: never a check's business, whatever it allows.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254",
-))
-METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.goog",
-                            "instance-data", "instance-data.ec2.internal"})
 
 
 class Refused(Exception):
@@ -45,16 +42,19 @@ def host_allowed(netloc: str, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-def refused_address(address: Address) -> str | None:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address in METADATA_ADDRESSES:
-        return "cloud metadata address"
-    if address.is_link_local:
-        return "link-local address"
-    if address.is_unspecified:  # 0.0.0.0 reaches the machine's own services
-        return "unspecified address"
-    return None
+def check_hosts(check: CheckConfig) -> list[str]:
+    """The hosts a check's browser may contact: its `allowed_hosts`, or those its base_url
+    and goto steps name."""
+    if check.allowed_hosts is not None:
+        return list(check.allowed_hosts)
+    found: list[str] = []
+    urls = [check.base_url] if check.base_url else []
+    urls += [check.absolute_url(s.url) for s in check.steps if s.action == "goto" and s.url]
+    for url in urls:
+        netloc = (urlsplit(url).netloc.rpartition("@")[2]).lower()
+        if netloc and netloc not in found:
+            found.append(netloc)
+    return found
 
 
 def is_loopback_name(host: str) -> bool:
@@ -89,7 +89,7 @@ class Policy:
         if host in METADATA_HOSTS:
             raise Refused(f"{host} is a cloud metadata host")
         literal = literal_address(host)
-        if literal is not None and (reason := refused_address(literal)):
+        if literal is not None and (reason := never_reason(literal)):
             raise Refused(f"{host} is a {reason}")
         netloc = netloc_of(host, port)
         if not host_allowed(netloc, self.hosts):
@@ -121,7 +121,7 @@ class Policy:
             addresses = await (self.lookup or system_lookup)(host)
         result: list[Address] | str = addresses or "does not resolve"
         for address in addresses:
-            if reason := refused_address(address):
+            if reason := never_reason(address):
                 result = f"resolves to a {reason} ({address})"
                 break
             if address.is_loopback and not is_loopback_name(host):

@@ -275,7 +275,7 @@ class Runner:
         vitals = []
         for lab in state.labs.values():
             url = str(lab.get("url", ""))
-            group = ctx.page_groups.get(url) or state.plan.config.page_group(url)
+            group = ctx.page_groups.get(url) or state.plan.page_group(url)
             values = lab.get("values") or {}
             for metric in LAB_METRICS:
                 value = values.get(metric)

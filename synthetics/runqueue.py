@@ -15,9 +15,10 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from synthetics.lease import extend_if_held, release_if_held
+from vitalscope.redisstore import keys
+from vitalscope.redisstore.lease import extend_if_held, release_if_held
 
-STREAM = "vs:synthetics:runs"
+STREAM = keys.SYNTHETICS_RUNS
 GROUP = "executors"
 STREAM_MAX_LEN = 10_000
 RESULT_TTL_S = 600
@@ -26,11 +27,11 @@ QUEUE_SLACK_S = 120.0
 
 
 def busy_key(check: str) -> str:
-    return f"vs:synthetics:check:{check}:busy"
+    return keys.synthetics_check_busy(check)
 
 
 def result_key(run_id: str) -> str:
-    return f"vs:synthetics:result:{run_id}"
+    return keys.synthetics_result(run_id)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from synthetics.lease import Lease
 from synthetics.model import CheckPlan
 from synthetics.runqueue import RunQueue
+from vitalscope.redisstore import keys
+from vitalscope.redisstore.lease import Lease
 from vitalscope.server.scheduling import shutdown_after_running_jobs
 
 log = logging.getLogger("vitalscope.synthetics")
 
-LEASE_KEY = "vs:synthetics:scheduler:lease"
+LEASE_KEY = keys.SYNTHETICS_SCHEDULER_LEASE
 
 
 class Scheduler:
@@ -84,7 +85,7 @@ class Scheduler:
         interval = self.lease.ttl_ms / 3000
         while True:
             try:
-                held = await self.lease.keep()
+                held = await self.lease.acquire()
             except Exception as exc:
                 log.warning("synthetics scheduler lease: %s", exc)
                 held = False

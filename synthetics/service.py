@@ -10,13 +10,13 @@ from pathlib import Path
 from synthetics.artifacts import remove_expired
 from synthetics.browser import BrowserPool
 from synthetics.executor import Executor
-from synthetics.lease import Lease
 from synthetics.model import CheckPlan
 from synthetics.runner import Runner
 from synthetics.runqueue import RunQueue
 from synthetics.scheduler import LEASE_KEY, Scheduler
 from synthetics.writer import ResultsWriter
 from vitalscope.redisstore.client import async_client
+from vitalscope.redisstore.lease import Lease
 from vitalscope.runtime import Runtime
 
 log = logging.getLogger("vitalscope.synthetics")

@@ -10,13 +10,7 @@ from collections.abc import Sequence
 
 import httpx
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-# Ranges that embed or translate to other addresses, and cloud metadata services, on top of
-# everything Python does not call global (loopback, private, link-local, CGNAT, reserved).
-_ALWAYS_REFUSED = [ipaddress.ip_network(n) for n in (
-    "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32",
-    "169.254.169.254/32", "100.100.100.200/32", "fd00:ec2::254/128",
-)]
+from vitalscope.netpolicy import Address, in_networks, is_internal, never_reason
 
 
 class SSRFRefused(Exception):
@@ -24,21 +18,28 @@ class SSRFRefused(Exception):
 
 
 class Guard:
-    def __init__(self, allow_networks: Sequence[str]) -> None:
-        self.allowed = [ipaddress.ip_network(n, strict=False) for n in allow_networks]
+    """The kernel's outbound-address policy (vitalscope/netpolicy.py) for webhooks: never
+    the addresses no setting opens, internal ones only inside `alerting.allow_networks`."""
 
-    def refused(self, ip: IPAddress) -> bool:
-        if any(ip.version == net.version and ip in net for net in self.allowed):
-            return False
-        if any(ip.version == net.version and ip in net for net in _ALWAYS_REFUSED):
-            return True
-        return not ip.is_global or ip.is_multicast
+    def __init__(self, allow_networks: Sequence[str]) -> None:
+        self.allowed = tuple(ipaddress.ip_network(n, strict=False) for n in allow_networks)
+
+    def refused(self, ip: Address) -> bool:
+        return self.reason(ip) is not None
+
+    def reason(self, ip: Address) -> str | None:
+        """Why `ip` is refused, or None."""
+        if (never := never_reason(ip)) is not None:
+            return f"which is a {never}, never allowed"
+        if is_internal(ip) and not in_networks(ip, self.allowed):
+            return "which is refused (set alerting.allow_networks to allow it)"
+        return None
 
     def resolve(self, host: str, port: int) -> str:
         """The address to connect to, or SSRFRefused when any address of the host is
         refused (picking a "good" one would let a rebinding answer mix them)."""
         try:
-            literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
+            literal: Address | None = ipaddress.ip_address(host.strip("[]"))
         except ValueError:
             literal = None
         if literal is not None:
@@ -51,9 +52,8 @@ class Guard:
             addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0])
                          for info in infos]
         for ip in addresses:
-            if self.refused(ip):
-                raise SSRFRefused(f"{host} resolves to {ip}, which is refused (set "
-                                  "alerting.allow_networks to allow it)")
+            if (reason := self.reason(ip)) is not None:
+                raise SSRFRefused(f"{host} resolves to {ip}, {reason}")
         return str(addresses[0])
 
 

@@ -17,8 +17,9 @@ from alerting.model import Alert
 from alerting.notification import Notification
 from alerting.receivers import KEPT_ALIVE_KINDS
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.redisstore import keys
 
-GROUPS_KEY = "vs:alerts:groups"
+GROUPS_KEY = keys.ALERTS_GROUPS
 
 
 class GroupStage:

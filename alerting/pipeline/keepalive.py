@@ -23,8 +23,9 @@ from alerting.model import Alert
 from alerting.notification import Notification
 from alerting.receivers import KEPT_ALIVE_KINDS
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.redisstore import keys
 
-KEEPALIVE_KEY = "vs:alerts:keepalive"  # receiver -> what was last posted to it
+KEEPALIVE_KEY = keys.ALERTS_KEEPALIVE
 # Prometheus's choice: a posted firing alert stays valid for 4 evaluations, so three missed
 # ones (a slow query, a lease moving to another worker) do not resolve it.
 ALIVE_EVALUATIONS = 4

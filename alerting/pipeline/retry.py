@@ -21,11 +21,12 @@ from alerting.pipeline.keepalive import alive_for
 from alerting.receivers import render
 from alerting.receivers.base import RenderContext
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.redisstore import keys
 
-OUTBOX_KEY = "vs:alerts:outbox"
-DUE_KEY = "vs:alerts:outbox:due"
-DEAD_KEY = "vs:alerts:deadletter"
-DISABLED_KEY = "vs:alerts:receivers:disabled"
+OUTBOX_KEY = keys.ALERTS_OUTBOX
+DUE_KEY = keys.ALERTS_OUTBOX_DUE
+DEAD_KEY = keys.ALERTS_DEAD_LETTERS
+DISABLED_KEY = keys.ALERTS_RECEIVERS_DISABLED
 DEAD_KEPT = 1000
 CLAIM_LEASE_S = 300.0
 

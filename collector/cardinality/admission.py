@@ -10,11 +10,12 @@ from importlib.resources import files
 
 import redis.asyncio as aioredis
 
-from collector import keys, metrics
+from collector import metrics
 from collector.cardinality import Kind
 from collector.cardinality.cache import AdmittedCache, SiteDay
 from collector.errors import IngestError
 from vitalscope.config.collector import CardinalityLimits
+from vitalscope.redisstore import keys
 
 log = logging.getLogger("vitalscope.collector")
 _SCRIPT = files("collector.cardinality").joinpath("admit.lua").read_text()

@@ -8,8 +8,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from collector import keys
 from vitalscope.config.collector import CollectorSettings
+from vitalscope.redisstore import keys
 
 EVERY_S = 5.0
 CHUNK = 500

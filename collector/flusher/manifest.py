@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 import redis.asyncio as aioredis
 
-from collector import keys
+from vitalscope.redisstore import keys
 
 
 class _Stored(msgspec.Struct):

@@ -12,7 +12,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
-from collector import keys
+from vitalscope.redisstore import keys
 
 _ACK = files("collector.flusher").joinpath("ack.lua").read_text()
 

@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from clickhouse_connect.driver.client import Client
 from redis.exceptions import RedisError, ResponseError
 
-from collector import keys, metrics
+from collector import metrics
 from collector.flusher import bisect, deadtrim, failures
 from collector.flusher.batch_read import batches, entry_bytes, read_count
 from collector.flusher.dedup import Deduplicator
@@ -32,6 +32,7 @@ from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
 from collector.flusher.queue_bytes import ByteCount
 from collector.payload import BadEntry, Entry, decode_entry, row_entry
 from vitalscope.config.collector import CollectorSettings
+from vitalscope.redisstore import keys
 
 log = logging.getLogger("vitalscope.flusher")
 STOP_DEADLINE_S = 9.0

@@ -22,9 +22,9 @@ from dashboard.querylayer import QueryLayer, Row
 from synthetics import reports
 from synthetics.artifacts import artifact_file
 from vitalscope.config import Settings
+from vitalscope.names import NAME as CHECK_NAME
 from vitalscope.vitals import Rating, rate
 
-CHECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")  # as vitalscope.config.synthetics
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_RUNS = 500
 

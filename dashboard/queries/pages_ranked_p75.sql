@@ -5,12 +5,7 @@ SELECT page_group, samples, poor, poor_share, impact, total
 FROM
 (
     SELECT
-        page_group,
-        n AS samples,
-        n_poor AS poor,
-        if(n = 0, 0., n_poor / n) AS poor_share,
-        n_poor AS impact,
-        count() OVER () AS total,
+        -- include: _pages_ranked_columns
         row_number() OVER (ORDER BY if(n_metric = 0, NULL, p75) ASC NULLS FIRST,
                                     page_group) AS rank
     FROM
@@ -22,12 +17,7 @@ FROM
             sumIf(samples, metric = {metric:String}) AS n_metric,
             quantilesTDigestMergeIf(0.5, 0.75, 0.9, 0.95)(value_q,
                                                         metric = {metric:String})[2] AS p75
-        FROM {table:Identifier}
-        WHERE site = {site:String}
-          AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-        GROUP BY page_group
-        HAVING n >= {min_samples:UInt64}
+        -- include: _pages_ranked_groups
     )
 )
-ORDER BY toInt64(rank) * if({descending:UInt8}, -1, 1)
-LIMIT {limit:UInt32} OFFSET {offset:UInt64}
+-- include: _pages_ranked_page

@@ -10,18 +10,7 @@ SELECT
     sum(cache_total) AS cache_total
 FROM
 (
-    SELECT *, (source, name) IN (
-        SELECT source, name
-        FROM {table:Identifier}
-        WHERE site = {site:String}
-          AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-        GROUP BY source, name
-        ORDER BY sum(samples) DESC, source, name
-        LIMIT {limit:UInt32}
-    ) AS top
-    FROM {table:Identifier}
-    WHERE site = {site:String}
-      AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+    -- include: _server_timings_top
 )
 GROUP BY source_shown, name_shown, bucket
 ORDER BY source_shown, name_shown, bucket

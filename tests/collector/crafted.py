@@ -8,9 +8,9 @@ from typing import Any
 
 import redis
 
-from collector import keys
 from collector.payload import ch_time, encode_entry
 from tests.collector.beacons import new_id
+from vitalscope.redisstore import keys
 
 DAY_MS = 86_400_000
 

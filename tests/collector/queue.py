@@ -7,7 +7,7 @@ import time
 
 import redis
 
-from collector import keys
+from vitalscope.redisstore import keys
 
 
 def drained(client: redis.Redis) -> bool:

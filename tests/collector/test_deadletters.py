@@ -13,7 +13,6 @@ import httpx
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector import keys
 from collector.payload import row_entry
 from tests.collector import crafted
 from tests.collector.conftest import with_collector
@@ -21,6 +20,7 @@ from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import metric_value, wait_drained
 from tests.support.serve import ServeProcess, clean_env, run_cli
 from vitalscope.config import Settings
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
 LONG_REASON = "vitals: DatabaseError: Code: 27. Cannot parse input " + "x" * 400

@@ -11,7 +11,6 @@ import httpx
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector import keys
 from collector.payload import ch_time, encode_entry
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, with_collector
@@ -19,6 +18,7 @@ from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.load import Load
 from tests.collector.queue import wait_drained
 from vitalscope.config import Settings
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 

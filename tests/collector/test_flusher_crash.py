@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import redis
 
-from collector import keys
 from tests.collector import crafted
 from tests.collector.harness import InProcessCollector
 from tests.collector.load import Load
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
 BEACONS = 60  # 3 threads x 20

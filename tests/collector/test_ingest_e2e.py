@@ -9,11 +9,11 @@ import httpx
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector import keys
 from tests.collector.beacons import CHROME_UA, IPHONE_UA, beacon, new_id
 from tests.collector.conftest import KEY, ORIGIN, SERVER_KEY
 from tests.collector.harness import InProcessCollector
 from tests.collector.queue import wait_drained
+from vitalscope.redisstore import keys
 
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 

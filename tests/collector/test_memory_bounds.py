@@ -19,7 +19,6 @@ from clickhouse_connect.driver.client import Client
 from prometheus_client import REGISTRY
 
 from bench.hostile_beacons import expanding_beacon, gzipped
-from collector import keys
 from collector.appender import MAX_BYTES_PER_CALL
 from collector.flusher.claims import CLAIM_BYTES, ClaimWindows
 from tests.collector.beacons import CHROME_UA, beacon
@@ -27,6 +26,7 @@ from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import wait_drained
 from vitalscope.config import Settings
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 

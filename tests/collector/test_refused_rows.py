@@ -12,7 +12,6 @@ import httpx
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector import keys
 from collector.flusher.dedup import _digest
 from collector.payload import decode_entry
 from tests.collector import crafted
@@ -21,6 +20,7 @@ from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import metric_value, wait_drained
 from vitalscope.config import Settings
+from vitalscope.redisstore import keys
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": CHROME_UA, "Content-Type": "text/plain"}
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import redis
 
-from collector import keys
 from tests.collector.beacons import CHROME_UA, IPHONE_UA, beacon, new_id
 from tests.collector.queue import wait_drained
 from tests.support.serve import ServeProcess, clean_env
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
 KEY = "pk_test_shop_0001"

@@ -15,7 +15,6 @@ from clickhouse_connect.driver.client import Client
 
 from synthetics import reports
 from synthetics.browser import BrowserPool
-from synthetics.lease import Lease
 from synthetics.runqueue import RunQueue
 from synthetics.scheduler import LEASE_KEY, Scheduler
 from synthetics.service import SyntheticsService
@@ -26,6 +25,7 @@ from vitalscope.config import Settings, load_settings
 from vitalscope.datadir import DataDir
 from vitalscope.redisstore.client import async_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
+from vitalscope.redisstore.lease import Lease
 from vitalscope.runtime import Role, Runtime
 
 

@@ -14,9 +14,10 @@ import redis.asyncio as aioredis
 from starlette.types import Scope
 
 from vitalscope.auth.metrics import ATTEMPTS
-from vitalscope.auth.peer import TRUSTED_PROXIES, client_address, is_https
+from vitalscope.auth.peer import client_address, is_https
 from vitalscope.auth.sessions import SessionStore
 from vitalscope.auth.throttle import Throttle
+from vitalscope.forwarded import LOOPBACK, TrustedProxies
 from vitalscope.redisstore.client import async_client
 from vitalscope.runtime import Runtime
 
@@ -84,7 +85,7 @@ class Guard:
         settings = runtime.settings
         self.public_url = settings.effective_public_url
         # The same proxies the collector and the app's proxy-headers layer trust.
-        self.trusted = (*TRUSTED_PROXIES, *settings.collector.trusted_proxies)
+        self.proxies = TrustedProxies((*LOOPBACK, *settings.collector.trusted_proxies))
         self.admin_token = runtime.admin_token
         self.admin_api_on = runtime.admin_token is not None
         self.username = settings.dashboard.username
@@ -133,7 +134,7 @@ class Guard:
             self._redis = self._sessions = self._throttle = None
 
     def cookie_secure(self, scope: Scope) -> bool:
-        return is_https(scope, self.public_url, self.trusted)
+        return is_https(scope, self.public_url, self.proxies)
 
     def _match(self, token: str, username: str, password: str) -> Identity | None:
         if token and self.admin_token and hmac.compare_digest(token.encode(),
@@ -151,7 +152,7 @@ class Guard:
         (checked first, so a locked-out guess learns nothing)."""
         _, throttle = self._connect()
         kind = "token" if token else "password"
-        client = client_address(scope, self.trusted)
+        client = client_address(scope, self.proxies)
         account = ADMIN if token else username
         wait, client_failed_before = await throttle.status(client, account)
         if wait:

@@ -3,34 +3,15 @@
 The app's proxy-headers layer (server/app.py:build_asgi) has usually replaced the peer
 address and scheme already, for `collector.trusted_proxies` (loopback when none are set).
 The guard passes the same proxies here (loopback plus `collector.trusted_proxies`), so a
-TLS-terminating proxy's "https" counts wherever the request was routed.
+TLS-terminating proxy's "https" counts wherever the request was routed. Both read forwarded
+headers with the kernel's one parser (vitalscope/forwarded.py).
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Sequence
-
 from starlette.types import Scope
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-TRUSTED_PROXIES: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.0/8"),
-                                        ipaddress.ip_network("::1/128"))
-
-
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return ""
-
-
-def _in(address: str, networks: Sequence[Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+from vitalscope.forwarded import TrustedProxies, forwarded_for, forwarded_scheme
 
 
 def peer_address(scope: Scope) -> str:
@@ -38,25 +19,22 @@ def peer_address(scope: Scope) -> str:
     return str(client[0]) if client else ""
 
 
-def client_address(scope: Scope, trusted: Sequence[Network] = TRUSTED_PROXIES) -> str:
+def client_address(scope: Scope, proxies: TrustedProxies) -> str:
     """The client's address: the peer's, or the last untrusted hop of X-Forwarded-For when
     the peer is a trusted proxy (the last hop is the one our proxy saw; earlier ones are
     whatever the client wrote)."""
     peer = peer_address(scope)
-    if not _in(peer, trusted):
+    if not proxies.trusts_peer(peer):
         return peer
-    hops = [h.strip() for h in _header(scope, b"x-forwarded-for").split(",") if h.strip()]
-    for hop in reversed(hops):
-        if not _in(hop, trusted):
-            return hop
-    return peer
+    hop = proxies.client_hop(forwarded_for(scope))
+    if hop is None or hop.trusted:
+        return peer
+    return str(hop.address) if hop.address is not None else hop.text
 
 
-def is_https(scope: Scope, public_url: str,
-             trusted: Sequence[Network] = TRUSTED_PROXIES) -> bool:
+def is_https(scope: Scope, public_url: str, proxies: TrustedProxies) -> bool:
     """Browsers reach us over https: the configured public URL says so, the connection is
     TLS, or a trusted proxy says it terminated TLS."""
     if public_url.lower().startswith("https://") or scope.get("scheme") in ("https", "wss"):
         return True
-    proto = _header(scope, b"x-forwarded-proto").split(",")[0].strip().lower()
-    return proto == "https" and _in(peer_address(scope), trusted)
+    return forwarded_scheme(scope) == "https" and proxies.trusts_peer(peer_address(scope))

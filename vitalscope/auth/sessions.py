@@ -14,7 +14,7 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from vitalscope.auth import keys
+from vitalscope.redisstore import keys
 
 _TOUCH = (Path(__file__).with_name("session.lua")).read_text()
 
@@ -42,16 +42,16 @@ class SessionStore:
 
     @staticmethod
     def _account_key(user: str) -> str:
-        return keys.ACCOUNT_SESSIONS + _digest("account\0" + user)
+        return keys.account_sessions(_digest("account\0" + user))
 
     async def open(self, user: str, fingerprint: str) -> str:
         """A new session; returns the id that goes into the cookie."""
         session_id = secrets.token_urlsafe(32)
         digest = _digest(session_id)
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(keys.SESSION + digest, mapping={
+        pipe.hset(keys.session(digest), mapping={
             "u": user, "fp": fingerprint, "c": int(time.time() * 1000)})
-        pipe.pexpire(keys.SESSION + digest, min(self.idle_ms, self.absolute_ms))
+        pipe.pexpire(keys.session(digest), min(self.idle_ms, self.absolute_ms))
         pipe.sadd(self._account_key(user), digest)
         pipe.pexpire(self._account_key(user), self.absolute_ms)
         await pipe.execute()
@@ -61,7 +61,7 @@ class SessionStore:
         """The live session of this id (its idle expiry moves on), or None."""
         if not session_id or len(session_id) > 128:
             return None
-        found = await self._touch(keys=[keys.SESSION + _digest(session_id)],
+        found = await self._touch(keys=[keys.session(_digest(session_id))],
                                   args=[int(time.time() * 1000), self.idle_ms,
                                         self.absolute_ms])
         if not found:
@@ -71,8 +71,8 @@ class SessionStore:
 
     async def close(self, session_id: str) -> None:
         digest = _digest(session_id)
-        user = await self.redis.hget(keys.SESSION + digest, "u")
-        await self.redis.delete(keys.SESSION + digest)
+        user = await self.redis.hget(keys.session(digest), "u")
+        await self.redis.delete(keys.session(digest))
         if user is not None:
             await self.redis.srem(self._account_key(_text(user)), digest)
 
@@ -82,9 +82,9 @@ class SessionStore:
         ended = 0
         for raw in await self.redis.smembers(account):
             digest = _text(raw)
-            fingerprint = await self.redis.hget(keys.SESSION + digest, "fp")
+            fingerprint = await self.redis.hget(keys.session(digest), "fp")
             if fingerprint is not None and _text(fingerprint) in keep:
                 continue
-            ended += int(await self.redis.delete(keys.SESSION + digest))
+            ended += int(await self.redis.delete(keys.session(digest)))
             await self.redis.srem(account, digest)
         return ended

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from vitalscope.auth import keys
 from vitalscope.config.auth import AuthSettings
+from vitalscope.redisstore import keys
 
 _SCRIPT = (Path(__file__).with_name("throttle.lua")).read_text()
 
@@ -26,7 +26,7 @@ class Throttle:
 
     def _digest(self, kind: str, value: str) -> str:
         mac = hmac.new(self._key, f"{kind}\0{value}".encode(), hashlib.sha256)
-        return f"{keys.FAILURES}{kind}:{mac.hexdigest()[:32]}"
+        return keys.failures(kind, mac.hexdigest()[:32])
 
     def _keys(self, client: str, account: str) -> list[str]:
         return [self._digest("c", client), self._digest("a", account)]

@@ -207,7 +207,8 @@ class AlertingSettings(BaseModel):
     allow_networks: list[str] = Field(
         default_factory=list,
         description="Networks receivers may resolve to although the SSRF guard refuses them "
-        "(loopback, private, link-local, CGNAT, multicast, metadata), e.g. 10.0.0.0/8.")
+        "(loopback, private, CGNAT, reserved), e.g. 10.0.0.0/8. Cloud metadata, link-local, "
+        "unspecified, multicast and address-embedding IPv6 stay refused whatever it lists.")
     backoff_base: Duration = Field(default=2.0, gt=0, description="First retry delay; doubles "
                                    "per attempt, with jitter.")
     backoff_max: Duration = Field(default=600.0, gt=0, description="Longest retry delay (also "

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+from vitalscope.names import SITE_NAME
 
 
 def normalise_origin(value: str) -> str:

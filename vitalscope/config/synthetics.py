@@ -3,7 +3,6 @@ and how they are scheduled and run."""
 
 from __future__ import annotations
 
-import fnmatch
 import importlib.util
 import inspect
 import re
@@ -23,8 +22,8 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from vitalscope.config.synthetics_steps import StepConfig
+from vitalscope.names import NAME as CHECK_NAME
 
-CHECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 HOST_PATTERN = re.compile(r"^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$")
 
 
@@ -189,27 +188,8 @@ class CheckConfig(BaseModel):
             raise ValueError("a flow check needs allowed_hosts or base_url (the hosts its "
                              "browser may visit)")
 
-    def page_group(self, url: str) -> str:
-        """The page group of a URL: the first matching `page_groups` pattern, else the path."""
-        path = urlsplit(url).path or "/"
-        return next((group for pattern, group in self.page_groups.items()
-                     if fnmatch.fnmatchcase(path, pattern)), path)
-
     def absolute_url(self, url: str) -> str:
         return url if _is_http_url(url) else urljoin(self.base_url or "", url)
-
-    def hosts(self) -> list[str]:
-        """The hosts the browser may contact: configured, or those the steps name."""
-        if self.allowed_hosts is not None:
-            return list(self.allowed_hosts)
-        found: list[str] = []
-        urls = [self.base_url] if self.base_url else []
-        urls += [self.absolute_url(s.url) for s in self.steps if s.action == "goto" and s.url]
-        for url in urls:
-            netloc = (urlsplit(url).netloc.rpartition("@")[2]).lower()
-            if netloc and netloc not in found:
-                found.append(netloc)
-        return found
 
 
 def _named(exc: ValidationError, data: Any) -> ValidationError:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
-from vitalscope.config.sites import SITE_NAME
+from vitalscope.names import SITE_NAME
 from vitalscope.runtime import Runtime
 from vitalscope.server.auth import require_admin
 from vitalscope.server.responses import errors

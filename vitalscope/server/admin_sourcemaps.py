@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from vitalscope.config.sites import SITE_NAME
+from vitalscope.names import SITE_NAME
 from vitalscope.runtime import Runtime
 from vitalscope.server.auth import require_admin
 from vitalscope.server.responses import errors

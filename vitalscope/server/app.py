@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from ipaddress import IPv4Network
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
-from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import vitalscope
 from alerting import api as alerts_api
@@ -21,6 +20,7 @@ from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
 from vitalscope.auth.gate import AuthGate
 from vitalscope.auth.guard import Guard
+from vitalscope.forwarded import ProxyHeaders, TrustedProxies
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, admin_deadletters, admin_sourcemaps, health, openapi
 from vitalscope.server.allow import allowed_methods
@@ -70,6 +70,9 @@ async def _disconnected(request: Request, exc: Exception) -> JSONResponse:
                          "body ended"}, status_code=400)
 
 
+LOCAL_PROXY = IPv4Network("127.0.0.1/32")
+
+
 def build_asgi(runtime: Runtime) -> ASGIApp:
     """What uvicorn serves: the collector's raw ingest endpoints in front of the FastAPI app
     (beacons skip FastAPI's middleware stack: that is most of ingest throughput)."""
@@ -77,9 +80,10 @@ def build_asgi(runtime: Runtime) -> ASGIApp:
     ingest: Ingest | None = app.state.ingest
     # uvicorn runs without its proxy-headers layer (runner.py), which would hide the TCP peer
     # the ingest endpoints judge proxies by (collector/client_identity.py); the rest of the
-    # app keeps it, from the trusted proxies (uvicorn's default when none are set).
-    trusted = [str(n) for n in runtime.settings.collector.trusted_proxies] or "127.0.0.1"
-    proxied = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app), trusted_hosts=trusted))
+    # app gets the kernel's, from the trusted proxies (127.0.0.1 when none are set, as
+    # uvicorn's did).
+    proxies = TrustedProxies(runtime.settings.collector.trusted_proxies or [LOCAL_PROXY])
+    proxied = ProxyHeaders(app, proxies)
     return ingest.asgi(proxied) if ingest is not None else proxied
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from vitalscope.config.alerting import _REQUIRED, NAME, QUANTILES, SEGMENT_KEYS, RuleConfig
+from vitalscope.config.alerting import _REQUIRED, QUANTILES, SEGMENT_KEYS, RuleConfig
+from vitalscope.names import NAME
 from vitalscope.runtime import Runtime
 
 BEARER: dict[str, list[str]] = {"bearer": []}

@@ -6,9 +6,10 @@ import contextlib
 
 import redis
 
+from vitalscope.redisstore import keys
 from vitalscope.runtime import Runtime
 
-SITES_GENERATION_KEY = "vs:sites:generation"
+SITES_GENERATION_KEY = keys.SITES_GENERATION
 
 
 def announce_sites_changed(runtime: Runtime) -> None:

@@ -1,0 +1,117 @@
+"""Every Redis key of Vitalscope, built here and nowhere else (every one starts with `vs:`;
+tests/vitalscope/redisstore/test_keys.py fails on a `"vs:` literal anywhere else). Lua
+scripts get their keys through KEYS, never by joining strings, so a key renamed here is
+renamed for every reader and writer at once (the flusher bumps `site_generation` and the
+dashboard cache reads it: both through this module).
+
+Redis Cluster (issue 17): several scripts and MULTIs touch more than one key (the ingest
+stream and its byte count, the dedup window and its shards, the alert outbox and its due
+set). Giving them a common hash tag `{...}` renames keys that hold queued data, which an
+upgrade would lose, so the names are left as they are until a migration moves them."""
+
+from __future__ import annotations
+
+# Ingest queue (collector/appender.py, collector/flusher/).
+STREAM = "vs:ingest:stream"
+STREAM_BYTES = "vs:ingest:stream:bytes"  # bytes of the stream's unacknowledged entries
+GROUP = "flushers"  # the stream's consumer group (a group name, not a key)
+DEAD_LETTERS = "vs:ingest:dead"
+DEAD_LETTERS_TRIMMED = "vs:ingest:dead:trimmed"  # "cause:kind" -> dead letters trimmed
+BATCHES = "vs:ingest:batches"  # batch id -> entry ids of a batch being inserted
+SEEN = "vs:ingest:seen:"  # prefix of `seen_shard`, for tests that count the claims
+SEEN_WINDOW = "vs:ingest:seen-window"  # current window: number, start, events claimed
+SITE_BUCKET = "vs:rl:site:"  # prefix of `site_bucket`
+CLIENT_BUCKET = "vs:rl:ip:"  # prefix of `client_bucket`
+CLIENT_DAY_KEY = "vs:rl:daykey:"  # prefix of `client_day_key`
+
+
+def seen_shard(window: int, shard: int) -> str:
+    """One shard of a deduplication window: event digest -> batch that stored it."""
+    return f"{SEEN}{window}:{shard}"
+
+
+def site_bucket(site: str) -> str:
+    """A site's ingest token bucket."""
+    return SITE_BUCKET + site
+
+
+def client_bucket(client: str) -> str:
+    """A client's ingest token bucket, by keyed hash of its address
+    (collector/client_identity.py)."""
+    return CLIENT_BUCKET + client
+
+
+def client_day_key(day: int) -> str:
+    """That UTC day's random key for hashing client addresses."""
+    return f"{CLIENT_DAY_KEY}{day}"
+
+
+def cardinality_set(site: str, kind: str, day: int) -> str:
+    """The values of one kind (page group, server-timing name, ...) admitted for a site on
+    one UTC day (days since the epoch)."""
+    return f"vs:card:{site}:{kind}:{day}"
+
+
+# Sites and the dashboard cache.
+SITES_GENERATION = "vs:sites:generation"  # bumped when sites change: collectors reload
+
+
+def site_generation(site: str) -> str:
+    """Bumped by the flusher after every insert carrying the site's data; the dashboard
+    cache keys its results by it (dashboard/cache.py)."""
+    return f"vs:site:{site}:generation"
+
+
+def dashboard_result(site: str, generation: int, query: str, digest: str) -> str:
+    """A cached query result, for one generation of the site's data."""
+    return f"vs:dash:q:{site}:{generation}:{query}:{digest}"
+
+
+# Sign-in. Nothing here holds a raw address, account name or session id: each is a keyed
+# hash (see `vitalscope.auth.guard.Guard`).
+SESSION = "vs:auth:session:"  # prefix of `session`
+ACCOUNT_SESSIONS = "vs:auth:account-sessions:"  # prefix of `account_sessions`
+FAILURES = "vs:auth:fail:"  # prefix of `failures`
+
+
+def session(digest: str) -> str:
+    """A session, by digest of its id: hash u (user), fp, c (created ms)."""
+    return SESSION + digest
+
+
+def account_sessions(digest: str) -> str:
+    """An account's sessions, by digest of the account: set of session digests."""
+    return ACCOUNT_SESSIONS + digest
+
+
+def failures(kind: str, digest: str) -> str:
+    """Failed credential checks of a client (kind "c") or an account ("a"): hash n, until."""
+    return f"{FAILURES}{kind}:{digest}"
+
+
+# Alerting.
+ALERTS_LEADER = "vs:alerts:leader"  # the evaluator's lease
+ALERTS_RULES = "vs:alerts:rules"
+ALERTS_STATE = "vs:alerts:state"
+ALERTS_SILENCES = "vs:alerts:silences"
+ALERTS_GROUPS = "vs:alerts:groups"
+ALERTS_KEEPALIVE = "vs:alerts:keepalive"  # receiver -> what was last posted to it
+ALERTS_OUTBOX = "vs:alerts:outbox"
+ALERTS_OUTBOX_DUE = "vs:alerts:outbox:due"
+ALERTS_DEAD_LETTERS = "vs:alerts:deadletter"
+ALERTS_RECEIVERS_DISABLED = "vs:alerts:receivers:disabled"
+
+
+# Synthetics.
+SYNTHETICS_SCHEDULER_LEASE = "vs:synthetics:scheduler:lease"
+SYNTHETICS_RUNS = "vs:synthetics:runs"  # stream of run requests
+
+
+def synthetics_check_busy(check: str) -> str:
+    """Held while a check's run is queued or running."""
+    return f"vs:synthetics:check:{check}:busy"
+
+
+def synthetics_result(run_id: str) -> str:
+    """The result of a manual run, for the caller waiting on it."""
+    return f"vs:synthetics:result:{run_id}"
