@@ -109,6 +109,11 @@ class IngestApp:
     def _site_limit(self, site: Site) -> RateLimit:
         return self.settings.site_rate_limits.get(site.name, self.settings.site_rate_limit)
 
+    def _client_now(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bool] | None:
+        """`_client` without a coroutine: None until the day's secret is in memory."""
+        peer = scope.get("client")
+        return self.clients.identify_now(str(peer[0]) if peer else "", headers)
+
     async def _client(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bool]:
         """The client's rate-limit bucket key, and whether the peer is a trusted proxy."""
         peer = scope.get("client")
@@ -179,7 +184,8 @@ class IngestApp:
             raise from_validation(exc) from None
         except (msgspec.DecodeError, UnicodeDecodeError) as exc:
             raise from_decode(exc, body) from None
-        client, trusted_peer = await self._client(scope, headers)
+        client, trusted_peer = (self._client_now(scope, headers)
+                                or await self._client(scope, headers))
         context = BeaconContext(site, beacon, int(time.time() * 1000),
                                 headers.get(b"user-agent", b"").decode("latin-1"), headers,
                                 trusted_peer=trusted_peer)
@@ -193,7 +199,8 @@ class IngestApp:
             await self.fold.beacon(context)
         check_context_size(context, self.settings.max_entry_bytes)
         rows = beacon_rows(context, self.urls)
-        payload = check_entry_size(encode_entry(site.name, rows), self.settings.max_entry_bytes)
+        payload = check_entry_size(encode_entry(site.name, rows, one_scope=True),
+                                   self.settings.max_entry_bytes)
         await self.appender.append(site.name, self._site_limit(site), client,
                                    self.settings.client_rate_limit, payload)
         metrics.HOT.accepted["beacon"] += 1

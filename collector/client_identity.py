@@ -48,6 +48,10 @@ class DailySecret:
         self._secret = b""
         self._fetching: dict[int, asyncio.Task[bytes]] = {}
 
+    def current(self) -> bytes | None:
+        """Today's secret if this process has it (every request but the day's first few)."""
+        return self._secret if int(time.time()) // DAY_S == self._day else None
+
     async def get(self) -> bytes:
         day = int(time.time()) // DAY_S
         if day == self._day:
@@ -89,6 +93,9 @@ class ClientIdentity:
         # parse each once.
         self._peer = lru_cache(maxsize=4096)(self._parse_peer)
         self._forwarded = lru_cache(maxsize=4096)(self._walk)
+        # A client's next beacons hash the same material under the same day's secret. Kept
+        # in memory only, bounded, and keyed by the secret, so a new day hashes anew.
+        self._hash = lru_cache(maxsize=4096)(_bucket_key)
 
     def _parse_peer(self, peer: str) -> tuple[bytes, bool]:
         address = parse_address(peer)
@@ -114,9 +121,22 @@ class ClientIdentity:
             return b"?" + hop.text.encode("latin-1")
         return bucket_material(hop.address)
 
+    def identify_now(self, peer: str, headers: dict[bytes, bytes]) -> tuple[str, bool] | None:
+        """What `identify` answers, without awaiting: None when the day's secret is not in
+        memory yet (then call `identify`)."""
+        secret = self.secret.current()
+        if secret is None:
+            return None
+        material, trusted = self.resolve(peer, headers)
+        return self._hash(material, secret), trusted
+
     async def identify(self, peer: str, headers: dict[bytes, bytes]) -> tuple[str, bool]:
         """The client's bucket key (a keyed hash, never the address), and whether the peer is
         a trusted proxy."""
         material, trusted = self.resolve(peer, headers)
         secret = await self.secret.get()
-        return hashlib.blake2b(material, key=secret, digest_size=12).hexdigest(), trusted
+        return self._hash(material, secret), trusted
+
+
+def _bucket_key(material: bytes, secret: bytes) -> str:
+    return hashlib.blake2b(material, key=secret, digest_size=12).hexdigest()

@@ -6,6 +6,8 @@ keeps Python out of the per-row work of a batch insert."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -36,20 +38,34 @@ def ch_time(epoch_ms: int) -> str:
     return f"{epoch_ms // 1000}.{epoch_ms % 1000:03d}"
 
 
-def _scopes(columns: tuple[int, ...], rows: list[list[Any]]) -> list[str]:
+def _scope_of(columns: tuple[int, ...]) -> Callable[[list[Any]], str]:
     if len(columns) == 1:  # the page view id: a string already
-        column = columns[0]
-        return [row[column] for row in rows]
-    return ["\x1f".join([str(row[column]) for column in columns]) for row in rows]
+        return itemgetter(columns[0])
+    values = itemgetter(*columns)
+    return lambda row: "\x1f".join(map(str, values(row)))
 
 
-def encode_entry(site: str, rows: dict[str, list[list[Any]]]) -> bytes:
-    ids = {table: [row[EVENT_ID_COLUMN[table]] for row in table_rows]
-           for table, table_rows in rows.items() if table in EVENT_ID_COLUMN}
-    scopes = {table: _scopes(SCOPE_COLUMNS[table], table_rows)
-              for table, table_rows in rows.items() if table in SCOPE_COLUMNS}
-    return _ENCODER.encode(Entry(site, {table: _ROWS.encode_lines(table_rows)
-                                        for table, table_rows in rows.items()}, ids, scopes))
+# Per table, a row's event id and its scope (C getters: these run on every row queued).
+_ID_OF = {table: itemgetter(column) for table, column in EVENT_ID_COLUMN.items()}
+_SCOPE_OF = {table: _scope_of(columns) for table, columns in SCOPE_COLUMNS.items()}
+
+
+def encode_entry(site: str, rows: dict[str, list[list[Any]]], one_scope: bool = False) -> bytes:
+    """`one_scope`: all rows of a table share their scope (a beacon's rows share its page
+    view), so it is built once per table instead of once per row."""
+    tables: dict[str, bytes] = {}
+    ids: dict[str, list[str]] = {}
+    scopes: dict[str, list[str]] = {}
+    for table, table_rows in rows.items():
+        tables[table] = _ROWS.encode_lines(table_rows)
+        id_of = _ID_OF.get(table)
+        if id_of is not None:
+            ids[table] = list(map(id_of, table_rows))
+        scope_of = _SCOPE_OF.get(table)
+        if scope_of is not None:
+            scopes[table] = ([scope_of(table_rows[0])] * len(table_rows)
+                             if one_scope and table_rows else list(map(scope_of, table_rows)))
+    return _ENCODER.encode(Entry(site, tables, ids, scopes))
 
 
 class BadEntry(ValueError):
