@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
+# scipy.stats is imported where a test runs, not at import: it costs ~1.5 s of CPU, which
+# every `serve` start paid before readiness although no rule has data to test yet.
 Samples = Sequence[float] | npt.NDArray[np.float64]
 
 
@@ -46,6 +47,7 @@ def p75_regression(baseline: Samples, current: Samples, *, alpha: float,
     effect = (c75 - b75) / b75 if b75 > 0 else 0.0
     if n_base < min_samples or n_cur < min_samples or len(base) == 0 or len(cur) == 0:
         return Regression(False, b75, c75, effect, 1.0, n_base, n_cur, "not enough samples")
+    from scipy import stats
     p_value = float(stats.mannwhitneyu(cur, base, alternative="greater").pvalue)
     if math.isnan(p_value):
         p_value = 1.0
@@ -68,6 +70,7 @@ def two_proportion_drop(base_hits: int, base_total: int, cur_hits: int, cur_tota
     if var <= 0:
         return 1.0 if p_cur >= p_base else 0.0
     z = (p_cur - p_base) / math.sqrt(var)
+    from scipy import stats
     return float(stats.norm.cdf(z))
 
 
@@ -79,6 +82,7 @@ def rate_increase(base_events: int, base_exposure: float, cur_events: int,
     if total == 0 or base_exposure <= 0 or cur_exposure <= 0:
         return 1.0
     share = cur_exposure / (cur_exposure + base_exposure)
+    from scipy import stats
     return float(stats.binomtest(cur_events, total, share, alternative="greater").pvalue)
 
 
@@ -86,4 +90,5 @@ def count_drop(expected: float, observed: int) -> float:
     """One-sided p-value of seeing so few events when `expected` were due (Poisson)."""
     if expected <= 0:
         return 1.0
+    from scipy import stats
     return float(stats.poisson.cdf(observed, expected))

@@ -35,7 +35,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Exactly the locked versions (requirements/*.txt, written by scripts/lock-deps.sh), hashes
-# checked; `pip sync` also removes whatever the lock does not name.
+# checked; `pip sync` also removes whatever the lock does not name. Bytecode is compiled at
+# install: where PYTHONDONTWRITEBYTECODE is set nothing else writes it, and then every process
+# (each `vitalscope serve` and CLI call of the tests) compiled its imports again, ~4 s of CPU.
 source scripts/lib/uv.sh
 lock=requirements/runtime.txt
 [ "$dev" = 1 ] && lock=requirements/dev.txt
@@ -43,7 +45,7 @@ if [ ! -x .venv/bin/python ]; then
   "$uv" venv --quiet --python "$python" .venv
 fi
 echo "Installing Vitalscope into .venv ($lock)"
-"$uv" pip sync --quiet --python .venv/bin/python --require-hashes "$lock"
+"$uv" pip sync --quiet --python .venv/bin/python --require-hashes --compile-bytecode "$lock"
 # The project itself, editable, built with the locked setuptools (no unpinned build env).
 "$uv" pip install --quiet --python .venv/bin/python --no-deps --no-build-isolation -e .
 .venv/bin/python -c 'import vitalscope' # fails loudly if the install did not work

@@ -142,7 +142,7 @@ def test_demo_shows_the_whole_product_and_runs_again(demo: Demo) -> None:
     assert "Traceback" not in first_output, _around_traceback(first_output)
 
     # Again on the same folder: nothing is created twice, and it starts and stops cleanly.
-    demo.start("--duration", "15", "--visits", "0")
+    demo.start("--duration", "5", "--visits", "0")
     assert demo.process is not None
     assert demo.process.wait(120) == 0
     second_output = demo.output()[len(first_output):]
