@@ -33,5 +33,11 @@ def main(argv: list[str]) -> int:
               f"| {build['baseline']}: gzip {bare['gzip']:>5} B  brotli "
               f"{bare['brotli']:>5} B  | x{build['gzip'] / bare['gzip']:.2f} gzip, "
               f"budget {BUDGET_GZIP[build['name']]} B")
-    print(json.dumps({"benchmark": "sdk_size", "esbuild": sizes["esbuild"], "builds": figures}))
+    # The optional early-errors snippet is inline HTML: its bytes count on every page.
+    inline = json.loads((SDK / "dist" / "manifest.json").read_text()).get("inline", {})
+    for name, entry in inline.items():
+        print(f"{name:<20} gzip {entry['gzip']:>5} B  inline {entry['bytes']:>5} B  "
+              f"| CSP '{entry['csp']}'")
+    print(json.dumps({"benchmark": "sdk_size", "esbuild": sizes["esbuild"], "builds": figures,
+                      "inline": inline}))
     return 0

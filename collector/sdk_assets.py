@@ -19,6 +19,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 ASSETS = ("sdk.js", "sdk.attribution.js")
+# The inline snippet that queues errors until the deferred SDK runs (docs/sdk.md): pasted
+# into pages, never served.
+EARLY_ERRORS = "early-errors.js"
 SHORT_CACHE = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Preferred first when the browser accepts several.
@@ -49,6 +52,12 @@ class Asset:
 class SdkBuild:
     version: str
     assets: dict[str, Asset]
+    early_errors: str  # the inline snippet's code
+
+    @property
+    def early_errors_csp(self) -> str:
+        """The CSP source a strict `script-src` needs to run the inline snippet."""
+        return csp_hash(self.early_errors)
 
     def asset(self, name: str) -> Asset | None:
         return self.assets.get(name)
@@ -68,6 +77,10 @@ def sri(body: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
 
 
+def csp_hash(inline_script: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(inline_script.encode()).digest()).decode()
+
+
 def load_build(folder: Path) -> SdkBuild:
     """Reads the manifest and every served file; raises SdkNotBuilt when something is missing
     or a file does not match the hash the build recorded (a half-finished build)."""
@@ -85,7 +98,10 @@ def load_build(folder: Path) -> SdkBuild:
                 if compressed.exists():
                     bodies[encoding] = compressed.read_bytes()
             assets[name] = Asset(name, integrity, bodies)
-        return SdkBuild(str(manifest["version"]), assets)
+        early_errors = (folder / EARLY_ERRORS).read_text()
+        if manifest["inline"][EARLY_ERRORS]["csp"] != csp_hash(early_errors):
+            raise SdkNotBuilt(f"{folder / EARLY_ERRORS} does not match its manifest: {NOT_BUILT}")
+        return SdkBuild(str(manifest["version"]), assets, early_errors)
     except (OSError, KeyError, ValueError) as exc:
         if isinstance(exc, SdkNotBuilt):
             raise
@@ -129,12 +145,19 @@ def choose_encoding(accept_encoding: str, available: set[str]) -> str:
     return "identity"
 
 
-def snippet(base_url: str, site_key: str, build: SdkBuild, attribution: bool = False) -> str:
-    """The script tag a site embeds: the immutable URL with its SRI hash."""
+def snippet(base_url: str, site_key: str, build: SdkBuild, attribution: bool = False,
+            early_errors: bool = False) -> str:
+    """The script tag a site embeds: the immutable URL with its SRI hash; with early_errors,
+    preceded by the inline snippet (and a comment naming the CSP hash it needs)."""
     asset = build.assets["sdk.attribution.js" if attribution else "sdk.js"]
     src = base_url.rstrip("/") + build.versioned_path(asset.name)
-    return (f'<script defer src="{src}" integrity="{asset.integrity}" crossorigin="anonymous" '
-            f'data-site="{site_key}"></script>')
+    tag = (f'<script defer src="{src}" integrity="{asset.integrity}" crossorigin="anonymous" '
+           f'data-site="{site_key}"></script>')
+    if not early_errors:
+        return tag
+    return (f"<!-- a strict Content-Security-Policy needs script-src "
+            f"'{build.early_errors_csp}' for the inline snippet -->\n"
+            f"<script>{build.early_errors}</script>\n{tag}")
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

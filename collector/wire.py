@@ -97,13 +97,18 @@ class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_
 
 class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=True,
               omit_defaults=True):
-    """A JS error, deduplicated per page view by the SDK."""
+    """A JS error or a failed resource load, deduplicated per page view by the SDK."""
 
     id: EventId
     ts: EpochMs
-    msg: Annotated[str, Meta(max_length=1024)]
-    type: Annotated[str, Meta(max_length=64)] | None = None
-    src: Annotated[str, Meta(max_length=512)] | None = None
+    msg: Annotated[str, Meta(max_length=1024, description=(
+        "message; for type `resource` the element that failed to load: img, script, link, "
+        "..."))]
+    type: Annotated[str, Meta(max_length=64, description=(
+        "error name (`TypeError`, default `Error`), `unhandledrejection`, or `resource` for a "
+        "failed load of an element's URL"))] | None = None
+    src: Annotated[str, Meta(max_length=512, description=(
+        "`file:line:col`; for type `resource` the URL that failed"))] | None = None
     stack: Annotated[str, Meta(max_length=4096)] | None = None
     cnt: Count = 1
 

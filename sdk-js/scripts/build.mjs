@@ -1,6 +1,6 @@
 // Builds dist/: ESM modules for bundlers (web-vitals stays an import), minified script-tag
-// IIFEs with gzip/brotli siblings for the collector, type declarations and manifest.json
-// (version, sizes, SRI hashes). Prints our sizes next to a bare web-vitals bundle built with
+// IIFEs with gzip/brotli siblings for the collector, the inline early-errors snippet, type
+// declarations and manifest.json (version, sizes, SRI hashes, the snippet's CSP hash). Prints our sizes next to a bare web-vitals bundle built with
 // the same esbuild settings.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const quiet = process.argv.includes('--quiet');
+const EARLY = 'early-errors.js';
 
 export const settings = {
   bundle: true,
@@ -76,6 +77,17 @@ for (const [name, entry, baseline] of [
   const ref = await bare(baseline);
   rows.push([name, ours, baseline + ' (bare)', { bytes: ref.length, gzip: gzip(ref), brotli: brotli(ref) }]);
 }
+// The inline early-errors snippet (docs/sdk.md): pasted into pages, never served, so it has no
+// SRI hash but the CSP hash a strict `script-src` needs for exactly these bytes.
+const early = Buffer.from(await bundle({ entryPoints: [join(root, 'src', 'early.js')] })).toString().trim();
+writeFileSync(join(dist, EARLY), early);
+manifest.inline = {
+  [EARLY]: {
+    bytes: Buffer.byteLength(early),
+    gzip: gzip(early),
+    csp: 'sha256-' + createHash('sha256').update(early).digest('base64'),
+  },
+};
 writeFileSync(join(dist, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 // For `python -m bench sdk_size`: our builds next to bare web-vitals with the same settings.
 writeFileSync(
@@ -95,4 +107,6 @@ if (!quiet) {
     console.log(`  ${name.padEnd(34)} ${fmt(ours)}`);
     console.log(`  ${refName.padEnd(34)} ${fmt(ref)}  (ours: +${ours.gzip - ref.gzip} B gzip)`);
   }
+  const e = manifest.inline[EARLY];
+  console.log(`  ${(EARLY + ' (inline)').padEnd(34)} ${String(e.bytes).padStart(6)} B  gzip ${String(e.gzip).padStart(5)} B  CSP '${e.csp}'`);
 }

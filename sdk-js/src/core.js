@@ -13,7 +13,6 @@ export const start = (o, metrics, attribution, resources) => {
   const P = performance;
   const T = P.timeOrigin;
   const on = addEventListener;
-  const ua = n.userAgent;
   const sid = session();
   // `true` from npm, '' from a bare data-respect-do-not-track attribute.
   const optedOut = /^(true|)$/.test(o.respectDoNotTrack) && (n.doNotTrack == 1 || n.globalPrivacyControl);
@@ -22,25 +21,24 @@ export const start = (o, metrics, attribution, resources) => {
   const s = sender(ep + '/v1/beacon?k=' + o.site, 'vs_q' + o.site, o.batchMs ?? 5e3);
   // Lists come as arrays (npm) or comma-separated strings (script tag data-* attributes).
   const list = (x) => String(x ?? '').split(',');
-  const here = () => scrub(location.href, list(o.query));
+  // Page URLs, and URLs handled like them.
+  const here = (u = location.href) => scrub(u, list(o.query));
   let seq = 0;
   let errors;
-  let errorCount;
   let cur;
 
-  const view = (type, st, ref, url = here()) => (
+  const view = (type, st, ref) => (
     (errors = {}),
-    (errorCount = 0),
     (cur = {
       v: 1,
       pv: rid(),
       sid,
-      url,
+      url: here(),
       grp: group(location.pathname, list(o.routes)),
       nav: type,
       st,
       ref,
-      dev: /Mobi/.test(ua) ? 'mobile' : /Android|iPad/.test(ua) ? 'tablet' : 'desktop',
+      dev: /Mobi/.test(n.userAgent) ? 'mobile' : /Android|iPad/.test(n.userAgent) ? 'tablet' : 'desktop',
       ect: n.connection?.effectiveType,
       mem: n.deviceMemory,
       cpu: n.hardwareConcurrency,
@@ -79,24 +77,38 @@ export const start = (o, metrics, attribution, resources) => {
   resources?.(o.serverTimingResources, ep, timings);
 
   // An error already reported in this page view is counted on its report while that report
-  // still waits in the batch, and not reported again. Query strings are cut from the URLs in
-  // its source and stack like from page URLs.
-  const error = (x, msg = x?.message ?? x, src = '', type = x?.name, k = type + msg + src) =>
+  // still waits in the batch, and not reported again; at most maxErrors distinct ones are.
+  // Query strings are cut from the URLs in its source and stack like from page URLs. Its time
+  // is the event's: queued events are reported late.
+  const error = (e, x, type = x?.name, msg = x?.message ?? x, src = '', k = type + msg + src) =>
     errors[k]
       ? errors[k].cnt++
-      : errorCount++ < (o.maxErrors ?? 10) &&
+      : Object.keys(errors).length < (o.maxErrors ?? 10) &&
         add(cur, (errors[k] = {
           t: 'err',
+          ts: T + e.timeStamp,
           msg: ('' + msg).slice(0, 1024),
           type: type?.slice(0, 64),
           src: src.slice(0, 512),
           stack: x?.stack?.replace(/\?[^\s):]*/g, '').slice(0, 4096),
           cnt: 1,
         }));
-  on('error', (e) =>
-    error(e.error, e.error?.message ?? e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno),
-  );
-  on('unhandledrejection', (e) => error(e.reason, undefined, undefined, 'unhandledrejection'));
+  // One capturing listener sees both script errors (target: window) and failed loads of
+  // elements (img, script, link, ...), whose `error` does not bubble. A failed load is type
+  // `resource`, its message the element's name, its source the URL scrubbed like page URLs
+  // (an SVG element's href is no string: left out).
+  const report = (e, t = e.target, u = t.src || t.href) =>
+    'reason' in e
+      ? error(e, e.reason, 'unhandledrejection')
+      : t == self
+        ? error(e, e.error, undefined, e.error?.message ?? e.message, (e.filename && scrub(e.filename)) + ':' + e.lineno + ':' + e.colno)
+        : u?.length && error(e, 0, 'resource', t.localName, here(u));
+  on('error', report, 1);
+  on('unhandledrejection', report);
+  // What the inline early-errors snippet (early.js) queued before this script ran, once: the
+  // queue is closed as it is drained, so every later event reaches only the listeners above.
+  self.vs_e?.map((e) => report(e));
+  self.vs_e = null;
 
   // Vitals belong to the document's page view (hard navigation or bfcache restore): web-vitals
   // does not split them by route, so SPA page views carry no invented vitals.

@@ -12,19 +12,16 @@ export const BATCH = 50;
 export const KEPT = 20;
 const bytes = (x) => new Blob([JSON.stringify(x)]).size;
 
-export const take = (key, peek) => {
-  let q = [];
+// take(key): the kept beacons, removed from storage; take(key, b): keeps b after them (the
+// newest KEPT). Unreadable storage counts as empty and is replaced.
+export const take = (key, b, q = []) => {
   try {
     q = JSON.parse(localStorage[key] || '[]');
-    peek || localStorage.removeItem(key);
+  } catch {}
+  try {
+    b ? (localStorage[key] = JSON.stringify([...q, b].slice(-KEPT))) : localStorage.removeItem(key);
   } catch {}
   return q;
-};
-
-const keep = (key, b) => {
-  try {
-    localStorage[key] = JSON.stringify([...take(key, 1), b].slice(-KEPT));
-  } catch {}
 };
 
 // Pending [context, event] pairs -> beacons, in order: a new beacon starts when the page-view
@@ -46,7 +43,7 @@ export const pack = (items) => {
 
 export const sender = (url, key, wait) => {
   let q = [];
-  let timer = 0;
+  let timer;
   const hidden = () => document.visibilityState == 'hidden';
   const post = (b, unload) => {
     b.sent = Date.now();
@@ -56,13 +53,12 @@ export const sender = (url, key, wait) => {
     navigator.onLine
       ? (unload && navigator.sendBeacon(url, body)) ||
         fetch(url, { method: 'POST', body, keepalive: true, mode: 'no-cors' }).catch(() =>
-          keep(key, b),
+          take(key, b),
         )
-      : keep(key, b);
+      : take(key, b);
   };
   const flush = (unload) => {
-    clearTimeout(timer);
-    timer = 0;
+    timer = clearTimeout(timer);
     pack(q.splice(0)).map((b) => post(b, unload));
   };
   // A page that has been left (unloading, or frozen in the back-forward cache) can still get

@@ -1,5 +1,7 @@
 // A small stand-in for the browser globals the SDK touches, so delivery and wiring can be
 // unit-tested in Node. The real thing is exercised in Chromium by tests/e2e (pytest).
+const nodePerformance = globalThis.performance;
+
 export const installBrowser = ({ href = 'https://shop.example/product/42?token=secret#top', serverTiming = [] } = {}) => {
   const win = new EventTarget();
   const env = { sent: [], online: true, beaconAccepts: true, fetchFails: false, frames: [] };
@@ -8,6 +10,8 @@ export const installBrowser = ({ href = 'https://shop.example/product/42?token=s
   // Browsers take any value as `useCapture` (WebIDL boolean); Node's EventTarget does not.
   define('addEventListener', (type, fn, capture) => win.addEventListener(type, fn, { capture: !!capture }));
   define('dispatchEvent', win.dispatchEvent.bind(win));
+  // The window: what `self` names and the target of its own events.
+  define('self', win);
   define('location', new URL(href));
   define('innerWidth', 390);
   define('innerHeight', 844);
@@ -19,10 +23,10 @@ export const installBrowser = ({ href = 'https://shop.example/product/42?token=s
     replaceState(_s, _t, url) { location.href = new URL(url, location.href).href; },
   });
   define('requestAnimationFrame', (cb) => env.frames.push(cb));
-  const start = Date.now();
+  // Node's own clock: events' timeStamp counts from its timeOrigin, as in a browser.
   define('performance', {
-    timeOrigin: start,
-    now: () => Date.now() - start,
+    timeOrigin: nodePerformance.timeOrigin,
+    now: () => nodePerformance.now(),
     getEntriesByType: (type) => (type == 'navigation' ? [{ type: 'navigate', responseStart: 12, serverTiming }] : []),
   });
   define('navigator', {

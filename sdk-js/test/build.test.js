@@ -40,3 +40,19 @@ test('script-tag builds are self-contained, npm builds leave web-vitals to the b
   assert.match(read('attribution.js').toString(), /from "web-vitals\/attribution\/onINP.js"/);
   for (const name of ['index.d.ts', 'attribution.d.ts']) assert.ok(existsSync(new URL(name, dist)), name);
 });
+
+test('the inline early-errors snippet: tiny, its CSP hash in the manifest, both stated in docs/sdk.md', () => {
+  const code = read('early-errors.js').toString();
+  const entry = JSON.parse(read('manifest.json')).inline['early-errors.js'];
+  const csp = 'sha256-' + createHash('sha256').update(code).digest('base64');
+  const gz = gzipSync(code, { level: 9 }).length;
+  assert.deepEqual(entry, { bytes: Buffer.byteLength(code), gzip: gz, csp });
+  assert.ok(entry.bytes <= 200, `the inline snippet is ${entry.bytes} bytes, budget 200`);
+  // Wrapped so it leaves no global behind but its queue, and free of anything a page could
+  // end early (`</script>`).
+  assert.ok(code.startsWith('(()=>{') && !/<\/script/i.test(code) && !code.endsWith('\n'));
+  const docs = readFileSync(new URL('../../docs/sdk.md', import.meta.url), 'utf8');
+  for (const fact of [`**${entry.bytes} bytes** minified`, `**${gz} bytes** gzip`, `'${csp}'`, `<script>${code}</script>`]) {
+    assert.ok(docs.includes(fact), `docs/sdk.md does not say ${fact}`);
+  }
+});

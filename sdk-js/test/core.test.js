@@ -135,3 +135,64 @@ test('a bfcache restore starts a new page view for the metrics that follow', () 
   assert.equal(ctxs[1].nav, 'back-forward-cache');
   assert.equal(ctxs[1].e[0].val, 20);
 });
+
+const errs = (env) => env.events().filter((e) => e.t == 'err');
+// A failed load as the browser dispatches it: a plain Event whose target is the element.
+const failed = (env, localName, url) => env.fire('error', { target: { localName, ...(localName == 'link' ? { href: url } : { src: url }) } });
+
+test('failed resource loads: their own type, the element and the scrubbed URL, deduplicated, inside the cap', () => {
+  const env = installBrowser();
+  start({ site: 'pk_test', query: 'v', maxErrors: 4 }, vitals().metrics);
+  failed(env, 'img', 'https://cdn.example/img/hero.png?sig=s3cret#x');
+  failed(env, 'img', 'https://cdn.example/img/hero.png?sig=other');
+  failed(env, 'script', '/static/app.js?v=3&token=t');
+  failed(env, 'link', 'https://shop.example/style.css#top');
+  failed(env, 'img', ''); // <img src="">: nothing to report
+  env.fire('error', { target: { localName: 'image', href: { baseVal: 'a.png' } } }); // SVG: no string URL
+  env.fire('error', { message: 'boom', error: new Error('boom'), filename: 'a.js', lineno: 1, colno: 1 });
+  failed(env, 'img', 'https://cdn.example/img/over-the-cap.png');
+  env.hide();
+  const seen = errs(env).map(({ type, msg, src, cnt, stack }) => ({ type, msg, src, cnt, stack }));
+  assert.deepEqual(seen, [
+    { type: 'resource', msg: 'img', src: 'https://cdn.example/img/hero.png', cnt: 2, stack: undefined },
+    { type: 'resource', msg: 'script', src: 'https://shop.example/static/app.js?v=3', cnt: 1, stack: undefined },
+    { type: 'resource', msg: 'link', src: 'https://shop.example/style.css', cnt: 1, stack: undefined },
+    { type: 'Error', msg: 'boom', src: 'https://shop.example/product/a.js:1:1', cnt: 1, stack: seen[3].stack },
+  ]);
+});
+
+test('the early snippet queues what happens before the SDK, which drains it once and closes it', async () => {
+  const env = installBrowser();
+  await import('../src/early.js?drain');
+  assert.deepEqual(self.vs_e, []);
+  const thrown = { message: 'early', error: new TypeError('early'), filename: 'https://shop.example/a.js', lineno: 1, colno: 2 };
+  env.fire('error', thrown);
+  env.fire('error', thrown);
+  env.fire('unhandledrejection', { reason: new Error('early rejection') });
+  failed(env, 'img', 'https://shop.example/missing.png?x=1');
+  assert.equal(self.vs_e.length, 4);
+  start({ site: 'pk_test' }, vitals().metrics);
+  assert.equal(self.vs_e, null, 'the queue is closed');
+  env.fire('error', thrown); // after start: the SDK's own listener counts it, the snippet queues nothing
+  failed(env, 'script', 'https://shop.example/late.js');
+  env.hide();
+  const seen = errs(env).map(({ type, msg, cnt }) => [type, msg, cnt]);
+  assert.deepEqual(seen, [
+    ['TypeError', 'early', 3],
+    ['unhandledrejection', 'early rejection', 1],
+    ['resource', 'img', 1],
+    ['resource', 'script', 1],
+  ]);
+  const early = errs(env)[0];
+  assert.ok(early.ts <= Date.now() && early.ts > Date.now() - 60_000, 'the time of the event');
+});
+
+test('the early queue is bounded', async () => {
+  const env = installBrowser();
+  await import('../src/early.js?bounded');
+  for (let i = 0; i < 50; i++) env.fire('error', { message: 'e' + i, error: new Error('e' + i), filename: 'a.js', lineno: i, colno: 1 });
+  assert.equal(self.vs_e.length, 20);
+  start({ site: 'pk_test', maxErrors: 100 }, vitals().metrics);
+  env.hide();
+  assert.equal(errs(env).length, 20);
+});

@@ -19,7 +19,7 @@ export interface Options {
   query?: string[] | string;
   /** Send nothing when the browser signals Do-Not-Track or Global Privacy Control. */
   respectDoNotTrack?: boolean;
-  /** Distinct JS error reports per page view. Default 10. */
+  /** Distinct JS error and failed resource load reports per page view. Default 10. */
   maxErrors?: number;
   /**
    * Also report Server-Timing of resources whose URL matches (same-origin or

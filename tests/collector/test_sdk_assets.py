@@ -133,3 +133,22 @@ def test_snippet_points_at_the_immutable_url_with_its_hash(dist: Path) -> None:
                    f'integrity="{integrity}" crossorigin="anonymous" data-site="pk_shop">'
                    "</script>")
     assert "sdk.attribution.js" in snippet("https://rum.example", "pk_shop", build, True)
+
+
+def test_snippet_with_early_errors_puts_the_inline_queue_first_with_its_csp_hash(
+        dist: Path) -> None:
+    build = SdkAssets([dist]).current()
+    code = (dist / "early-errors.js").read_text()
+    manifest = json.loads((dist / "manifest.json").read_text())
+    csp = manifest["inline"]["early-errors.js"]["csp"]
+    assert build.early_errors == code and build.early_errors_csp == csp
+    comment, inline, tag = snippet("https://rum.example", "pk_shop", build,
+                                   early_errors=True).split("\n")
+    assert comment == (f"<!-- a strict Content-Security-Policy needs script-src '{csp}' for the "
+                       "inline snippet -->")
+    # The hash covers exactly what sits between the tags.
+    assert inline == f"<script>{code}</script>"
+    assert tag == snippet("https://rum.example", "pk_shop", build)
+    (dist / "early-errors.js").write_text(code.replace("20", "99"))
+    with pytest.raises(SdkNotBuilt, match=r"early-errors\.js does not match its manifest"):
+        SdkAssets([dist]).current()

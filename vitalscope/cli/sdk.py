@@ -21,8 +21,11 @@ def sdk() -> None:
               help="URL under which browsers reach the collector. Default: public_url.")
 @click.option("--attribution", is_flag=True,
               help="The build that also reports why a metric is poor (about 2 KB more).")
+@click.option("--early-errors", is_flag=True,
+              help="Also print the inline snippet (put it first in <head>) that queues errors "
+                   "thrown before the SDK loads, with the CSP hash it needs.")
 @settings_options
-def snippet_command(site_key: str, base_url: str | None, attribution: bool,
+def snippet_command(site_key: str, base_url: str | None, attribution: bool, early_errors: bool,
                     config: Path | None, data: Path | None) -> None:
     """Print the <script> tag for a site: the immutable SDK URL with its integrity hash."""
     settings = load(config, data=data)
@@ -32,4 +35,5 @@ def snippet_command(site_key: str, base_url: str | None, attribution: bool,
         build = SdkAssets().current()
     except SdkNotBuilt as exc:
         fail(str(exc))
-    click.echo(snippet(base_url or settings.effective_public_url, site_key, build, attribution))
+    click.echo(snippet(base_url or settings.effective_public_url, site_key, build, attribution,
+                       early_errors))

@@ -1,6 +1,7 @@
 """The fingerprint that groups occurrences of one error (docs/errors.md): the error type,
 the normalised message and the top in-app frames (file path without host, query, fragment or
-content hash; function name unless a minifier's one or two letters)."""
+content hash; function name unless a minifier's one or two letters). A failed resource load
+(type `resource`) groups by its element (the message) and its URL's host and path."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from vitalscope.jserrors.message import normalise_message
 from vitalscope.jserrors.stack import Frame, parse_stack
 
 TOP_FRAMES = 3
+# The SDK's type for a failed load of an <img>, <script>, <link>, ... (message: the element).
+RESOURCE = "resource"
 # A content hash in a file name: `app.3f9a2c1b.js`, `index-BxT3g9aQ.js`, `chunk-5XQHG7NL.js`
 # (6+ letters and digits, at least one digit, between . or - and a later dot).
 _CONTENT_HASH = re.compile(r"[.-](?=[A-Za-z0-9_]*\d)[A-Za-z0-9_]{6,}(?=\.)")
@@ -41,6 +44,17 @@ def frame_file(url: str) -> str:
         _CONTENT_HASH.sub("", name))
 
 
+def resource_key(url: str) -> str:
+    """A failed resource's URL as it groups: host and path without query, fragment or content
+    hash. Unlike a script's frames, the host counts: a blocked third party or one failing CDN
+    is a problem of its own."""
+    try:
+        host = urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        host = ""
+    return host + frame_file(url)
+
+
 def frame_key(frame: Frame) -> str:
     function = "" if _MINIFIED_NAME.match(frame.function) else frame.function
     file = frame_file(frame.url)
@@ -48,8 +62,10 @@ def frame_key(frame: Frame) -> str:
 
 
 def group(error_type: str, message: str, stack: str, source: str) -> Grouping:
-    frames = [f for f in parse_stack(stack) if f.in_app][:TOP_FRAMES]
-    keys = [frame_key(f) for f in frames]
+    if error_type == RESOURCE:
+        keys = [resource_key(source)] if source else []
+    else:
+        keys = [frame_key(f) for f in parse_stack(stack) if f.in_app][:TOP_FRAMES]
     if not keys and source:
         # No usable stack (a cross-origin script error, a rejection with a string): the
         # file the error event named, without line and column.

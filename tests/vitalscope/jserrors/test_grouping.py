@@ -105,3 +105,22 @@ def test_minified_names_do_not_split_groups_and_no_stack_falls_back_to_the_sourc
     b = group("Error", "Script error.", "", "https://s.example/app.js:88:1")
     assert a == b and a.top_frame == "/app.js"
     assert group("Error", "Script error.", "", "").top_frame == ""
+
+
+def test_failed_resource_loads_group_by_element_host_and_path() -> None:
+    """What the SDK sends for a failed <img>/<script>/<link>: type `resource`, the element as
+    message, the URL as source (query kept only when the site keeps it)."""
+    hero = group("resource", "img", "", "https://cdn.example/img/hero.png")
+    assert hero.top_frame == "cdn.example/img/hero.png"
+    assert hero.message == "img"
+    # Query, fragment and a content hash do not make another group.
+    for same in ("https://cdn.example/img/hero.png?w=640", "https://cdn.example/img/hero.png#x",
+                 "https://cdn.example/img/hero.3f9a2c1b.png", "https://CDN.example/img/hero.png"):
+        assert group("resource", "img", "", same).fingerprint == hero.fingerprint, same
+    # Another element, file, host or a script error naming the same file do.
+    others = [group("resource", "script", "", "https://cdn.example/img/hero.png"),
+              group("resource", "img", "", "https://cdn.example/img/logo.png"),
+              group("resource", "img", "", "https://ads.example/img/hero.png"),
+              group("Error", "img", "", "https://cdn.example/img/hero.png")]
+    assert len({hero.fingerprint, *(g.fingerprint for g in others)}) == 5
+    assert group("resource", "link", "", "").top_frame == ""
