@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import redis
 from clickhouse_connect.driver.client import Client
 
+from alerting.errorgroups import ErrorGroupNotes
 from alerting.evaluators import EVALUATORS, Queries
 from alerting.history import Attempt, write_attempts, write_events
 from alerting.model import Alert, Observation
@@ -20,6 +21,7 @@ from alerting.pipeline.retry import OutboxItem
 from alerting.rulestore import RuleStore
 from alerting.state import StateStore, advance
 from vitalscope.config.alerting import AlertingSettings, RuleConfig
+from vitalscope.config.sourcemaps import SourcemapSettings
 
 log = logging.getLogger("vitalscope.alerting")
 
@@ -38,13 +40,16 @@ class CycleReport:
 
 class Evaluator:
     def __init__(self, settings: AlertingSettings, redis_client: redis.Redis, client: Client,
-                 cluster: str | None = None) -> None:
+                 cluster: str | None = None, *, public_url: str = "",
+                 sourcemaps: SourcemapSettings | None = None) -> None:
         self.settings = settings
         self.client = client
         self.cluster = cluster
         self.rules = RuleStore(settings, redis_client)
         self.states = StateStore(redis_client)
         self.pipeline = Pipeline(settings, redis_client, record=self._record)
+        self.error_groups = ErrorGroupNotes(public_url, sourcemaps or SourcemapSettings(),
+                                            cluster)
 
     def _record(self, attempts: list[Attempt]) -> None:
         try:
@@ -73,6 +78,12 @@ class Evaluator:
                 failed.append(kind)
                 continue
             evaluated |= {r.name for r in kind_rules}
+        try:
+            self.error_groups.annotate(queries, observations, now)
+        except Exception as exc:
+            # Links and frames explain an alert; without them it still goes out.
+            log.warning("annotating error-group alerts failed: %s",
+                        str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__)
         return observations, evaluated, queries, failed
 
     def cycle(self, now: float | None = None) -> CycleReport:

@@ -47,7 +47,9 @@ class AlertingService:
         runtime = self.runtime
         self._stopping.clear()
         self.evaluator = Evaluator(self.settings, runtime.redis, runtime.new_clickhouse_client(),
-                                   runtime.settings.clickhouse_cluster)
+                                   runtime.settings.clickhouse_cluster,
+                                   public_url=runtime.settings.effective_public_url,
+                                   sourcemaps=runtime.settings.sourcemaps)
         self.lease = Lease(runtime.redis, ttl_s=3 * self.settings.evaluation_interval)
         scheduler = AsyncIOScheduler(timezone="UTC")
         # Sync jobs run in the loop's thread pool; one instance of each at a time.

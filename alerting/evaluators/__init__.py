@@ -5,6 +5,7 @@ from __future__ import annotations
 from alerting.evaluators.activity import ErrorRateEvaluator, TrafficDropEvaluator
 from alerting.evaluators.cache import CacheHitRateEvaluator
 from alerting.evaluators.common import KindEvaluator, Queries
+from alerting.evaluators.errors import NewErrorEvaluator
 from alerting.evaluators.regression import RegressionEvaluator
 from alerting.evaluators.synthetic import SyntheticFailureEvaluator
 from alerting.evaluators.threshold import ThresholdEvaluator
@@ -13,6 +14,7 @@ EVALUATORS: dict[str, KindEvaluator] = {
     e.kind: e for e in (
         ThresholdEvaluator(), RegressionEvaluator(), CacheHitRateEvaluator(),
         SyntheticFailureEvaluator(), ErrorRateEvaluator(), TrafficDropEvaluator(),
+        NewErrorEvaluator(),
     )
 }
 

@@ -1,11 +1,14 @@
 """error_rate (JS error occurrences per page view spiking) and traffic_drop (page views
-falling, down to no data), both against the same hours of previous days, from one query."""
+falling, down to no data), both against the same hours of previous days, from one query.
+error_rate rules `by: fingerprint` take their page views from it too and their groups'
+errors from one more query (alerting/evaluators/errors.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from alerting.evaluators.common import Queries, batch, ms
+from alerting.evaluators.errors import group_rates
 from alerting.model import Observation
 from alerting.stats import count_drop, rate_increase
 from vitalscope.config.alerting import RuleConfig
@@ -30,7 +33,15 @@ class ErrorRateEvaluator:
     def evaluate(self, queries: Queries, rules: Sequence[RuleConfig], now: float
                  ) -> list[Observation]:
         observations = []
-        for rule, sides in zip(rules, _activity(queries, rules, now), strict=True):
+        activity = _activity(queries, rules, now)
+        by_group = [(rule, sides) for rule, sides in zip(rules, activity, strict=True)
+                    if rule.by == "fingerprint"]
+        if by_group:
+            observations += group_rates(queries, [r for r, _ in by_group],
+                                        [s for _, s in by_group], now)
+        for rule, sides in zip(rules, activity, strict=True):
+            if rule.by == "fingerprint":
+                continue
             base_errors, base_views = sides.get(2, (0, 0))
             cur_errors, cur_views = sides.get(1, (0, 0))
             before = base_errors / base_views if base_views else 0.0

@@ -22,8 +22,12 @@ class Queries:
         self.count = 0
 
     def rows(self, name: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Rows of `alerting/queries/<name>.sql`, or of another package's named query when
+        `name` is dotted (a definition the alerts share with the API, e.g.
+        vitalscope/jserrors/releases.py)."""
         self.count += 1
-        result = self.client.query(named_query(f"alerting.{name}"), parameters=parameters)
+        query = named_query(name if "." in name else f"alerting.{name}")
+        result = self.client.query(query, parameters=parameters)
         return [tuple(row) for row in result.result_rows]
 
 

@@ -15,6 +15,7 @@ from alerting.receivers.base import (
     RenderContext,
     Request,
     WebhookReceiverBase,
+    error_group_notes,
     iso,
     json_request,
 )
@@ -42,7 +43,9 @@ def alertmanager_body(n: Notification, context: RenderContext) -> list[dict[str,
         item: dict[str, Any] = {
             "labels": {"alertname": alert.rule, **alert.labels},
             "annotations": {"summary": alert.summary, "description": alert.description,
-                            "details": json.dumps(alert.details, default=str)},
+                            "details": json.dumps(alert.details, default=str),
+                            # Error groups: group_url, original_frame, minified_frame.
+                            **error_group_notes(alert.details)},
             "startsAt": iso(alert.starts_at or alert.active_since),
         }
         item["endsAt"] = iso(alert.ends_at if alert.state == "resolved"

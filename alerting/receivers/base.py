@@ -132,3 +132,29 @@ def json_request(url: str, body: bytes, *, secrets: tuple[str, ...] = ()) -> Req
     """The request of a kind that posts its stored body as it is, signed."""
     return Request(url, body, {"content-type": "application/json"}, standard_webhooks=True,
                    secrets=secrets)
+
+
+def frame_text(frame: dict[str, Any] | None) -> str:
+    """`function (file:line:column)` of a stack frame (beacon-sent: each kind escapes it for
+    its format)."""
+    if not frame:
+        return ""
+    where = f"{frame.get('file') or frame.get('url') or '?'}:{frame.get('line')}:" \
+            f"{frame.get('column')}"
+    return f"{frame['function']} ({where})" if frame.get("function") else where
+
+
+def error_group_notes(details: dict[str, Any]) -> dict[str, str]:
+    """An error-group alert's link and top frame as text (alerting/errorgroups.py): the
+    original frame where the release's source map gave one, else the minified frame.
+    Empty for other alerts."""
+    if "group_url" not in details:
+        return {}
+    notes = {"group_url": str(details["group_url"])}
+    original = frame_text(details.get("original_frame"))
+    minified = frame_text(details.get("frame")) or str(details.get("top_frame") or "")
+    if original:
+        notes["original_frame"] = original
+    if minified:
+        notes["minified_frame"] = minified
+    return notes

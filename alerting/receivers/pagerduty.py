@@ -21,6 +21,7 @@ from alerting.receivers.base import (
     ReceiverKind,
     RenderContext,
     Request,
+    error_group_notes,
     http_url,
     iso,
 )
@@ -84,7 +85,8 @@ def _detail(alert: Alert) -> dict[str, Any]:
     return {"rule": alert.rule, "status": alert.state, "summary": alert.summary,
             "description": alert.description, "value": alert.value, "labels": alert.labels,
             "starts_at": iso(alert.starts_at or alert.active_since),
-            "ends_at": iso(alert.ends_at), "details": alert.details}
+            "ends_at": iso(alert.ends_at), "details": alert.details,
+            **error_group_notes(alert.details)}
 
 
 def pagerduty_body(n: Notification, context: RenderContext) -> dict[str, Any]:
@@ -101,7 +103,8 @@ def pagerduty_body(n: Notification, context: RenderContext) -> dict[str, Any]:
     labels = ", ".join(f"{k}={v}" for k, v in n.group_labels.items())
     more = f" (and {len(firing) - 1} more)" if len(firing) > 1 else ""
     summary = f"[FIRING:{len(firing)}] {labels}: {firing[0].summary}{more}"
-    return {"event_action": "trigger", "dedup_key": key, "client": "Vitalscope", "payload": {
+    event: dict[str, Any] = {
+        "event_action": "trigger", "dedup_key": key, "client": "Vitalscope", "payload": {
         "summary": _shorten(summary, SUMMARY_CHARS),
         "source": n.group_labels.get("site") or "vitalscope",
         "severity": severity(firing),
@@ -112,6 +115,12 @@ def pagerduty_body(n: Notification, context: RenderContext) -> dict[str, Any]:
             "firing": len(firing), "resolved": len(n.alerts) - len(firing),
             "alerts": [_detail(a) for a in n.alerts[:SHOWN_ALERTS]],
             "more_alerts": max(0, len(n.alerts) - SHOWN_ALERTS)}}}
+    # Shown as links on the incident: the pages of the error groups on the dashboard.
+    links = [{"href": a.details["group_url"], "text": "Error group " + a.labels.get(
+        "fingerprint", "")} for a in firing[:SHOWN_ALERTS] if "group_url" in a.details]
+    if links:
+        event["links"] = links
+    return event
 
 
 def pagerduty_request(receiver: PagerDutyReceiver, body: bytes) -> Request:

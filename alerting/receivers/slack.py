@@ -19,6 +19,7 @@ from alerting.receivers.base import (
     RenderContext,
     Request,
     WebhookReceiverBase,
+    error_group_notes,
     json_request,
 )
 
@@ -71,6 +72,14 @@ def _section(alert: Alert) -> dict[str, Any]:
     if len(causes) > SHOWN_CAUSES:
         why += f"\n• {_more(len(causes) - SHOWN_CAUSES, 'cause')}"
     text = f"*{mrkdwn(alert.rule)}* ({alert.state}): {mrkdwn(alert.summary)}{why}"
+    notes = error_group_notes(alert.details)
+    if notes:
+        frame = notes.get("original_frame") or notes.get("minified_frame")
+        if frame:
+            text += f"\n• top frame {_code(frame)}"
+        # The URL is ours (public_url, site, a number), escaped all the same; Slack reads
+        # `<url|label>` as a link.
+        text += f"\n• <{mrkdwn(notes['group_url'])}|error group on the dashboard>"
     return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, SECTION_CHARS)}}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from dashboard.filters import FilterError, Filters, Window
 from dashboard.querylayer import QueryLayer, Row
+from vitalscope.jserrors.releases import new_in_release
 from vitalscope.sourcemaps.store import SourcemapStore
 from vitalscope.sourcemaps.symbolicate import Symbolicator
 
@@ -79,7 +80,7 @@ def _enrich(layer: QueryLayer, f: Filters, window: Window, groups: list[Row],
             "last_seen": seen.get("last_seen", g["last_seen"]),
             "first_seen_in_window": g["first_seen"], "last_seen_in_window": g["last_seen"],
             "first_release": first_release,
-            "new_in_release": bool(newest_release) and first_release == newest_release,
+            "new_in_release": new_in_release(first_release, newest_release),
             "trend": {"slot_s": slot_s, "occurrences": trend.get(fp, [0] * slots)},
             "top_pages": values.get((fp, "page_group"), []),
             "browsers": values.get((fp, "browser"), []),

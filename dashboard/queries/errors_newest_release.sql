@@ -1,7 +1,8 @@
--- The site's newest release: the one whose first page view came last.
-SELECT release
+-- The site's newest release: the one whose first page view came last (and when that was:
+-- the new_error alert rules bound their search with it). vitalscope/jserrors/releases.py.
+SELECT release, min(first_seen) AS release_start
 FROM page_views_tier_1d
 WHERE site = {site:String} AND release != ''
 GROUP BY release
-ORDER BY min(first_seen) DESC, release DESC
+ORDER BY release_start DESC, release DESC
 LIMIT 1

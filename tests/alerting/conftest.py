@@ -86,11 +86,11 @@ def alerting_settings(receiver_url: str, rules: list[dict[str, Any]], **extra: A
 
 @pytest.fixture
 def make_evaluator(settings: Settings, clickhouse: Client, redis_client: redis.Redis
-                   ) -> Iterator[Callable[[AlertingSettings], Evaluator]]:
+                   ) -> Iterator[Callable[..., Evaluator]]:
     made: list[Evaluator] = []
 
-    def make(alerting: AlertingSettings) -> Evaluator:
-        evaluator = Evaluator(alerting, redis_client, clickhouse)
+    def make(alerting: AlertingSettings, **options: Any) -> Evaluator:
+        evaluator = Evaluator(alerting, redis_client, clickhouse, **options)
         made.append(evaluator)
         return evaluator
 

@@ -29,6 +29,10 @@ COUNTS = {
     "js_errors": "SELECT count(), uniqExact(event_id) FROM js_errors",
     "vitals_1m": "SELECT sum(samples), 0 FROM vitals_1m",
     "server_timings_1m": "SELECT sum(samples), 0 FROM server_timings_1m",
+    "js_error_occurrences": "SELECT sum(occurrences), 0 FROM js_errors",
+    "errors_tier_1m": "SELECT sum(occurrences), 0 FROM errors_tier_1m",
+    "errors_tier_1h": "SELECT sum(occurrences), 0 FROM errors_tier_1h",
+    "errors_tier_1d": "SELECT sum(occurrences), 0 FROM errors_tier_1d",
 }
 
 

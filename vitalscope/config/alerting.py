@@ -24,7 +24,7 @@ from vitalscope.vitals import MetricName, spoken
 
 RuleKind = Literal[
     "threshold", "regression", "cache_hit_rate", "synthetic_failure", "error_rate",
-    "traffic_drop",
+    "traffic_drop", "new_error",
 ]
 Metric = MetricName
 QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99)
@@ -38,11 +38,14 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "synthetic_failure": (),
     "error_rate": ("site",),
     "traffic_drop": ("site",),
+    "new_error": ("site",),
 }
 _DEFAULT_MIN_SAMPLES = {"threshold": 50, "regression": 100, "cache_hit_rate": 200,
-                        "synthetic_failure": 1, "error_rate": 200, "traffic_drop": 50}
+                        "synthetic_failure": 1, "error_rate": 200, "traffic_drop": 50,
+                        "new_error": 1}
 _DEFAULT_MIN_EFFECT = {"threshold": 0.0, "regression": 0.1, "cache_hit_rate": 0.05,
-                       "synthetic_failure": 0.0, "error_rate": 1.0, "traffic_drop": 0.5}
+                       "synthetic_failure": 0.0, "error_rate": 1.0, "traffic_drop": 0.5,
+                       "new_error": 0.0}
 
 
 class RuleConfig(BaseModel):
@@ -52,7 +55,7 @@ class RuleConfig(BaseModel):
 
     name: str = Field(description="Unique rule name (lowercase letters, digits, '-', '_', '.').")
     kind: RuleKind = Field(description="threshold, regression, cache_hit_rate, "
-                           "synthetic_failure, error_rate or traffic_drop.")
+                           "synthetic_failure, error_rate, traffic_drop or new_error.")
     site: str | None = Field(default=None, description="Site the rule watches (every kind but "
                              "synthetic_failure).")
     metric: Metric | None = Field(default=None, description="Vital of threshold and regression "
@@ -67,7 +70,8 @@ class RuleConfig(BaseModel):
     op: Literal[">", "<"] = Field(default=">", description="Threshold fires when the quantile "
                                   "is above (`>`) or below (`<`) `value`.")
     value: float | None = Field(default=None, description="Threshold value (ms; unitless for "
-                                "CLS).")
+                                "CLS). `by: fingerprint` error_rate rules: also a minimum "
+                                "of the group's occurrences per page view (optional).")
     window: Duration = Field(default=1800.0, gt=0, le=86400,
                              description="Current window the rule looks at (e.g. 30m).")
     baseline: Literal["previous_days", "previous_release"] = Field(
@@ -93,6 +97,20 @@ class RuleConfig(BaseModel):
                                    "Server-Timing name (default: every cache name).")
     cache_source: str | None = Field(default=None, description="Cache rules: only this "
                                      "source (default: every source).")
+    by: Literal["site", "fingerprint"] = Field(
+        default="site",
+        description="error_rate rules: `site` (the default) watches the site's JS error rate "
+        "as a whole; `fingerprint` watches each error group's occurrences per page view, one "
+        "alert per group (at most `max_groups` groups per evaluation).")
+    min_page_views: int = Field(
+        default=20, ge=1, le=10**9,
+        description="new_error rules: page views an error group new in the newest release "
+        "must have affected within `window` to fire (and to keep firing).")
+    max_groups: int = Field(
+        default=20, ge=1, le=100,
+        description="new_error and `by: fingerprint` error_rate rules: most error groups one "
+        "evaluation alerts on per rule (those affecting the most page views, or spiking the "
+        "most).")
     check: str | None = Field(default=None, description="Synthetic rules: only this check "
                               "(default: every check).")
     location: str | None = Field(default=None, description="Synthetic rules: only this "
@@ -166,6 +184,8 @@ class RuleConfig(BaseModel):
         if self.kind == "synthetic_failure" and self.site is not None:
             raise ValueError(f"rule {self.name!r}: a synthetic_failure rule has no `site` "
                              "(use `check` and `location`)")
+        if self.by != "site" and self.kind != "error_rate":
+            raise ValueError(f"rule {self.name!r}: `by` applies to error_rate rules only")
         if self.kind == "cache_hit_rate" and self.min_effect is not None \
                 and self.min_effect >= 1:
             raise ValueError(f"rule {self.name!r}: min_effect of a cache rule is a hit-ratio "
