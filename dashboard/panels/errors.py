@@ -1,7 +1,8 @@
 """Errors: a site's JS error groups ranked and paged in ClickHouse (errors_groups.sql), with
 their share of page views, trend, top pages, browsers and releases and whether they are new
-in the newest release; and one group's detail with sample stacks, symbolicated with the
-release's source maps where it has them (docs/errors.md)."""
+in the newest release; one group's detail with sample stacks, symbolicated with the
+release's source maps where it has them (docs/errors.md); page views and the error rate
+over time (the Overview) and a page group's top errors (the Pages drill-down)."""
 
 from __future__ import annotations
 
