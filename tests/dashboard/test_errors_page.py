@@ -95,6 +95,9 @@ def page(browser: Browser, errors_server: ErrorsServer) -> Iterator[Page]:
     page.fill("#token", server.admin_token())
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/dashboard/errors\?.*"))
+    # Rendered and settled: leaving while Dash requests are in flight logs aborted fetches.
+    page.wait_for_selector("#errors-table td")
+    page.wait_for_load_state("networkidle")
     yield page
     assert errors == []
     assert violations == []
