@@ -2,8 +2,10 @@
 against the same answer computed from the raw tables in the same run.
 
 Seeds 10 M vital samples over 30 days for 3 sites and 2,000 page groups (plus server
-timings) into a fresh chDB folder. Goals: rollup <= 0.1x raw, cold p95 < 150 ms,
-warm p95 < 10 ms."""
+timings, 2 M page views and 500 k JS errors in a few hundred groups per site) into a fresh
+chDB folder. The error panels are timed as queries and as whole panels (every query the
+Errors page's table or the Overview's error rate runs). Goals: rollup <= 0.1x raw, cold
+p95 < 150 ms, warm p95 < 10 ms."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from bench.common import emit
 from bench.dashboard_seed import SITES, seed
 from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
+from dashboard.panels import errors
 from dashboard.panels.common import TOP_N
 from dashboard.querylayer import QueryLayer
 from vitalscope.redisstore.client import sync_client
@@ -51,6 +54,10 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench dashboard")
     parser.add_argument("--samples", type=int, default=10_000_000)
     parser.add_argument("--timings", type=int, default=2_000_000)
+    parser.add_argument("--page-views", type=int, default=None,
+                        help="page views to seed (default: a fifth of --samples)")
+    parser.add_argument("--errors", type=int, default=None,
+                        help="JS errors to seed (default: a twentieth of --samples)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--raw-runs", type=int, default=5)
     args = parser.parse_args(argv)
@@ -70,19 +77,25 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
     client.database = DATABASE
     Migrator(client).apply()
     end = datetime.now(UTC)
+    page_views = args.samples // 5 if args.page_views is None else args.page_views
+    js_errors = args.samples // 20 if args.errors is None else args.errors
     seed_started = time.perf_counter()
     with Progress() as progress:
         tasks = {"vitals": progress.add_task("vital samples", total=args.samples),
-                 "server_timings": progress.add_task("server timings", total=args.timings)}
+                 "server_timings": progress.add_task("server timings", total=args.timings),
+                 "page_views": progress.add_task("page views", total=page_views),
+                 "js_errors": progress.add_task("JS errors", total=js_errors)}
         seed(client, end, args.samples, args.timings, 500_000,
-             lambda table, n: progress.advance(tasks[table], n))
+             lambda table, n: progress.advance(tasks[table], n), page_views, js_errors)
     seed_s = time.perf_counter() - seed_started
     # Background merges would have folded the parts of past days long ago.
     for table in ("vitals_dims_1h", "vitals_dims_1d", "vitals_pages_1h", "vitals_pages_1d",
-                  "server_timings_tier_1h", "server_timings_tier_1d", "vitals", "server_timings"):
+                  "server_timings_tier_1h", "server_timings_tier_1d", "vitals", "server_timings",
+                  "errors_tier_1h", "errors_tier_1d", "page_views_tier_1h",
+                  "page_views_tier_1d", "error_samples_1d", "js_errors", "page_views"):
         client.command(f"OPTIMIZE TABLE {table} FINAL")
-    print(f"seeded {args.samples:,} vitals and {args.timings:,} server timings "
-          f"in {seed_s:.0f} s")
+    print(f"seeded {args.samples:,} vitals, {args.timings:,} server timings, "
+          f"{page_views:,} page views and {js_errors:,} JS errors in {seed_s:.0f} s")
 
     def new_client() -> Any:
         c = clickhouse_connect.get_client(dsn=dsn)
@@ -119,23 +132,55 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
          {"table": window.table("server_timings_tier"), **base, "limit": TOP_N},
          "raw_server_timings_series", base),
     ]
+    filters = parse_filters(site, "30d")
+    shown = errors.groups(cold, filters)["groups"]
+    prints = [int(g["fingerprint"]) for g in shown]
+    slot_s = shown[0]["trend"]["slot_s"] if shown else 86400
+    err_table = {"table": window.table("errors_tier"), **base}
+    error_panels: list[tuple[str, str, dict[str, Any], str, dict[str, Any]]] = [
+        ("errors groups (25)", "errors_groups",
+         {**err_table, "sort": "occurrences", "descending": 1, "limit": 25, "offset": 0},
+         "raw_errors_groups", base),
+        ("errors trend (25)", "errors_trend",
+         {**err_table, "fingerprints": prints, "slot_s": slot_s},
+         "raw_errors_trend", {**base, "fingerprints": prints, "slot_s": slot_s}),
+        ("errors top values", "errors_top_values",
+         {**err_table, "fingerprints": prints, "limit": errors.TOP_VALUES},
+         "raw_errors_top_values", {**base, "fingerprints": prints, "limit": errors.TOP_VALUES}),
+    ]
+    raw_client = new_client()
+
+    def query(layer: QueryLayer, name: str, params: dict[str, Any]) -> Callable[[], object]:
+        return lambda: layer.run(name, site, params)
+
+    def raw(*queries: tuple[str, dict[str, Any]]) -> Callable[[], object]:
+        return lambda: [raw_client.query(named_query(f"bench.{name}"),
+                                          parameters={**params, "site": site})
+                        for name, params in queries]
+
+    # title -> (cold, warm, raw) runs
+    runs: dict[str, tuple[Callable[[], object], Callable[[], object], Callable[[], object]]] = {
+        title: (query(cold, q, params), query(warm, q, params), raw((raw_query, raw_params)))
+        for title, q, params, raw_query, raw_params in [*panels, *error_panels]}
+    raw_table = raw(("raw_errors_groups", base),
+                    ("raw_errors_trend", {**base, "fingerprints": prints, "slot_s": slot_s}),
+                    ("raw_errors_top_values", {**base, "fingerprints": prints,
+                                               "limit": errors.TOP_VALUES}),
+                    ("raw_errors_page_views", base))
+    runs["errors panel (table)"] = (lambda: errors.groups(cold, filters),
+                                    lambda: errors.groups(warm, filters), raw_table)
+    runs["error rate (overview)"] = (lambda: errors.error_rate(cold, filters),
+                                     lambda: errors.error_rate(warm, filters),
+                                     raw(("raw_error_rate", base),
+                                         ("raw_errors_page_views", base)))
     figures: dict[str, Any] = {"samples": args.samples, "server_timings": args.timings,
+                               "page_views": page_views, "js_errors": js_errors,
+                               "error_groups_shown": len(shown),
                                "seed_s": round(seed_s, 1), "range": "30d", "panels": {}}
     print(f"{'panel':24} {'cold p50':>9} {'cold p95':>9} {'warm p95':>9} {'raw p50':>9} "
           f"{'ratio':>6}")
-    raw_client = new_client()
     ok = True
-    for title, query, params, raw_query, raw_params in panels:
-        def run_cold(q: str = query, p: dict[str, Any] = params) -> object:
-            return cold.run(q, site, p)
-
-        def run_warm(q: str = query, p: dict[str, Any] = params) -> object:
-            return warm.run(q, site, p)
-
-        def run_raw(s: str = named_query(f"bench.{raw_query}"),
-                    p: dict[str, Any] = raw_params) -> object:
-            return raw_client.query(s, parameters={**p, "site": site})
-
+    for title, (run_cold, run_warm, run_raw) in runs.items():
         cold_ms = _time(run_cold, args.runs)
         run_warm()
         warm_ms = _time(run_warm, args.runs)
@@ -156,7 +201,9 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
     sizes = client.query(
         "SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts WHERE active "
         "AND database = {db:String} AND table IN ('vitals', 'vitals_dims_1d', "
-        "'vitals_dims_1h', 'vitals_pages_1d', 'vitals_pages_1h') GROUP BY table ORDER BY table",
+        "'vitals_dims_1h', 'vitals_pages_1d', 'vitals_pages_1h', 'js_errors', "
+        "'errors_tier_1h', 'errors_tier_1d', 'page_views', 'page_views_tier_1d') "
+        "GROUP BY table ORDER BY table",
         parameters={"db": DATABASE}).result_rows
     figures["table_rows"] = {t: int(r) for t, r, _ in sizes}
     figures["table_bytes"] = {t: int(b) for t, _, b in sizes}

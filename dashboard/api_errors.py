@@ -14,19 +14,9 @@ from dashboard.filters import FilterError
 from dashboard.panels import errors
 from dashboard.service import DashboardService, UnknownSite
 from vitalscope.server.responses import errors as error_responses
-from vitalscope.sourcemaps.store import SourcemapStore
-from vitalscope.sourcemaps.symbolicate import Symbolicator
 
 router = APIRouter(prefix="/api/v1", tags=["dashboard"], dependencies=[Depends(require_login)],
                    responses=error_responses(401, 422))
-
-
-def _symbolicator(request: Request, service: DashboardService) -> Symbolicator:
-    found: Symbolicator | None = getattr(request.app.state, "symbolicator", None)
-    if found is None:
-        found = Symbolicator(service.runtime.settings.sourcemaps.cache_entries)
-        request.app.state.symbolicator = found
-    return found
 
 
 async def _run(work: Any) -> Response:
@@ -82,14 +72,11 @@ async def get_error(
     `sourcemap` says whether maps were applied (`applied`, `partial`, `missing` with a
     `note`, `none_needed`). 404 when the group has no occurrence in the range."""
     service: DashboardService = request.app.state.dashboard
-    symbolicator = _symbolicator(request, service)
 
     def work() -> dict[str, Any] | None:
         f = service.filters(site, range_, start, end)
         number = errors.check_fingerprint(fingerprint)
-        settings = service.runtime.settings
-        store = SourcemapStore(service.layer.client(), settings.sourcemaps,
-                               settings.clickhouse_cluster)
-        return errors.group_detail(service.layer, f, number, symbolicator, store)
+        return errors.group_detail(service.layer, f, number, service.symbolicator,
+                                   service.sourcemaps())
 
     return await _run(work)

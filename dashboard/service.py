@@ -11,6 +11,8 @@ from dashboard.filters import FilterError, Filters, parse_filters
 from dashboard.querylayer import QueryLayer
 from vitalscope.runtime import Runtime
 from vitalscope.sites import SiteRepository
+from vitalscope.sourcemaps.store import SourcemapStore
+from vitalscope.sourcemaps.symbolicate import Symbolicator
 
 SITES_TTL_S = 10.0
 
@@ -30,6 +32,13 @@ class DashboardService:
                                 QueryCache(runtime.redis if ttl else None, ttl))
         self._sites: tuple[float, list[str]] = (0.0, [])
         self._lock = threading.Lock()
+        # One cache of parsed source maps for the Errors page and the API alike.
+        self.symbolicator = Symbolicator(runtime.settings.sourcemaps.cache_entries)
+
+    def sourcemaps(self) -> SourcemapStore:
+        settings = self.runtime.settings
+        return SourcemapStore(self.layer.client(), settings.sourcemaps,
+                              settings.clickhouse_cluster)
 
     def sites(self) -> list[str]:
         with self._lock:

@@ -1,14 +1,15 @@
 """Errors: a site's JS error groups ranked and paged in ClickHouse (errors_groups.sql), with
 their share of page views, trend, top pages, browsers and releases and whether they are new
-in the newest release; and one group's detail with sample stacks, symbolicated with the
-release's source maps where it has them (docs/errors.md)."""
+in the newest release; one group's detail with sample stacks, symbolicated with the
+release's source maps where it has them (docs/errors.md); page views and the error rate
+over time (the Overview) and a page group's top errors (the Pages drill-down)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
-from dashboard.filters import FilterError, Filters, Window
+from dashboard.filters import FilterError, Filters, Window, WindowJson
 from dashboard.querylayer import QueryLayer, Row
 from vitalscope.jserrors.releases import new_in_release
 from vitalscope.sourcemaps.store import SourcemapStore
@@ -20,6 +21,7 @@ TREND_SLOTS = 24
 TOP_VALUES = 3  # per dimension in the list; the detail shows more
 DETAIL_VALUES = 20
 SAMPLES = 10
+TOP_PAGE_ERRORS = 5  # in the Pages drill-down
 FINGERPRINT = r"^[0-9]{1,20}$"
 
 
@@ -136,3 +138,71 @@ def group_detail(layer: QueryLayer, f: Filters, fingerprint: int, symbolicator: 
                             "page_group": s["page_group"], "release": s["release"], **stack})
     return {"window": window.as_dict(), "filters": f.query_string(), "page_views": total_views,
             "group": group, "samples": occurrences}
+
+
+class RatePoint(TypedDict):
+    t: str
+    page_views: int
+    errored_page_views: int
+    occurrences: int
+    error_rate: float | None  # errored page views / page views; None without page views
+
+
+class ErrorRate(TypedDict):
+    window: WindowJson
+    filters: dict[str, str]
+    page_views: int
+    errored_page_views: int
+    occurrences: int
+    points: list[RatePoint]
+
+
+def error_rate(layer: QueryLayer, f: Filters) -> ErrorRate:
+    """Page views and the share of them with a JS error per bucket of the window (the
+    Overview). Page views count in the bucket they started in, errors in the one they were
+    thrown in: a rate can pass 1 only in a bucket a long page view spills into."""
+    window = f.window()
+    views = {r["bucket"]: int(r["page_views"]) for r in layer.run(
+        "errors_page_views_series", f.site,
+        {"table": window.table("page_views_tier"), **window.params()})}
+    errs = {r["bucket"]: r for r in layer.run(
+        "errors_series", f.site, {"table": window.table("errors_tier"), **window.params()})}
+    points: list[RatePoint] = []
+    for bucket in sorted(views.keys() | errs.keys()):
+        seen = views.get(bucket, 0)
+        hit = int(errs[bucket]["errored_page_views"]) if bucket in errs else 0
+        points.append({"t": bucket, "page_views": seen, "errored_page_views": hit,
+                       "occurrences": int(errs[bucket]["occurrences"]) if bucket in errs else 0,
+                       "error_rate": hit / seen if seen else None})
+    return {"window": window.as_dict(), "filters": f.query_string(),
+            "page_views": _page_views(layer, f, window),
+            "errored_page_views": _errored_page_views(layer, f, window),
+            "occurrences": sum(p["occurrences"] for p in points), "points": points}
+
+
+def _errored_page_views(layer: QueryLayer, f: Filters, window: Window) -> int:
+    # Distinct over the window: a page view with errors in two buckets counts once.
+    rows = layer.run("errors_errored_page_views", f.site, {
+        "table": window.table("errors_tier"), **window.params()})
+    return int(rows[0]["page_views"]) if rows else 0
+
+
+class PageError(TypedDict):
+    fingerprint: str
+    type: str
+    message: str
+    top_frame: str
+    occurrences: int
+    page_views: int
+
+
+def page_top_errors(layer: QueryLayer, f: Filters, page_group: str,
+                    limit: int = TOP_PAGE_ERRORS) -> list[PageError]:
+    """The error groups of one page group, by occurrences (the Pages drill-down)."""
+    window = f.window()
+    rows = layer.run("errors_page_top", f.site, {
+        "table": window.table("errors_tier"), **window.params(), "page_group": page_group,
+        "limit": limit})
+    return [{"fingerprint": r["group_id"], "type": r["error_type"], "message": r["message"],
+             "top_frame": r["top_frame"], "occurrences": int(r["occurrences"]),
+             "page_views": int(r["page_views"])} for r in rows]

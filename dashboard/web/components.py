@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
+from dashboard.filters import WindowJson
 from dashboard.metrics import BY_NAME
 from dashboard.web.plotlytext import plain
 from dashboard.web.urlstate import build
@@ -42,6 +44,20 @@ def figure(title: str, height: int = 260) -> go.Figure:
                       margin={"l": 50, "r": 10, "t": 36, "b": 36}, template="plotly_white",
                       showlegend=False)
     return fig
+
+
+def _axis_time(iso: str) -> str:
+    # The series' own format (querylayer): UTC with a Z, which Plotly reads as wall time.
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def time_axis(fig: go.Figure, window: WindowJson) -> None:
+    """The x axis spans the selected window, whatever the data: Plotly fits the axis to the
+    points, so one point alone gets an axis a millisecond wide and a burst of points hides
+    how much of the window had none."""
+    fig.update_xaxes(type="date", range=[_axis_time(window["from"]),
+                                         _axis_time(window["to"])])
 
 
 def graph(fig: go.Figure, graph_id: str) -> dcc.Graph:

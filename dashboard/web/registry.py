@@ -4,11 +4,20 @@ module under web/views/ declaring its `PAGE`, plus one line here."""
 from __future__ import annotations
 
 from dashboard.web.page import Page
-from dashboard.web.views import alerts, breakdowns, overview, pages, servertiming, synthetics
+from dashboard.web.views import (
+    alerts,
+    breakdowns,
+    errors,
+    overview,
+    pages,
+    servertiming,
+    synthetics,
+)
 
 PAGES: tuple[Page, ...] = (
     overview.PAGE,
     pages.PAGE,
+    errors.PAGE,
     breakdowns.PAGE,
     servertiming.PAGE,
     synthetics.PAGE,

@@ -18,11 +18,13 @@ import pytest
 import dashboard.web.views
 from dashboard.web.components import figure
 from dashboard.web.plotlytext import plain
-from dashboard.web.views import breakdowns, overview, servertiming, synthetics
+from dashboard.web.views import breakdowns, errors, overview, servertiming, synthetics
 
 HOSTILE = ['<a href="https://evil.example">x</a>', "<b>bold</b>",
            '<span style="font-size:90px">big</span>', "&lt;i&gt;", "a<br>b"]
 T0, T1 = "2026-01-01T00:00:00", "2026-01-01T00:01:00"
+WINDOW = {"from": "2026-01-01T00:00:00+00:00", "to": "2026-01-01T01:00:00+00:00",
+          "resolution": "1m"}
 
 
 def _series_points() -> list[dict[str, Any]]:
@@ -31,7 +33,8 @@ def _series_points() -> list[dict[str, Any]]:
 
 def _overview_series(text: str) -> go.Figure:
     return overview.series_figure("LCP", _series_points(),
-                                  [{"release": text, "first_seen": T1}], timedelta(minutes=1))
+                                  [{"release": text, "first_seen": T1}], timedelta(minutes=1),
+                                  WINDOW)
 
 
 def _overview_histogram(text: str) -> go.Figure:
@@ -47,7 +50,7 @@ def _breakdown(text: str) -> go.Figure:
 
 def _timing_data(text: str) -> dict[str, Any]:
     points = [{"t": T0, "p75": 12.0, "hit_rate": 0.5}]
-    return {"names": [{"source": "rum", "name": text}],
+    return {"window": WINDOW, "names": [{"source": "rum", "name": text}],
             "series": [{"source": "rum", "name": text, "points": points}],
             "caches": [{"source": text, "name": text, "points": points}]}
 
@@ -73,8 +76,28 @@ def _steps(text: str) -> go.Figure:
 
 
 def _step_timings(text: str) -> go.Figure:
-    return synthetics.timings_figure({"bucket_s": 300, "steps": [
+    return synthetics.timings_figure({"window": WINDOW, "bucket_s": 300, "steps": [
         {"step": 1, "name": text, "points": [{"t": T0, "p75_duration_ms": 120.0}]}]})
+
+
+def _rate_data() -> dict[str, Any]:
+    return {"window": WINDOW, "points": [
+        {"t": T0, "page_views": 10, "errored_page_views": 2, "occurrences": 3,
+         "error_rate": 0.2},
+        {"t": T1, "page_views": 0, "errored_page_views": 0, "occurrences": 0,
+         "error_rate": None}]}
+
+
+def _page_views(text: str) -> go.Figure:
+    return overview.page_views_figure(_rate_data())
+
+
+def _error_rate(text: str) -> go.Figure:
+    return overview.error_rate_figure(_rate_data())
+
+
+def _error_trend(text: str) -> go.Figure:
+    return errors.trend_figure({"slot_s": 150, "occurrences": [0, 3] + [0] * 22}, WINDOW)
 
 
 def _titled(text: str) -> go.Figure:
@@ -85,6 +108,9 @@ def _titled(text: str) -> go.Figure:
 BUILDERS: dict[Callable[..., go.Figure], Callable[[str], go.Figure]] = {
     overview.series_figure: _overview_series,
     overview.histogram_figure: _overview_histogram,
+    overview.page_views_figure: _page_views,
+    overview.error_rate_figure: _error_rate,
+    errors.trend_figure: _error_trend,
     breakdowns.breakdown_figure: _breakdown,
     servertiming.durations_figure: _durations,
     servertiming.composition_figure: _composition,
@@ -128,7 +154,7 @@ def test_markup_reaches_plotly_only_as_escaped_text(build: Callable[[str], go.Fi
         # Only entities we wrote: unescaping and escaping again gives the same string.
         assert "<" not in value and ">" not in value, (key, value)
         assert plain(html.unescape(value)) == value, (key, value)
-    if build is not _overview_histogram:
+    if build not in (_overview_histogram, _page_views, _error_rate, _error_trend):
         assert any(plain(text)[:30] in value for _, value in _strings(shown)), shown
 
 

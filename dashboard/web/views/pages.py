@@ -1,5 +1,6 @@
 """Pages page: page groups by impact in a server-paged, server-sorted table, a minimum
-sample filter, and the drill-down of the group picked (kept in the URL as `group`)."""
+sample filter, and the drill-down of the group picked (kept in the URL as `group`) with
+its vitals, worst elements, server timings and top JS errors."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.filters import FilterError, Filters, check_page_group
 from dashboard.metrics import BY_NAME, METRIC_NAMES
-from dashboard.panels import pages
+from dashboard.panels import errors, pages
+from dashboard.panels.errors import PageError
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import COLORS, csv_link, message, table
@@ -54,8 +56,10 @@ def _rating_styles() -> list[dict[str, Any]]:
 def _detail(service: DashboardService, f: Filters, group: str) -> list[Any]:
     data = pages.page_detail(service.layer, f, check_page_group(group))
     if not any(m["samples"] for m in data["metrics"]):
-        return [html.H3(f"Page group {group}"),
-                message(f"No samples for page group {group!r} in this range.")]
+        return [html.H3(f"Page group {group}", id="drill-title"),
+                message(f"No samples for page group {group!r} in this range."),
+                html.H4("Top JS errors"),
+                _top_errors(errors.page_top_errors(service.layer, f, group), f)]
     vitals = [{"metric": m["metric"], "p75": BY_NAME[m["metric"]].display(m["p75"]),
                "rating": m["rating"] or "", "samples": m["samples"],
                "poor": f"{(m['poor_share'] or 0) * 100:.1f} %"} for m in data["metrics"]]
@@ -84,7 +88,23 @@ def _detail(service: DashboardService, f: Filters, group: str) -> list[Any]:
                                          ("samples", "Samples"), ("p75", "p75"),
                                          ("hit_rate", "Cache hit rate")])
         if timings else message("No server timings for this page group in this range."),
+        html.H4("Top JS errors"),
+        _top_errors(errors.page_top_errors(service.layer, f, group), f),
     ]
+
+
+def _top_errors(found: list[PageError], f: Filters) -> Any:
+    if not found:
+        return message("No JS errors on this page group in this range.")
+    rows = [html.Tr([
+        html.Td(dcc.Link(f"{e['type']}: {e['message']}", href=f"/dashboard/errors"
+                         f"{urlstate.build({**f.query_string(), 'group': e['fingerprint']})}")),
+        html.Td(e["top_frame"], className="vs-error-text"),
+        html.Td(f"{e['occurrences']:,}"), html.Td(f"{e['page_views']:,}"),
+    ]) for e in found]
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in (
+        "Error", "Top frame", "Occurrences", "Page views")])), html.Tbody(rows)],
+        className="vs-table", id="drill-errors")
 
 
 def render(service: DashboardService, f: Filters, params: dict[str, str]) -> list[Any]:

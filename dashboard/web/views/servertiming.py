@@ -11,7 +11,7 @@ from dashboard.filters import Filters
 from dashboard.panels import servertiming
 from dashboard.panels.servertiming import ServerTiming
 from dashboard.service import DashboardService
-from dashboard.web.components import csv_link, figure, graph, message, table
+from dashboard.web.components import csv_link, figure, graph, message, table, time_axis
 from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 
@@ -30,6 +30,7 @@ def durations_figure(data: ServerTiming) -> go.Figure:
     top = {(n["source"], n["name"]) for n in data["names"][:TOP_NAMES]}
     fig = figure("p75 duration per server-timing name (ms)", 320)
     fig.update_layout(showlegend=True)
+    time_axis(fig, data["window"])
     for s in data["series"]:
         if (s["source"], s["name"]) in top:
             fig.add_trace(go.Scatter(x=[p["t"] for p in s["points"]],
@@ -48,6 +49,7 @@ def composition_figure(parts: dict[str, float]) -> go.Figure:
 def hits_figure(data: ServerTiming) -> go.Figure:
     fig = figure("Cache hit rate over time", 320)
     fig.update_layout(showlegend=True, yaxis={"tickformat": ".0%", "range": [0, 1]})
+    time_axis(fig, data["window"])
     for c in data["caches"]:
         fig.add_trace(go.Scatter(x=[p["t"] for p in c["points"]],
                                  y=[p["hit_rate"] for p in c["points"]], mode="lines",

@@ -20,7 +20,15 @@ from dashboard.panels.synthetics import (
     StepTimings,
 )
 from dashboard.service import DashboardService
-from dashboard.web.components import COLORS, csv_link, figure, fmt_share, graph, message
+from dashboard.web.components import (
+    COLORS,
+    csv_link,
+    figure,
+    fmt_share,
+    graph,
+    message,
+    time_axis,
+)
 from dashboard.web.page import Page
 from dashboard.web.plotlytext import plain
 from dashboard.web.urlstate import build
@@ -145,6 +153,7 @@ def _timings(data: StepTimings) -> Any:
 def timings_figure(data: StepTimings) -> go.Figure:
     fig = figure(f"p75 duration per step ({data['bucket_s'] // 60} min buckets, ms)", 300)
     fig.update_layout(showlegend=True)
+    time_axis(fig, data["window"])
     for s in data["steps"]:
         fig.add_trace(go.Scatter(x=[p["t"] for p in s["points"]],
                                  y=[p["p75_duration_ms"] for p in s["points"]],
