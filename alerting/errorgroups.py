@@ -30,7 +30,7 @@ ERRORS_PAGE = "/dashboard/errors"
 def group_url(public_url: str, site: str, fingerprint: str) -> str:
     """The group's detail on the Errors page, under the server's public URL (the address
     browsers reach it at, `public_url`)."""
-    query = urlencode({"site": site, "fingerprint": fingerprint})
+    query = urlencode({"site": site, "group": fingerprint})  # the page keeps its detail in `group`
     return f"{public_url.rstrip('/')}{ERRORS_PAGE}?{query}"
 
 

@@ -140,7 +140,7 @@ def test_a_new_error_in_the_newest_release_fires_once_with_its_link_and_original
     (alert,) = body["alerts"]
     details = alert["details"]
     assert alert["labels"]["fingerprint"] == str(fired)
-    assert details["group_url"] == (f"{PUBLIC_URL}/dashboard/errors?site=shop&fingerprint="
+    assert details["group_url"] == (f"{PUBLIC_URL}/dashboard/errors?site=shop&group="
                                     f"{fired}")
     assert details["release"] == "r2" and details["page_views"] == 30
     assert details["message"] == "Cannot price order <n>: <!channel> <b><n></b> items"
@@ -165,7 +165,7 @@ def test_a_new_error_in_the_newest_release_fires_once_with_its_link_and_original
     slack = rendered("slack", firing)["blocks"][1]["text"]["text"]
     assert "<!channel>" not in slack and "&lt;!channel&gt; &lt;b&gt;" in slack
     assert "`computeTotal (" in slack
-    assert (f"<{PUBLIC_URL}/dashboard/errors?site=shop&amp;fingerprint={fired}|"
+    assert (f"<{PUBLIC_URL}/dashboard/errors?site=shop&amp;group={fired}|"
             "error group on the dashboard>") in slack
 
     # A newer release: the group is no longer new in the newest one, and resolves.
@@ -222,7 +222,7 @@ def test_error_rate_by_fingerprint_fires_for_the_spiking_group_only(
     # No map for r1: the minified frame, and why.
     assert details["sourcemap"] == "missing" and details["original_frame"] is None
     assert details["frame"]["url"] == SCRIPT and "r1" in details["sourcemap_note"]
-    assert details["group_url"].endswith(f"/dashboard/errors?site=shop&fingerprint={spiking}")
+    assert details["group_url"].endswith(f"/dashboard/errors?site=shop&group={spiking}")
     evaluator.deliver_due(NOW)
     (body,) = receiver.bodies()
     assert [a["labels"]["fingerprint"] for a in body["alerts"]] == [str(spiking)]
