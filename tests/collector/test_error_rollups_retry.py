@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 import redis
 
-from collector import keys
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN
 from tests.collector.harness import InProcessCollector
 from tests.collector.test_flusher_crash import _flusher
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": CHROME_UA, "Content-Type": "text/plain"}
