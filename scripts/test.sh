@@ -14,4 +14,7 @@ if [ -f sdk-js/package.json ]; then
   (cd sdk-js && npm test --silent)
 fi
 echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+# Two workers, whole files per worker (module fixtures stay shared): the suite is mostly
+# subprocesses starting and waiting, and fits the 15-minute budget on 2 cores this way.
+# VITALSCOPE_TEST_WORKERS=0 runs it in one process.
+exec .venv/bin/python -m pytest -n "${VITALSCOPE_TEST_WORKERS:-2}" --dist loadfile "$@"
