@@ -1,5 +1,5 @@
 """The collector's parts for a process: what `vitalscope serve` / `collector` / `worker`
-start (see vitalscope/server/app.py)."""
+start (see vitalscope/app/assembly.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to every test: installs what the tests need, then lint,
-# type checks, the SDK's own tests and the pytest suite (real chDB, Redis, uvicorn, Chromium).
+# type checks, the import layers (pyproject.toml), the SDK's own tests and the pytest suite
+# (real chDB, Redis, uvicorn, Chromium).
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ echo "== ruff"
 .venv/bin/ruff check .
 echo "== mypy"
 .venv/bin/mypy
+echo "== import layers"
+.venv/bin/lint-imports
 if [ -f sdk-js/package.json ]; then
   echo "== sdk-js"
   (cd sdk-js && npm test --silent)

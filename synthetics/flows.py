@@ -4,6 +4,8 @@ gives the flow its configuration and a way to time its own steps."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -12,12 +14,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synthetics.model import StepResult
-from vitalscope.config.synthetics import CheckConfig, load_flow_file
+from vitalscope.config.synthetics import CheckConfig
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
 Flow = Callable[["Page", "FlowCheck"], Awaitable[Any]]
+
+
+def load_flow_file(path: Path) -> Any:
+    """The `flow` coroutine function of a Python flow file. Raises ValueError saying what is
+    wrong, so a bad file is refused at start like any other configuration error."""
+    if not path.is_file():
+        raise ValueError(f"flow file {path} does not exist")
+    spec = importlib.util.spec_from_file_location(f"vitalscope_flow_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"flow file {path} cannot be loaded as Python")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # a user's file: any error is reported as a config problem
+        raise ValueError(f"flow file {path} fails to load: {type(exc).__name__}: {exc}") from None
+    flow = getattr(module, "flow", None)
+    if flow is None or not inspect.iscoroutinefunction(flow):
+        raise ValueError(f"flow file {path} must define `async def flow(page, check)`")
+    if len(inspect.signature(flow).parameters) != 2:
+        raise ValueError(f"flow file {path}: `flow` must take (page, check)")
+    return flow
 
 
 @cache

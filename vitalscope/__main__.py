@@ -1,3 +1,3 @@
-from vitalscope.cli.main import main
+from vitalscope.app.cli.main import main
 
 main()

@@ -16,10 +16,10 @@ import uvicorn
 from collector.flusher import Flusher
 from collector.wiring import flusher as make_flusher
 from tests.support.ports import free_port
+from vitalscope.app.assembly import build_asgi
 from vitalscope.config import Settings
 from vitalscope.datadir import DataDir
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server.app import build_asgi
 from vitalscope.storage.clickhouse import connect
 
 

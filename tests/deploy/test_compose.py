@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from vitalscope.cli.main import cli
+from vitalscope.app.cli.main import cli
 from vitalscope.config import load_settings
 from vitalscope.config.collector import CollectorSettings
 

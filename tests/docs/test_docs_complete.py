@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from starlette.routing import BaseRoute, Mount, Route
 
 from collector.asgi import INGEST_PATHS
-from vitalscope.cli.reference import commands, render_reference
+from vitalscope.app.assembly import build_app
+from vitalscope.app.cli.reference import commands, render_reference
 from vitalscope.config import Settings
 from vitalscope.config.reference import undocumented
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server.app import build_app
 
 ROOT = Path(__file__).parents[2]
 
@@ -29,7 +29,7 @@ def test_every_command_has_help_and_the_cli_reference_is_current() -> None:
     missing = [path for path, command in commands() if not (command.help or "").strip()]
     assert missing == []
     assert (ROOT / "docs" / "cli.md").read_text() == render_reference(), (
-        "docs/cli.md is stale: run `python -m vitalscope.cli.reference > docs/cli.md`")
+        "docs/cli.md is stale: run `python -m vitalscope.app.cli.reference > docs/cli.md`")
 
 
 def test_every_setting_is_documented() -> None:

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from synthetics.model import CheckPlan
-from vitalscope.config import ConfigError, load_settings
+from vitalscope.app.settings import load_settings
+from vitalscope.config import ConfigError
 
 
 def _load(tmp_path: Path, synthetics: dict[str, object]) -> list[str]:

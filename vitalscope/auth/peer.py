@@ -1,7 +1,7 @@
 """Who is on the other end of a request, and did it come over https.
 
-The app's proxy-headers layer (server/app.py:build_asgi) has usually replaced the peer
-address and scheme already, for `collector.trusted_proxies` (loopback when none are set).
+The app's proxy-headers layer (vitalscope/app/assembly.py:build_asgi) has usually replaced
+the peer address and scheme already, for `collector.trusted_proxies` (loopback when none are set).
 The guard passes the same proxies here (loopback plus `collector.trusted_proxies`), so a
 TLS-terminating proxy's "https" counts wherever the request was routed. Both read forwarded
 headers with the kernel's one parser (vitalscope/forwarded.py).

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from vitalscope.config.errors import ConfigError, from_validation_error
 from vitalscope.config.settings import ENV_NESTED_DELIMITER, ENV_PREFIX, Settings
+from vitalscope.config.synthetics import FlowFileCheck, flow_file_check
 from vitalscope.config.yaml_source import yaml_data
 
 
@@ -56,9 +57,12 @@ def _unknown_environment_keys() -> list[str]:
     return lines
 
 
-def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:
+def load_settings(config: Path | str | None = None, *,
+                  check_flow_file: FlowFileCheck | None = None, **overrides: Any) -> Settings:
     """Settings from (lowest first) defaults, the YAML file, VITALSCOPE_* variables and the
-    given overrides (command-line flags). Raises ConfigError with one line per problem."""
+    given overrides (command-line flags). Raises ConfigError with one line per problem.
+    `check_flow_file` raises ValueError for a flow file that cannot run (see
+    `config.synthetics.flow_file_check`)."""
     config_path = Path(config) if config else None
     if config_path is None and os.environ.get("VITALSCOPE_CONFIG"):
         config_path = Path(os.environ["VITALSCOPE_CONFIG"])
@@ -67,6 +71,7 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         raise ConfigError(unknown)
     data = _read_yaml(config_path) if config_path else {}
     token = yaml_data.set(data)
+    check_token = flow_file_check.set(check_flow_file)
     try:
         clean = {k: v for k, v in overrides.items() if v is not None}
         if config_path is not None:
@@ -75,4 +80,5 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
     except ValidationError as exc:
         raise from_validation_error(exc, str(config_path) if config_path else None) from None
     finally:
+        flow_file_check.reset(check_token)
         yaml_data.reset(token)

@@ -11,9 +11,9 @@ import pytest
 from fastapi.routing import iter_route_contexts
 
 from tests.support.serve import ServeProcess, clean_env
+from vitalscope.app.assembly import build_app
 from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server.app import build_app
 
 # Routes anyone may call, and why.
 PUBLIC = {

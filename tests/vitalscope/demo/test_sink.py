@@ -9,7 +9,7 @@ import pytest
 
 from alerting.delivery.signing import signature_header
 from tests.support.asgi_server import serving
-from vitalscope.demo.sink import WebhookSink, describe, verify
+from vitalscope.app.demo.sink import WebhookSink, describe, verify
 
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 OTHER = "whsec_" + base64.b64encode(b"o" * 32).decode()
@@ -62,7 +62,7 @@ def test_describe_reads_test_notifications() -> None:
 
 
 def test_the_shop_explains_itself_with_server_timing() -> None:
-    from vitalscope.demo.shop import DemoShop
+    from vitalscope.app.demo.shop import DemoShop
 
     with serving(DemoShop('<script src="x"></script>').app()) as url:
         home = httpx.get(url + "/")

@@ -1,5 +1,5 @@
 """The CLI reference (docs/cli.md), generated from the commands' own help:
-`python -m vitalscope.cli.reference > docs/cli.md`."""
+`python -m vitalscope.app.cli.reference > docs/cli.md`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import click
 
-from vitalscope.cli.main import cli
+from vitalscope.app.cli.main import cli
 
 HEADER = """# CLI reference
 
-Generated from the commands' help by `python -m vitalscope.cli.reference`; do not edit by
+Generated from the commands' help by `python -m vitalscope.app.cli.reference`; do not edit by
 hand. `vitalscope COMMAND --help` prints the same.
 """
 

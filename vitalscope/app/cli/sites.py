@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from vitalscope.cli.admin_client import run_against_state
-from vitalscope.cli.common import fail, load, settings_options, user_errors
+from vitalscope.app.cli.admin_client import run_against_state
+from vitalscope.app.cli.common import fail, load, settings_options, user_errors
 from vitalscope.runtime import Runtime
 from vitalscope.sites import SiteExists, SiteRepository
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vitalscope.cli.common import settings_options, user_errors
+from vitalscope.app.cli.common import settings_options, user_errors
 
 
 @click.command()
@@ -26,6 +26,6 @@ def demo(duration: float | None, rounds: int, check_interval_s: int, port: int |
     real-browser traffic, a passing and a failing synthetic check, a rule of every kind and
     a local webhook sink printing the signed alerts it receives. Safe to run again on the
     same data folder; Ctrl-C stops it cleanly."""
-    from vitalscope.demo.run import DemoOptions, run_demo  # Playwright loads only here
+    from vitalscope.app.demo.run import DemoOptions, run_demo  # Playwright loads only here
 
     run_demo(DemoOptions(config, data, host, port, duration, rounds, check_interval_s))

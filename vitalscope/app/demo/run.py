@@ -14,13 +14,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from vitalscope.cli.common import load
-from vitalscope.cli.serve import open_runtime, serve_runtime
+from vitalscope.app.cli.common import load
+from vitalscope.app.cli.serve import open_runtime, serve_runtime
+from vitalscope.app.demo.config import DEMO_SITE, demo_overrides, sink_secret
+from vitalscope.app.demo.shop import DemoShop
+from vitalscope.app.demo.sink import WebhookSink
+from vitalscope.app.demo.traffic import VISITS, drive
 from vitalscope.datadir import DataDir
-from vitalscope.demo.config import DEMO_SITE, demo_overrides, sink_secret
-from vitalscope.demo.shop import DemoShop
-from vitalscope.demo.sink import WebhookSink
-from vitalscope.demo.traffic import VISITS, drive
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server.runner import CompanionServer, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
@@ -127,9 +127,9 @@ def _status_line(runtime: Runtime, sink: WebhookSink) -> str:
     client = runtime.new_clickhouse_client()
     try:
         page_views, vitals, errors = client.query(
-            named_query("vitalscope.demo.rum_counts"), parameters={"site": DEMO_SITE}
+            named_query("vitalscope.app.demo.rum_counts"), parameters={"site": DEMO_SITE}
         ).result_rows[0]
-        checks = client.query(named_query("vitalscope.demo.check_results")).result_rows
+        checks = client.query(named_query("vitalscope.app.demo.check_results")).result_rows
     finally:
         client.close()
     results = ", ".join(f"{name} {status}" for name, status, _ in checks) or "none yet"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vitalscope.cli.common import load, settings_options
+from vitalscope.app.cli.common import load, settings_options
 from vitalscope.config.reference import render_reference
 from vitalscope.storage.clickhouse import redact_url
 

@@ -18,11 +18,12 @@ from collector import sdk_assets
 from collector.wiring import Ingest, flusher
 from synthetics import admin as synthetics_admin
 from synthetics.service import SyntheticsService
+from vitalscope.app import admin_deadletters, health
 from vitalscope.auth.gate import AuthGate
 from vitalscope.auth.guard import Guard
 from vitalscope.forwarded import ProxyHeaders, TrustedProxies
 from vitalscope.runtime import Role, Runtime
-from vitalscope.server import admin, admin_deadletters, admin_sourcemaps, health, openapi
+from vitalscope.server import admin, admin_sourcemaps, openapi
 from vitalscope.server.allow import allowed_methods
 from vitalscope.server.secheaders import CspPolicies, SecurityHeaders
 from vitalscope.server.services import Service, ServiceGroup

@@ -11,7 +11,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from vitalscope.config import ConfigError, Settings, load_settings
+from vitalscope.app.settings import load_settings
+from vitalscope.config import ConfigError, Settings
 from vitalscope.datadir import DataDirInUse
 from vitalscope.redisstore.embedded import RedisUnavailable
 from vitalscope.runtime import StartupError

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from vitalscope.cli.common import fail
+from vitalscope.app.cli.common import fail
 from vitalscope.config import Settings
 from vitalscope.datadir import DataDir, DataDirInUse
 from vitalscope.runtime import ADMIN_TOKEN_SECRET, Role, Runtime

@@ -5,16 +5,16 @@ from __future__ import annotations
 import click
 
 import vitalscope
-from vitalscope.cli.alerts import alerts
-from vitalscope.cli.configcmd import config_group
-from vitalscope.cli.deadletters import deadletters
-from vitalscope.cli.demo import demo
-from vitalscope.cli.migrate import migrate
-from vitalscope.cli.sdk import sdk
-from vitalscope.cli.serve import collector, dashboard, serve, worker
-from vitalscope.cli.sites import sites
-from vitalscope.cli.sourcemaps import sourcemaps
-from vitalscope.cli.synthetics import synthetics
+from vitalscope.app.cli.alerts import alerts
+from vitalscope.app.cli.configcmd import config_group
+from vitalscope.app.cli.deadletters import deadletters
+from vitalscope.app.cli.demo import demo
+from vitalscope.app.cli.migrate import migrate
+from vitalscope.app.cli.sdk import sdk
+from vitalscope.app.cli.serve import collector, dashboard, serve, worker
+from vitalscope.app.cli.sites import sites
+from vitalscope.app.cli.sourcemaps import sourcemaps
+from vitalscope.app.cli.synthetics import synthetics
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 import click
 
-from vitalscope.cli.common import load, settings_options, user_errors
+from vitalscope.app.assembly import build_asgi
+from vitalscope.app.cli.common import load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime, StartupError
-from vitalscope.server.app import build_asgi
 from vitalscope.server.limits import edge_limits
 from vitalscope.server.runner import Companion, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository

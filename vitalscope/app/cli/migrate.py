@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from vitalscope.cli.common import load, settings_options, user_errors
+from vitalscope.app.cli.common import load, settings_options, user_errors
 from vitalscope.datadir import DataDir
 from vitalscope.runtime import Role, Runtime
 from vitalscope.storage.clickhouse import connect

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 import click
 
-from vitalscope.cli.admin_client import AdminClient, AdminError, run_against_state
-from vitalscope.cli.common import fail, load, settings_options, user_errors
+from vitalscope.app.cli.admin_client import AdminClient, AdminError, run_against_state
+from vitalscope.app.cli.common import fail, load, settings_options, user_errors
 from vitalscope.runtime import Runtime
 from vitalscope.sites import SiteRepository
 from vitalscope.sourcemaps.checks import URL_PREFIX, BadSourcemap, Kind

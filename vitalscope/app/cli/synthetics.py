@@ -20,8 +20,8 @@ from synthetics.runner import Runner
 from synthetics.runqueue import RunQueue
 from synthetics.service import artifacts_root
 from synthetics.writer import ResultsWriter
-from vitalscope.cli.admin_client import AdminClient, call_server, running_server
-from vitalscope.cli.common import fail, load, settings_options, user_errors
+from vitalscope.app.cli.admin_client import AdminClient, call_server, running_server
+from vitalscope.app.cli.common import fail, load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.redisstore.client import async_client
 from vitalscope.runtime import Role, Runtime

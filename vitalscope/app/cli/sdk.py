@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from collector.sdk_assets import SdkAssets, SdkNotBuilt, snippet
-from vitalscope.cli.common import fail, load, settings_options
+from vitalscope.app.cli.common import fail, load, settings_options
 
 
 @click.group("sdk")

@@ -14,8 +14,8 @@ import click
 from alerting import views
 from alerting.receivertest import UnknownReceiver, send_test
 from alerting.silences import SilenceError, SilenceStore
-from vitalscope.cli.admin_client import AdminClient, run_against_state
-from vitalscope.cli.common import fail, load, settings_options, user_errors
+from vitalscope.app.cli.admin_client import AdminClient, run_against_state
+from vitalscope.app.cli.common import fail, load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.config.alerting import parse_duration
 from vitalscope.runtime import Runtime
