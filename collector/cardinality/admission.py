@@ -4,6 +4,7 @@ this process already knows are answered locally: the steady state costs no Redis
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from importlib.resources import files
@@ -48,6 +49,10 @@ class Admission:
         self.per_site = {site: default.model_copy(update=limits.model_dump(exclude_unset=True))
                          for site, limits in per_site.items()}
         self.cache = AdmittedCache(cache_values)
+        # Lookups in flight, per (site, day, kind, value): a burst of requests carrying the
+        # same new values (a cold start) asks Redis once per value, the rest wait for that
+        # answer. True: over the cap; False: admitted; None: Redis did not answer.
+        self._in_flight: dict[tuple[str, int, Kind, str], asyncio.Future[bool | None]] = {}
 
     async def start(self) -> None:
         return None
@@ -62,16 +67,50 @@ class Admission:
     async def resolve(self, site: str, day: int, entry: SiteDay,
                       unknown: dict[Kind, list[str]]) -> dict[Kind, set[str]]:
         """The values of `unknown` (never seen by this process) that are over their cap.
-        Kinds the process knows to be full are answered locally; the rest in one call."""
+        Kinds the process knows to be full are answered locally; values another request is
+        already asking about wait for its answer; the rest go to Redis in one call."""
         rejected: dict[Kind, set[str]] = {}
         ask: list[tuple[Kind, list[str]]] = []
+        waits: list[tuple[Kind, str, asyncio.Future[bool | None]]] = []
+        mine: dict[tuple[str, int, Kind, str], asyncio.Future[bool | None]] = {}
+        loop = asyncio.get_running_loop()
         for kind, values in unknown.items():
             if kind in entry.full:
                 rejected[kind] = set(values)
-            else:
-                ask.append((kind, values))
-        if not ask:
-            return rejected
+                continue
+            new: list[str] = []
+            for value in dict.fromkeys(values):
+                key = (site, day, kind, value)
+                if (pending := self._in_flight.get(key)) is not None:
+                    waits.append((kind, value, pending))
+                else:
+                    mine[key] = self._in_flight[key] = loop.create_future()
+                    new.append(value)
+            if new:
+                ask.append((kind, new))
+        try:
+            if ask:
+                over = await self._ask(site, day, entry, ask)
+                for (kind, values) in ask:
+                    for value in values:
+                        mine[(site, day, kind, value)].set_result(value in over.get(kind, ()))
+                for kind, values_over in over.items():
+                    rejected.setdefault(kind, set()).update(values_over)
+        finally:
+            for key, future in mine.items():
+                if not future.done():
+                    future.set_result(None)
+                self._in_flight.pop(key, None)
+        for kind, value, pending in waits:
+            verdict = await pending
+            if verdict is None:
+                raise _unavailable()
+            if verdict:
+                rejected.setdefault(kind, set()).add(value)
+        return rejected
+
+    async def _ask(self, site: str, day: int, entry: SiteDay,
+                   ask: list[tuple[Kind, list[str]]]) -> dict[Kind, set[str]]:
         limits = self.limits(site)
         args: list[str | int] = [SET_TTL_S]
         for kind, values in ask:
@@ -82,9 +121,8 @@ class Admission:
                 keys=[keys.cardinality_set(site, kind, day) for kind, _ in ask], args=args)
         except Exception as exc:  # like the appender: whatever went wrong, a 503
             log.warning("cannot check cardinality in Redis: %s", type(exc).__name__)
-            raise IngestError(503, "queue_unavailable",
-                              "the ingest queue is unavailable; retry later",
-                              headers=[(b"retry-after", b"2")]) from None
+            raise _unavailable() from None
+        rejected: dict[Kind, set[str]] = {}
         for (kind, values), (flags, members) in zip(ask, answers, strict=True):
             flags = flags.decode() if isinstance(flags, bytes) else str(flags)
             admitted = [v for v, flag in zip(values, flags, strict=True) if flag == "1"]
@@ -95,3 +133,8 @@ class Admission:
             if over:
                 rejected[kind] = over
         return rejected
+
+
+def _unavailable() -> IngestError:
+    return IngestError(503, "queue_unavailable", "the ingest queue is unavailable; retry later",
+                       headers=[(b"retry-after", b"2")])

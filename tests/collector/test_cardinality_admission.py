@@ -155,3 +155,23 @@ def test_a_burst_of_requests_with_unseen_values_waits_for_a_connection(
     batches = asyncio.run(run())
     assert {(rows[0][7], rows[0][9]) for rows in batches} == {
         (f"/g{i % 2}", f"n{i % 3}") for i in range(6)}
+
+
+def test_concurrent_requests_with_the_same_new_values_ask_redis_once_per_value(
+        redis_server: EmbeddedRedis) -> None:
+    """A cold start sends the same few new values in many concurrent requests: one lookup per
+    value goes to Redis, the other requests wait for its answer (and learn the same verdict)."""
+    async def run() -> list[Any]:
+        fold = _fold(redis_server.url)
+        rows = [_rows((f"/g{i % 2}", f"n{i % 3}")) for i in range(100)]
+        try:
+            return await asyncio.gather(*(fold.server_timing_rows("coalesce", DAY, r)
+                                          for r in rows))
+        finally:
+            await fold.admission.stop()
+
+    before = _lookups()
+    asyncio.run(run())
+    # Two groups and three names are five values: at most one call each (fewer when one
+    # call carries several), never one per request.
+    assert 1 <= _lookups() - before <= 5
