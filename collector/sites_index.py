@@ -35,6 +35,7 @@ class SiteIndex:
         self.loaded = False
         self._generation: bytes | str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._loading: asyncio.Future[list[Site]] | None = None
 
     def _load(self) -> list[Site]:
         if self._client is None:
@@ -42,7 +43,10 @@ class SiteIndex:
         return SiteRepository(self._client, self.cluster).all()
 
     async def reload(self) -> None:
-        sites = await asyncio.to_thread(self._load)
+        # Shielded and kept: cancelling the refresh loop does not stop the thread, and the
+        # client must not be closed under a query still running in it (stop waits for it).
+        self._loading = asyncio.ensure_future(asyncio.to_thread(self._load))
+        sites = await asyncio.shield(self._loading)
         self.by_key = {site.public_key: site for site in sites}
         self.by_server_key_hash = {site.server_key_hash: site for site in sites}
         self.loaded = True
@@ -66,6 +70,9 @@ class SiteIndex:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._loading is not None and not self._loading.done():
+            with contextlib.suppress(Exception):
+                await self._loading
         await self.redis.aclose()
         if self._client is not None:
             self._client.close()

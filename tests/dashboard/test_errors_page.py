@@ -193,6 +193,7 @@ def test_a_group_not_in_the_range_or_malformed_says_so(page: Page,
     page.wait_for_selector("text=This error group has no occurrence in this range.")
     page.goto(base + "&group=nope")
     page.wait_for_selector("text=Cannot show this group: fingerprint")
+    page.wait_for_selector("#errors-table td")  # the table is drawn by its own callback
     assert page.locator("#errors-table td").count() > 0
 
 
