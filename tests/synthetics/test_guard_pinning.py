@@ -16,11 +16,12 @@ import pytest
 
 from synthetics.browser import BrowserPool
 from synthetics.guard import Guard
-from synthetics.policy import Address, Policy, Refused
+from synthetics.policy import Policy, Refused
 from synthetics.runner import Runner
 from tests.synthetics.canary import Canary, Site
 from tests.synthetics.checks import plan
 from tests.synthetics.conftest import Loop
+from vitalscope.netpolicy import Address
 
 
 @pytest.fixture
