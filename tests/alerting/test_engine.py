@@ -111,7 +111,7 @@ def test_grouping_waits_and_gathers_alerts_of_a_group(
         receiver.url, [threshold(), threshold("inp-p75", "INP")], group_by=["site"],
         group_wait="2m", group_interval="5m", repeat_interval="1h")
     evaluator = make_evaluator(settings)
-    sent_at = []
+    sent_at: list[int] = []
     for k in range(10):
         evaluator.cycle(NOW + k * 60)
         evaluator.deliver_due(NOW + k * 60)

@@ -47,7 +47,9 @@ def map_case(context: Any, case: Any) -> Any:
 def _compiling(matcher: Any) -> Any:
     if not isinstance(matcher, str):
         return matcher
-    name, op, value = re.match(r"^([^=!~]*)(=~|!~|!=|=)(.*)$", matcher, re.S).groups()  # type: ignore[union-attr]
+    parts = re.match(r"^([^=!~]*)(=~|!~|!=|=)(.*)$", matcher, re.S)
+    assert parts is not None, matcher  # every matcher has an operator
+    name, op, value = parts.groups()
     if op in ("=~", "!~"):
         try:
             re.compile(value.strip().strip("\"'"))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -49,7 +50,8 @@ class Case:
     status: int
     error: str
     field: str | None
-    headers: dict[str, str] = field(default_factory=dict)
+    # `dataclasses.field`: the attribute `field` above hides the bare name from mypy.
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
     key: str | None = KEY
     method: str = "POST"
     chunked: bool = False

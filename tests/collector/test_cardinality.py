@@ -21,6 +21,7 @@ from tests.collector.beacons import CHROME_UA, beacon, new_id
 from tests.collector.conftest import KEY, ORIGIN, OTHER_KEY, SERVER_KEY, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import wait_drained
+from tests.support.redis_replies import as_bytes
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys
 
@@ -183,7 +184,7 @@ def test_two_collector_processes_share_one_cap(
     assert per_process == [(CAPS["page_groups"],)]
     for kind, cap in (("page_group", "page_groups"), ("server_timing_name",
                                                       "server_timing_names")):
-        members = {m.decode() for m in redis_client.smembers(
+        members = {as_bytes(m).decode() for m in redis_client.smembers(
             keys.cardinality_set("shop", kind, _today(redis_client)))}
         assert len(members) == CAPS[cap]
         assert members == (groups if kind == "page_group" else names) - {OTHER}

@@ -16,12 +16,13 @@ import pytest
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector.client_identity import parse_address
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import wait_drained
+from tests.support.redis_replies import as_bytes, stream
 from vitalscope.config import Settings
+from vitalscope.forwarded import parse_address
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
@@ -106,22 +107,22 @@ def _hashes(address: str) -> set[bytes]:
 def _everything_in(client: redis.Redis) -> list[bytes]:
     out: list[bytes] = []
     for key in client.scan_iter(count=1000):
-        out.append(key)
+        out.append(as_bytes(key))
         kind = client.type(key)
         if kind == b"string":
-            out.append(client.get(key) or b"")
+            out.append(as_bytes(client.get(key) or b""))
         elif kind == b"hash":
             for field, value in client.hgetall(key).items():
-                out += [field, value]
+                out += [as_bytes(field), as_bytes(value)]
         elif kind == b"stream":
-            for _, fields in client.xrange(key):
+            for _, fields in stream(client, key):
                 for field, value in fields.items():
                     out += [field, value]
         elif kind == b"list":
-            out += client.lrange(key, 0, -1)
+            out += [as_bytes(item) for item in client.lrange(key, 0, -1)]
         elif kind in (b"set", b"zset"):
-            out += (list(client.smembers(key)) if kind == b"set"
-                    else client.zrange(key, 0, -1))
+            out += [as_bytes(member) for member in (list(client.smembers(key)) if kind == b"set"
+                                                    else client.zrange(key, 0, -1))]
     return out
 
 

@@ -12,12 +12,14 @@ from pathlib import Path
 import httpx
 import redis
 from clickhouse_connect.driver.client import Client
+from redis.typing import EncodableT, FieldT
 
 from collector.payload import row_entry
 from tests.collector import crafted
 from tests.collector.conftest import with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import metric_value, wait_drained
+from tests.support.redis_replies import stream
 from tests.support.serve import ServeProcess, clean_env, run_cli
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys
@@ -31,7 +33,7 @@ def _seed(client: redis.Redis) -> dict[str, str]:
     row = crafted.vital_row(int(time.time() * 1000), event_id="v-replay-1")
     line = json.dumps(row, separators=(",", ":")).encode() + b"\n"
 
-    def add(fields: dict[str, str | bytes]) -> str:
+    def add(fields: dict[FieldT, EncodableT]) -> str:
         ident = client.xadd(keys.DEAD_LETTERS, fields)
         return ident.decode() if isinstance(ident, bytes) else str(ident)
 
@@ -90,7 +92,7 @@ def test_deadletters_without_a_running_server(
         return done.returncode, done.stdout, done.stderr
 
     def replayed() -> None:  # nothing flushes here: the entry waits in the ingest stream
-        entries = redis_client.xrange(keys.STREAM)
+        entries = stream(redis_client, keys.STREAM)
         assert len(entries) == 1 and b"v-replay-1" in entries[0][1][b"b"]
 
     _exercise(cli, redis_client, replayed)

@@ -68,7 +68,7 @@ def test_a_resent_beacon_is_stored_once(running: InProcessCollector, sites: Clie
 def test_a_backend_batch_sent_again_is_stored_once(running: InProcessCollector, sites: Client,
                                                    redis_client: redis.Redis) -> None:
     now = int(time.time() * 1000)
-    batch = {"v": 1, "source": "api", "e": [
+    batch: dict[str, Any] = {"v": 1, "source": "api", "e": [
         {"id": new_id("b"), "ts": now - 1000, "n": "db", "dur": 12.5, "code": 200},
         {"id": new_id("b"), "ts": now - 900, "n": "cache", "desc": "miss", "dur": 1.0}]}
     with httpx.Client(base_url=running.url,
@@ -147,8 +147,9 @@ def test_page_views_reusing_event_ids_are_all_stored(running: InProcessCollector
         wait_drained(redis_client)
         _post(client, first)  # the first page view's beacon again: a copy
         wait_drained(redis_client)
-    stored = sites.query("SELECT page_view_id, event_id FROM vitals UNION ALL "
-                         "SELECT page_view_id, event_id FROM server_timings").result_rows
+    stored = [tuple(row) for row in sites.query(
+        "SELECT page_view_id, event_id FROM vitals UNION ALL "
+        "SELECT page_view_id, event_id FROM server_timings").result_rows]
     assert sorted(stored) == sorted([(first["pv"], "v-1"), (first["pv"], "st-1"),
                                      (second["pv"], "v-1"), (second["pv"], "st-1")])
 
@@ -165,7 +166,8 @@ def test_a_backend_request_id_scopes_its_event_ids(running: InProcessCollector,
         for batch in [*batches, batches[0]]:
             assert client.post("/v1/server-timings", json=batch).status_code == 204
             wait_drained(redis_client)
-    assert sorted(sites.query("SELECT request_id FROM server_timings").result_rows) == [
+    assert sorted(tuple(row) for row in sites.query(
+        "SELECT request_id FROM server_timings").result_rows) == [
         ("req-1",), ("req-2",)]
 
 

@@ -17,6 +17,7 @@ from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.load import Load
 from tests.collector.queue import wait_drained
+from tests.support.redis_replies import stream
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys
 from vitalscope.redisstore.client import sync_client
@@ -72,7 +73,7 @@ def test_entries_clickhouse_keeps_rejecting_go_to_the_dead_letter_stream(
     runtime.close()
 
     assert sites.query("SELECT page_view_id FROM page_views").result_rows == [("pv-good-1",)]
-    letters = redis_client.xrange(keys.DEAD_LETTERS)
+    letters = stream(redis_client, keys.DEAD_LETTERS)
     reasons = sorted(fields[b"reason"].decode() for _, fields in letters)
     assert len(reasons) == 2
     assert reasons[0].startswith("page_views: DatabaseError: Code: 72") and \

@@ -71,8 +71,8 @@ def test_events_outside_the_window_are_dropped_and_the_rest_lands(
     # Days 0-6 are within the default 7 days; the rest is out of the window.
     assert month.headers["vitalscope-dropped"] == "out_of_window=23"
     assert half_year.headers["vitalscope-dropped"] == "out_of_window=173"
-    by_page_view = dict(sites.query(
-        "SELECT page_view_id, count() FROM vitals GROUP BY page_view_id").result_rows)
+    by_page_view: dict[str, int] = {row[0]: row[1] for row in sites.query(
+        "SELECT page_view_id, count() FROM vitals GROUP BY page_view_id").result_rows}
     assert sorted(by_page_view.values()) == [2, 7, 7]
     oldest = sites.query("SELECT toUnixTimestamp(min(ts)) FROM vitals").result_rows[0][0]
     assert oldest > time.time() - 7 * 86_400

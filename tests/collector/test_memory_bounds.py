@@ -25,6 +25,7 @@ from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import wait_drained
+from tests.support.redis_replies import as_bytes, stream
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys
 from vitalscope.redisstore.client import sync_client
@@ -49,7 +50,7 @@ def _count(client: Client, sql: str) -> int:
 def _queued_bytes(client: redis.Redis) -> tuple[int, int]:
     """The byte count the collector keeps, and the bytes of the entries really queued."""
     counted = int(client.get(keys.STREAM_BYTES) or 0)
-    stored = sum(len(fields[b"b"]) for _, fields in client.xrange(keys.STREAM))
+    stored = sum(len(fields[b"b"]) for _, fields in stream(client, keys.STREAM))
     return counted, stored
 
 
@@ -208,7 +209,7 @@ def test_deduplication_claims_stay_within_their_documented_footprint(
     assert set(_claim_all(redis_server.url, windows, batches)) == {1}
     grown = int(redis_client.info("memory")["used_memory"]) - before
 
-    shards = redis_client.keys(keys.SEEN + "*")
+    shards = [as_bytes(key) for key in redis_client.keys(keys.SEEN + "*")]
     assert len({key.split(b":")[-2] for key in shards}) == 2  # current and previous window
     claims = sum(redis_client.hlen(key) for key in shards)
     assert claims == 2 * 20_000

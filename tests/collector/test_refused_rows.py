@@ -19,6 +19,7 @@ from tests.collector.beacons import CHROME_UA, beacon, event_ids
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import metric_value, wait_drained
+from tests.support.redis_replies import stream
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys
 
@@ -95,7 +96,7 @@ def test_one_refused_row_among_many_is_a_dead_letter_the_rest_is_stored_once(
     runtime.close()
 
     assert _stored(sites) == sorted([*before, *after, *crafted.event_ids(good)])
-    letters = redis_client.xrange(keys.DEAD_LETTERS)
+    letters = stream(redis_client, keys.DEAD_LETTERS)
     assert len(letters) == 1
     fields = {k.decode(): v for k, v in letters[0][1].items()}
     assert fields["id"].decode() == entry

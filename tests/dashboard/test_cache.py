@@ -11,15 +11,15 @@ from clickhouse_connect.driver.client import Client
 
 from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
-from dashboard.panels.overview import overview
+from dashboard.panels.overview import Overview, overview
 from dashboard.querylayer import QueryLayer
 from tests.support.rum_seed import VITAL_COLUMNS, raw_p75, seed, vitals_rows
 from vitalscope.config import Settings
 from vitalscope.storage.clickhouse import connect
 
 
-def _samples(data: dict[str, object]) -> int:
-    return int(data["metrics"][0]["samples"])  # type: ignore[index]
+def _samples(data: Overview) -> int:
+    return int(data["metrics"][0]["samples"])
 
 
 def test_new_data_shows_once_the_site_generation_moves(

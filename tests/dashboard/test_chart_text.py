@@ -16,43 +16,49 @@ import plotly.graph_objects as go
 import pytest
 
 import dashboard.web.views
+from dashboard.filters import WindowJson
+from dashboard.panels.errors import ErrorRate
+from dashboard.panels.servertiming import ServerTiming
 from dashboard.web.components import figure
 from dashboard.web.plotlytext import plain
 from dashboard.web.views import breakdowns, errors, overview, servertiming, synthetics
+from dashboard.web.views.overview import ChartPoint
+from tests.dashboard import panel_values as values
 
 HOSTILE = ['<a href="https://evil.example">x</a>', "<b>bold</b>",
            '<span style="font-size:90px">big</span>', "&lt;i&gt;", "a<br>b"]
 T0, T1 = "2026-01-01T00:00:00", "2026-01-01T00:01:00"
-WINDOW = {"from": "2026-01-01T00:00:00+00:00", "to": "2026-01-01T01:00:00+00:00",
+WINDOW: WindowJson = {"from": "2026-01-01T00:00:00+00:00", "to": "2026-01-01T01:00:00+00:00",
           "resolution": "1m"}
 
 
-def _series_points() -> list[dict[str, Any]]:
+def _series_points() -> list[ChartPoint]:
     return [{"t": T0, "p75": 2000.0, "samples": 5}, {"t": T1, "p75": 2100.0, "samples": 6}]
 
 
 def _overview_series(text: str) -> go.Figure:
     return overview.series_figure("LCP", _series_points(),
-                                  [{"release": text, "first_seen": T1}], timedelta(minutes=1),
+                                  [{"release": text, "first_seen": T1, "samples": 0}],
+                                  timedelta(minutes=1),
                                   WINDOW)
 
 
 def _overview_histogram(text: str) -> go.Figure:
-    return overview.histogram_figure({"metric": "LCP", "histogram": {
-        "counts": [1, 2, 3], "bucket_width": 100.0}})
+    return overview.histogram_figure(values.overview_metric("LCP", {
+        "counts": [1, 2, 3], "bucket_width": 100.0}))
 
 
 def _breakdown(text: str) -> go.Figure:
-    return breakdowns.breakdown_figure([{
-        "value": text, "p75": 2000.0, "p75_ci_low": 1900.0, "p75_ci_high": 2100.0,
-        "samples": 50, "rating": "good", "low_samples": False}], "browser", "LCP")
+    return breakdowns.breakdown_figure([values.breakdown_row(
+        text, metric="LCP", p75=2000.0, p75_ci_low=1900.0, p75_ci_high=2100.0,
+        samples=50, rating="good", low_samples=False)], "browser", "LCP")
 
 
-def _timing_data(text: str) -> dict[str, Any]:
-    points = [{"t": T0, "p75": 12.0, "hit_rate": 0.5}]
-    return {"window": WINDOW, "names": [{"source": "rum", "name": text}],
-            "series": [{"source": "rum", "name": text, "points": points}],
-            "caches": [{"source": text, "name": text, "points": points}]}
+def _timing_data(text: str) -> ServerTiming:
+    return values.server_timing(
+        WINDOW, [values.timing_name("rum", text)],
+        [{"source": "rum", "name": text, "points": [values.timing_point(T0, 12.0)]}],
+        [values.cache(text, text, [values.cache_point(T0, 0.5)])])
 
 
 def _durations(text: str) -> go.Figure:
@@ -68,24 +74,26 @@ def _hits(text: str) -> go.Figure:
 
 
 def _steps(text: str) -> go.Figure:
-    return synthetics.steps_figure({"run": {"run_id": text}, "steps": [
+    return synthetics.steps_figure({"check": "", "run": values.run(text), "steps": [
         {"attempt": 1, "step": 1, "name": text, "action": "goto", "duration_ms": 120.0,
-         "offset_ms": 0.0, "status": "failed", "error": f"expected {text} on the page"},
+         "offset_ms": 0.0, "status": "failed", "url": "",
+         "error": f"expected {text} on the page"},
         {"attempt": 1, "step": 2, "name": "", "action": text, "duration_ms": 80.0,
-         "offset_ms": 120.0, "status": "passed", "error": None}]})
+         "offset_ms": 120.0, "status": "passed", "url": "", "error": ""}]})
 
 
 def _step_timings(text: str) -> go.Figure:
-    return synthetics.timings_figure({"window": WINDOW, "bucket_s": 300, "steps": [
-        {"step": 1, "name": text, "points": [{"t": T0, "p75_duration_ms": 120.0}]}]})
+    return synthetics.timings_figure(values.step_timings(WINDOW, 300, [
+        {"step": 1, "name": text, "points": [{"t": T0, "p75_duration_ms": 120.0,
+                                              "samples": 1}]}]))
 
 
-def _rate_data() -> dict[str, Any]:
-    return {"window": WINDOW, "points": [
+def _rate_data() -> ErrorRate:
+    return values.error_rate(WINDOW, [
         {"t": T0, "page_views": 10, "errored_page_views": 2, "occurrences": 3,
          "error_rate": 0.2},
         {"t": T1, "page_views": 0, "errored_page_views": 0, "occurrences": 0,
-         "error_rate": None}]}
+         "error_rate": None}])
 
 
 def _page_views(text: str) -> go.Figure:

@@ -13,7 +13,7 @@ from vitalscope.storage.sql import named_query
 NOW = datetime.now(UTC)
 WINDOW = {"from": (NOW - timedelta(days=7)).replace(tzinfo=None),
           "to": (NOW + timedelta(hours=1)).replace(tzinfo=None)}
-QUERIES = [
+QUERIES: list[tuple[str, dict[str, object], str]] = [
     ("overview_summary", {"table": "vitals_dims_1h", "dim": "all", "val": ""}, "vitals_dims_1h"),
     ("overview_series", {"table": "vitals_dims_1d", "dim": "device", "val": "mobile"},
      "vitals_dims_1d"),

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dashboard.web.views.overview import with_gaps
+from dashboard.web.views.overview import ChartPoint, with_gaps
 
 HOUR = timedelta(hours=1)
 T0 = datetime(2026, 11, 19, 10, tzinfo=UTC)
 
 
-def _point(at: datetime, p75: float) -> dict[str, object]:
+def _point(at: datetime, p75: float) -> ChartPoint:
     return {"t": at, "p75": p75, "samples": 5}
 
 
@@ -20,7 +20,7 @@ def test_missing_buckets_break_the_line() -> None:
 
 
 def test_contiguous_series_and_iso_strings_are_kept_as_they_are() -> None:
-    points = [{"t": (T0 + i * HOUR).isoformat(), "p75": float(i), "samples": 1}
-              for i in range(3)]
+    points: list[ChartPoint] = [{"t": (T0 + i * HOUR).isoformat(), "p75": float(i), "samples": 1}
+                                for i in range(3)]
     assert with_gaps(points, HOUR) == points
     assert with_gaps([], HOUR) == []

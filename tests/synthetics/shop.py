@@ -7,7 +7,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -37,6 +39,16 @@ PAGES = {
     "/popup": _page("Popups", '<a id="next" href="/">Home</a>'
                               "<script>window.open('/'); window.open('/product/1');</script>"),
 }
+
+
+class _Exchange(Protocol):
+    """What the shop's routes use of the request handler defined inside `Shop`."""
+
+    path: str
+    headers: Message
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+              ) -> None: ...
 
 
 class Shop:
@@ -89,7 +101,7 @@ class Shop:
         self.server.shutdown()
         self.server.server_close()
 
-    def get(self, handler: any) -> None:  # type: ignore[valid-type]
+    def get(self, handler: _Exchange) -> None:
         parts = urlsplit(handler.path)
         path, query = parts.path, parse_qs(parts.query)
         with self.lock:
@@ -127,7 +139,7 @@ class Shop:
         else:
             handler._send(404, _page("Not found", ""))
 
-    def post(self, handler: any, body: str) -> None:  # type: ignore[valid-type]
+    def post(self, handler: _Exchange, body: str) -> None:
         path = urlsplit(handler.path).path
         if path == "/api/cart":
             cookies = handler.headers.get("Cookie") or ""

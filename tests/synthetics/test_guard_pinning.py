@@ -10,18 +10,19 @@ import ipaddress
 import socket
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from synthetics.browser import BrowserPool
 from synthetics.guard import Guard
-from synthetics.policy import Address, Policy, Refused
+from synthetics.policy import Policy, Refused
 from synthetics.runner import Runner
 from tests.synthetics.canary import Canary, Site
 from tests.synthetics.checks import plan
 from tests.synthetics.conftest import Loop
+from vitalscope.netpolicy import Address
 
 
 @pytest.fixture
@@ -81,7 +82,8 @@ def test_the_canary_counts_what_a_check_allows(
     assert canary.datagrams == 0  # WebRTC sends no UDP around the tunnel, allowed or not
 
 
-def _lookups(answers: dict[str, list[list[str]]]) -> tuple[list[str], object]:
+def _lookups(answers: dict[str, list[list[str]]]
+             ) -> tuple[list[str], Callable[[str], Awaitable[list[Address]]]]:
     """A name server whose answers change between lookups (DNS rebinding); the tests may not
     ask a real one for names outside this machine."""
     asked: list[str] = []
@@ -100,7 +102,7 @@ def test_a_host_is_resolved_once_and_every_address_is_checked() -> None:
         "home.example": [["127.0.0.1"]],
     })
     policy = Policy(("shop.example", "mixed.example", "home.example:8080", "localhost"),
-                    lookup=lookup)  # type: ignore[arg-type]
+                    lookup=lookup)
 
     async def scenario() -> None:
         first = await policy.addresses("shop.example", 443)

@@ -9,8 +9,8 @@ import ipaddress
 import pytest
 
 from alerting.delivery.ssrf import Guard
-from synthetics.policy import Address, Policy, Refused
-from vitalscope.netpolicy import is_internal, never_reason
+from synthetics.policy import Policy, Refused
+from vitalscope.netpolicy import Address, is_internal, never_reason
 
 NEVER = ["169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192",
          "fd00:ec2::254", "::ffff:169.254.169.254", "169.254.1.1", "fe80::1", "0.0.0.0", "::",

@@ -173,7 +173,12 @@ def test_sample_rate_zero_sends_nothing(browser: Browser, site: ShopSite,
     context = browser.new_context()
     page = context.new_page()
     beacons: list[Request] = []
-    context.on("request", lambda r: "/v1/beacon" in r.url and beacons.append(r))
+
+    def keep_beacon(request: Request) -> None:
+        if "/v1/beacon" in request.url:
+            beacons.append(request)
+
+    context.on("request", keep_beacon)
     page.goto(url)
     exercise(page)
     page.goto("about:blank")

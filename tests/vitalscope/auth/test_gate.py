@@ -5,6 +5,7 @@ the login page for a GET) unless it is one of the public routes listed here."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -51,12 +52,12 @@ def _concrete(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def anonymous_server(tmp_path_factory: pytest.TempPathFactory) -> ServeProcess:
+def anonymous_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
     # Lockouts are tested elsewhere: here every wrong token must reach the check.
     server = ServeProcess(tmp_path_factory.mktemp("gate") / "data", env=clean_env(
         VITALSCOPE_AUTH__CLIENT_FREE_FAILURES="1000",
         VITALSCOPE_AUTH__ACCOUNT_FREE_FAILURES="10000")).start()
-    yield server  # type: ignore[misc]
+    yield server
     assert server.stop() == 0
     assert "Traceback" not in server.logs(), server.logs()
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import httpx
 import redis
 
+from tests.support.redis_replies import as_bytes
 from tests.support.serve import ServeProcess
 from tests.vitalscope.auth.conftest import PASSWORD, USER, ServeMaker
 from vitalscope.auth.guard import COOKIE
@@ -107,12 +108,13 @@ def test_redis_holds_no_session_id_address_or_account_name(
     assert refused.status_code == 401
     stored = b""
     for key in redis_client.scan_iter("vs:auth:*"):
-        stored += key
+        stored += as_bytes(key)
         kind = redis_client.type(key)
         if kind == b"hash":
-            stored += b"".join(k + v for k, v in redis_client.hgetall(key).items())
+            stored += b"".join(as_bytes(k) + as_bytes(v)
+                               for k, v in redis_client.hgetall(key).items())
         elif kind == b"set":
-            stored += b"".join(redis_client.smembers(key))
+            stored += b"".join(as_bytes(m) for m in redis_client.smembers(key))
     assert b"vs:auth:session:" in stored and b"vs:auth:fail:" in stored
     for secret in (cookie, "203.0.113.77", "127.0.0.1", PASSWORD):
         assert secret.encode() not in stored, secret

@@ -38,7 +38,8 @@ def test_connections_over_the_cap_get_503_and_chdb_keeps_working(tmp_path: Path)
             deadline = time.monotonic() + WAIT_S
             while refused < FLOOD - CAP and time.monotonic() < deadline:
                 for key, _ in waiting.select(0.5):
-                    raw, closed = drain(key.fileobj)  # type: ignore[arg-type]
+                    assert isinstance(key.fileobj, socket.socket)  # registered above
+                    raw, closed = drain(key.fileobj)
                     assert closed and raw.startswith(b"HTTP/1.1 503 "), raw[:200]
                     assert b"\r\nretry-after: 1\r\n" in raw
                     assert b"too_many_connections" in raw

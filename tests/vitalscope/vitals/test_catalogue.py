@@ -7,6 +7,7 @@ import typing
 
 import msgspec
 import pytest
+from fastapi.routing import APIRoute
 
 from collector.schema_gen import beacon_schema
 from collector.wire import BEACON_DECODER, MAX_DURATION_MS, VALUE_CAPS
@@ -57,8 +58,8 @@ def test_rules_and_the_api_take_exactly_the_catalogue() -> None:
     for name in METRIC_NAMES:
         assert name in field["description"]
     route = next(r for r in router.routes if getattr(r, "path", "") == "/api/v1/breakdowns")
-    param = next(p for p in route.dependant.query_params  # type: ignore[attr-defined]
-                 if p.name == "metric")
+    assert isinstance(route, APIRoute)
+    param = next(p for p in route.dependant.query_params if p.name == "metric")
     assert typing.get_args(param.field_info.annotation) == METRIC_NAMES
 
 
