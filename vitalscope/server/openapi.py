@@ -44,6 +44,8 @@ def rule_schema(receivers: list[str]) -> dict[str, Any]:
             for field in needed}}
         if kind == "synthetic_failure":
             then["properties"]["site"] = {"type": "null"}
+        if kind != "error_rate":  # `by: fingerprint` is a mode of error_rate only
+            then["properties"]["by"] = {"const": "site"}
         if kind == "cache_hit_rate":
             then["properties"]["min_effect"] = {
                 "anyOf": [{"type": "null"}, {"type": "number", "exclusiveMaximum": 1}]}
