@@ -9,16 +9,7 @@ FROM
            row_number() OVER (ORDER BY {sort:Identifier}, group_id) AS rank
     FROM
     (
-        SELECT
-            toString(fingerprint) AS group_id,
-            any(error_type) AS error_type,
-            any(message) AS message,
-            any(top_frame) AS top_frame,
-            sum(occurrences) AS occurrences,
-            uniqMerge(page_views) AS page_views,
-            min(first_seen) AS first_seen,
-            max(last_seen) AS last_seen
-        FROM {table:Identifier}
+        -- include: _error_group_summary
         WHERE site = {site:String}
           AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
         GROUP BY fingerprint
