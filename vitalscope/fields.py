@@ -1,6 +1,7 @@
 """Field types shared by the settings sections (vitalscope/config/) and the config models
-features declare for the settings (alert receivers): durations and names. Outside the
-settings package, whose import loads every section, so a feature model can use them."""
+features declare for the settings (alert receivers): durations; names are in
+vitalscope/names.py. Outside the settings package, whose import loads every section, so a
+feature model can use them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
-
-from vitalscope.names import NAME as NAME
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}

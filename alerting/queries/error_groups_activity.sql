@@ -13,15 +13,8 @@ FROM
     FROM
     (
         SELECT
-            arrayJoin({groups:Array(Array(UInt32))}[transform(site, {keys:Array(String)},
-                                                              {positions:Array(UInt32)}, 0)])
-                AS idx,
-            {now_ms:Int64} - toUnixTimestamp64Milli(ts) AS age_ms,
-            intDiv(age_ms, 86400000) AS day_n,
-            multiIf(age_ms - day_n * 86400000 >= {window_ms:Array(Int64)}[idx], 0,
-                    day_n = 0, 1,
-                    day_n <= {days:Array(UInt8)}[idx], 2,
-                    0) AS side,
+            -- include: _activity_side
+            ts AS t,
             toUInt64(occurrences) AS errors,
             fingerprint, error_type,
             if(message_norm = '', message, message_norm) AS message_text,

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from alerting.delivery.signing import MIN_SECRET_BYTES, secret_bytes
-from vitalscope.fields import NAME, Duration
+from vitalscope.fields import Duration
+from vitalscope.names import NAME
 
 if TYPE_CHECKING:
     from alerting.notification import Notification

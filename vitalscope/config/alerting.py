@@ -17,9 +17,9 @@ from pydantic import (
 # A receiver's model lives with its kind (alerting/receivers/<kind>.py); the settings take
 # the tagged union the receiver registry builds from them.
 from alerting.receivers import ReceiverConfig
-from vitalscope.fields import NAME as NAME
 from vitalscope.fields import Duration as Duration
 from vitalscope.fields import parse_duration as parse_duration
+from vitalscope.names import NAME
 from vitalscope.vitals import MetricName, spoken
 
 RuleKind = Literal[
