@@ -63,7 +63,7 @@ def csp_violations(page: Page) -> list[str]:
     return violations
 
 
-def wait_for_js(page: Page, expression: str, timeout_s: float = 30.0) -> None:
+def wait_for_js(page: Page, expression: str, timeout_s: float = 60.0) -> None:
     """Waits until `expression` is truthy in the page. `page.wait_for_function` cannot: it
     runs its string through eval inside the page, which the dashboard's CSP (no
     'unsafe-eval') refuses; `page.evaluate` goes through the DevTools protocol instead."""
