@@ -131,7 +131,7 @@ def _stored_once(cluster: Cluster) -> None:
     wait_drained(cluster.redis(), timeout=120)
     rows = cluster.clickhouse().query(
         "SELECT event_id, count() FROM vitals WHERE site = 'shop' GROUP BY event_id").result_rows
-    counts = dict(rows)
+    counts: dict[str, int] = {str(event_id): int(n) for event_id, n in rows}
     assert set(counts) == set(cluster.accepted), "accepted vitals missing or unexpected"
     assert all(n == 1 for n in counts.values()), "a vital stored twice"
 
