@@ -34,7 +34,10 @@ ROOT = Path(__file__).parents[2]
 SCRIPT = ROOT / "scripts" / "dev-cluster.sh"
 ORIGIN = "https://shop.example"
 EVALUATION_INTERVAL_S = 2
+DECLARED_KEY = "pk_test_declared_0001"
 CONFIG = {
+    # A site declared in the configuration: `vitalscope migrate` creates it (no role does).
+    "sites": [{"name": "declared", "key": DECLARED_KEY}],
     "collector": {
         "flush_interval_s": 0.3,
         "claim_idle_s": 3,
@@ -165,6 +168,9 @@ def test_beacons_through_both_collectors_are_stored_once_and_shown(cluster: Clus
                 body = beacon()
                 assert _post(client, cluster.site_key, body) == 204
                 cluster.accepted += _vital_ids(body)
+    with httpx.Client(base_url=cluster.collectors[0], timeout=10) as client:
+        declared = beacon()
+        assert _post(client, DECLARED_KEY, declared) == 204
     _stored_once(cluster)
     deadline = time.monotonic() + 60
     while (shown := _overview_samples(cluster.dashboard, cluster)[0]) != len(cluster.accepted):
