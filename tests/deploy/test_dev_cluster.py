@@ -60,6 +60,8 @@ class Cluster:
     workers: list[int]
     env: dict[str, str]
     site_key: str = ""
+    second_dashboard: str = ""
+    second_process: subprocess.Popen[bytes] | None = None
     accepted: list[str] = field(default_factory=list)  # vital event ids answered 204
 
     def worker_url(self, pid: int) -> str:
@@ -107,9 +109,21 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         assert up.returncode == 0, up.stdout + up.stderr
         values = dict(line.split("=", 1) for line in up.stdout.splitlines() if "=" in line)
         assert set(values) == {"collectors", "dashboard", "token", "workers", "env_file"}
-        yield Cluster(folder / "run", values["collectors"].split(","), values["dashboard"],
-                      values["token"], [int(p) for p in values["workers"].split(",")],
-                      _env_file(Path(values["env_file"])))
+        made = Cluster(folder / "run", values["collectors"].split(","), values["dashboard"],
+                       values["token"], [int(p) for p in values["workers"].split(",")],
+                       _env_file(Path(values["env_file"])))
+        # A second dashboard replica, starting while the first tests run.
+        port = free_port()
+        made.second_dashboard = f"http://127.0.0.1:{port}"
+        with open(folder / "dashboard2.log", "w") as log:
+            second = subprocess.Popen([*VITALSCOPE, "dashboard", "--port", str(port)],
+                                      stdout=log, stderr=subprocess.STDOUT, env=made.env)
+        made.second_process = second
+        try:
+            yield made
+        finally:
+            second.terminate()
+            assert second.wait(timeout=60) == 0
     finally:
         down = subprocess.run(["bash", str(SCRIPT), "down", str(folder / "run")], env=env,
                               capture_output=True, text=True, timeout=120, check=False)
@@ -178,43 +192,35 @@ def test_beacons_through_both_collectors_are_stored_once_and_shown(cluster: Clus
         time.sleep(0.5)
 
 
-def test_dashboard_replicas_show_the_same_numbers_from_one_cache(
-        cluster: Cluster, tmp_path: Path) -> None:
-    port = free_port()
-    with open(tmp_path / "dashboard2.log", "w") as log:
-        second = subprocess.Popen([*VITALSCOPE, "dashboard", "--port", str(port)],
-                                  stdout=log, stderr=subprocess.STDOUT, env=cluster.env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert second.poll() is None, (tmp_path / "dashboard2.log").read_text()
-            try:
-                if httpx.get(url + "/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "second dashboard not ready"
-            time.sleep(0.5)
-        store = cluster.redis()
-        generation = int(store.get(keys.site_generation("shop")) or 0)
-        pattern = keys.dashboard_result("shop", generation, "*", "*")
-        first_samples, first = _overview_samples(cluster.dashboard, cluster)
-        cached = sorted(store.scan_iter(match=pattern))
-        assert cached, "the first dashboard cached nothing"
-        ttl_before = {key: store.pttl(key) for key in cached}
-        second_samples, second_answer = _overview_samples(url, cluster)
-        assert (second_samples, second_answer["metrics"]) == (first_samples, first["metrics"])
-        assert first_samples == len(cluster.accepted)
-        # The replica read those entries instead of querying and writing its own: a write
-        # would have set each TTL back to the full 600 s.
-        assert int(store.get(keys.site_generation("shop")) or 0) == generation
-        assert sorted(store.scan_iter(match=pattern)) == cached
-        for key, before in ttl_before.items():
-            assert 0 < store.pttl(key) <= before, key
-    finally:
-        second.terminate()
-        assert second.wait(timeout=60) == 0
+def test_dashboard_replicas_show_the_same_numbers_from_one_cache(cluster: Cluster) -> None:
+    second, url = cluster.second_process, cluster.second_dashboard
+    assert second is not None
+    deadline = time.monotonic() + 180
+    while True:
+        assert second.poll() is None, (cluster.folder.parent / "dashboard2.log").read_text()
+        try:
+            if httpx.get(url + "/readyz", timeout=5).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "second dashboard not ready"
+        time.sleep(0.5)
+    store = cluster.redis()
+    generation = int(store.get(keys.site_generation("shop")) or 0)
+    pattern = keys.dashboard_result("shop", generation, "*", "*")
+    first_samples, first = _overview_samples(cluster.dashboard, cluster)
+    cached = sorted(store.scan_iter(match=pattern))
+    assert cached, "the first dashboard cached nothing"
+    ttl_before = {key: store.pttl(key) for key in cached}
+    second_samples, second_answer = _overview_samples(url, cluster)
+    assert (second_samples, second_answer["metrics"]) == (first_samples, first["metrics"])
+    assert first_samples == len(cluster.accepted)
+    # The replica read those entries instead of querying and writing its own: a write
+    # would have set each TTL back to the full 600 s.
+    assert int(store.get(keys.site_generation("shop")) or 0) == generation
+    assert sorted(store.scan_iter(match=pattern)) == cached
+    for key, before in ttl_before.items():
+        assert 0 < store.pttl(key) <= before, key
 
 
 def _metrics(url: str) -> str:
