@@ -15,6 +15,7 @@ import redis
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
+from alerting import metrics
 from alerting.lease import Lease
 from vitalscope.runtime import Runtime
 from vitalscope.server.scheduling import shutdown_after_running_jobs
@@ -65,10 +66,13 @@ class AlertingService:
     def _evaluate(self) -> None:
         assert self.evaluator is not None and self.lease is not None
         try:
-            if not self.lease.acquire():
+            held = self.lease.acquire()
+            metrics.LEADER.set(1 if held else 0)
+            if not held:
                 return
             with self._busy:
                 report = self.evaluator.cycle()
+            metrics.EVALUATIONS.inc()
             if report.events:
                 log.info("alerts: %d rule(s), %d query(ies), %d state change(s)", report.rules,
                          report.queries, len(report.events))
@@ -113,6 +117,7 @@ class AlertingService:
         if self.lease is not None:
             with contextlib.suppress(redis.RedisError):  # else it expires on its own
                 await asyncio.to_thread(self.lease.release)
+            metrics.LEADER.set(0)
         if self.evaluator is not None and idle:
             self.evaluator.close()
             self.evaluator.client.close()

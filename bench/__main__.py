@@ -11,6 +11,7 @@ BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
     "cardinality": "bench.cardinality",
+    "collectors": "bench.collectors",
     "ingest": "bench.ingest",
     "memory": "bench.memory",
     "pages_sort": "bench.pages_sort",

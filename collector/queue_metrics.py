@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+import redis
 import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -50,9 +51,27 @@ async def refresh(client: aioredis.Redis) -> None:
     try:
         health = await queue_health.aread(client)
     except (RedisError, OSError) as exc:
-        log.warning("/metrics: queue health unavailable (%s)", type(exc).__name__)
-        QUEUE.last = None
+        _unavailable(exc)
         return
+    _publish(health)
+
+
+def refresh_blocking(client: redis.Redis) -> None:
+    """`refresh` on a synchronous client (the /metrics of workers and dashboards)."""
+    try:
+        health = queue_health.read(client)
+    except (RedisError, OSError) as exc:
+        _unavailable(exc)
+        return
+    _publish(health)
+
+
+def _unavailable(exc: Exception) -> None:
+    log.warning("/metrics: queue health unavailable (%s)", type(exc).__name__)
+    QUEUE.last = None
+
+
+def _publish(health: QueueHealth) -> None:
     QUEUE.last = health
     metrics.QUEUE_DEPTH.set(health.length)
     metrics.QUEUE_PENDING.set(health.pending)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from prometheus_client import Gauge
 
 from synthetics.model import CheckPlan
 from synthetics.runqueue import RunQueue
@@ -20,6 +21,8 @@ from vitalscope.redisstore.lease import Lease
 from vitalscope.server.scheduling import shutdown_after_running_jobs
 
 log = logging.getLogger("vitalscope.synthetics")
+SCHEDULER_ACTIVE = Gauge("vitalscope_synthetics_scheduler_active", "1 while this process holds "
+                         "the synthetics scheduler lease (and queues the runs), else 0.")
 
 LEASE_KEY = keys.SYNTHETICS_SCHEDULER_LEASE
 
@@ -72,6 +75,7 @@ class Scheduler:
                 misfire_grace_time=None, **extra,
             )
         self.active = True
+        SCHEDULER_ACTIVE.set(1)
         log.info("synthetics scheduler active (%d checks)", len(self.plans))
 
     def _deactivate(self) -> None:
@@ -80,6 +84,7 @@ class Scheduler:
         if self.active:
             log.warning("synthetics scheduler lease lost; another worker schedules now")
         self.active = False
+        SCHEDULER_ACTIVE.set(0)
 
     async def _hold_lease(self) -> None:
         interval = self.lease.ttl_ms / 3000
@@ -113,6 +118,7 @@ class Scheduler:
             await shutdown_after_running_jobs(self._scheduler)
             self._scheduler = None
         self.active = False
+        SCHEDULER_ACTIVE.set(0)
         if release:
             try:
                 await self.lease.release()  # the next worker need not wait for it to expire

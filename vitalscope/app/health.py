@@ -1,6 +1,8 @@
 """/healthz: the process answers. /readyz: ClickHouse and Redis answer, for real, and (in the
 roles that ingest) the ingest queue moves: its oldest unacknowledged entry is younger than
-`collector.queue_max_age_s`."""
+`collector.queue_max_age_s`. /metrics of workers and dashboards (collectors and `serve`
+answer it in front of this app, collector/asgi.py): a worker's flusher, alert evaluator and
+scheduler count in the worker's own process."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from collector import queue_health
+from collector import queue_health, queue_metrics
 from vitalscope.runtime import Role, Runtime
 
 router = APIRouter(tags=["health"])
@@ -70,3 +73,11 @@ async def readyz(request: Request) -> JSONResponse:
     ready = all(v == "ok" for v in results.values())
     return JSONResponse({"ready": ready, "checks": results, **body},
                         status_code=200 if ready else 503)
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    if runtime.redis_url is not None:
+        await asyncio.to_thread(queue_metrics.refresh_blocking, runtime.redis)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

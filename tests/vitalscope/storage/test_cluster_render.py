@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import DatabaseError
 
 from vitalscope.storage.cluster import ClusterRenderError, insert_table, render_statement
 from vitalscope.storage.migrator import load_migrations, render
@@ -56,3 +58,23 @@ def test_unknown_statements_are_refused() -> None:
 def test_writers_insert_into_local_tables_on_a_cluster() -> None:
     assert insert_table("vitals", "prod") == "vitals_local"
     assert insert_table("vitals", None) == "vitals"
+
+
+def test_the_real_parser_reads_every_rendered_statement(
+        rendered: list[str], clickhouse: Client) -> None:
+    # ON CLUSTER, Replicated engines and Distributed tables cannot run without a cluster
+    # and Keeper; ClickHouse's own parser (chDB is the server's engine) at least reads each
+    # statement, and formats it back with its cluster, engine and target intact.
+    assert rendered
+    for statement in rendered:
+        formatted = clickhouse.command("SELECT formatQuerySingleLine({q:String})",
+                                       parameters={"q": statement})
+        assert isinstance(formatted, str), statement
+        assert " ON CLUSTER prod" in formatted, formatted
+        for engine in ("ReplicatedMergeTree(", "ReplicatedReplacingMergeTree(",
+                       "ReplicatedAggregatingMergeTree(", "Distributed(prod, "):
+            assert (engine in statement) == (engine in formatted), formatted
+    with pytest.raises(DatabaseError) as raised:
+        clickhouse.command("SELECT formatQuerySingleLine({q:String})",
+                           parameters={"q": rendered[0] + " )"})
+    assert raised.value.code == 62  # SYNTAX_ERROR: the check does read the statement

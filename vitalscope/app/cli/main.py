@@ -9,6 +9,7 @@ from vitalscope.app.cli.alerts import alerts
 from vitalscope.app.cli.configcmd import config_group
 from vitalscope.app.cli.deadletters import deadletters
 from vitalscope.app.cli.demo import demo
+from vitalscope.app.cli.dev import dev
 from vitalscope.app.cli.migrate import migrate
 from vitalscope.app.cli.sdk import sdk
 from vitalscope.app.cli.serve import collector, dashboard, serve, worker
@@ -24,7 +25,7 @@ def cli() -> None:
 
 
 for command in (serve, collector, worker, dashboard, migrate, sites, config_group,
-                synthetics, alerts, deadletters, sdk, demo, sourcemaps):
+                synthetics, alerts, deadletters, sdk, demo, sourcemaps, dev):
     cli.add_command(command)
 
 

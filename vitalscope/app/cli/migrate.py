@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from clickhouse_connect.driver.client import Client
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from vitalscope.app.cli.common import load, settings_options, user_errors
+from vitalscope.config import Settings
 from vitalscope.datadir import DataDir
 from vitalscope.runtime import Role, Runtime
+from vitalscope.sites import SiteRepository
+from vitalscope.sites.events import announce_sites_changed
 from vitalscope.storage.clickhouse import connect
 from vitalscope.storage.migrator import Migration, Migrator, load_migrations, render
 
@@ -37,21 +41,43 @@ def migrate(print_sql: bool, config: Path | None, data: Path | None) -> None:
         runtime.close()  # only to take and check the folder lock the same way serve does
     client = connect(settings, create_database=True)
     try:
-        migrator = Migrator(client, settings.clickhouse_cluster)
-        pending = migrator.pending()
-        if not pending:
-            click.echo("Schema is up to date.")
-            return
-        total = sum(len(render([m], settings.clickhouse_cluster)[m.version]) for m in pending)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      transient=True) as progress:
-            task = progress.add_task("migrating", total=total)
-
-            def advance(migration: Migration, index: int, count: int) -> None:
-                progress.update(task, advance=1, description=migration.file_name)
-
-            applied = migrator.apply(advance)
-        for migration in applied:
-            click.echo(f"applied {migration.file_name}")
+        _apply(client, settings)
+        _sync_declared_sites(client, settings)
     finally:
         client.close()
+
+
+def _sync_declared_sites(client: Client, settings: Settings) -> None:
+    """The sites of the configuration made to exist as declared. `serve` does it at start;
+    in distributed mode no role does, and `migrate` runs once per upgrade before them."""
+    if not settings.sites:
+        return
+    created = SiteRepository(client, settings.clickhouse_cluster).sync_declared(settings.sites)
+    for site in created:
+        click.echo(f"site {site.site} created from configuration: key {site.key}"
+                   + (f", server key {site.server_key}" if site.server_key else ""))
+    if settings.redis_url is not None:  # running collectors reload at once
+        runtime = Runtime.open(settings, Role.CLI, with_redis=True, with_clickhouse=False)
+        try:
+            announce_sites_changed(runtime)
+        finally:
+            runtime.close()
+
+
+def _apply(client: Client, settings: Settings) -> None:
+    migrator = Migrator(client, settings.clickhouse_cluster)
+    pending = migrator.pending()
+    if not pending:
+        click.echo("Schema is up to date.")
+        return
+    total = sum(len(render([m], settings.clickhouse_cluster)[m.version]) for m in pending)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  transient=True) as progress:
+        task = progress.add_task("migrating", total=total)
+
+        def advance(migration: Migration, index: int, count: int) -> None:
+            progress.update(task, advance=1, description=migration.file_name)
+
+        applied = migrator.apply(advance)
+    for migration in applied:
+        click.echo(f"applied {migration.file_name}")

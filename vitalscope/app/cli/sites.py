@@ -12,6 +12,7 @@ from vitalscope.app.cli.admin_client import run_against_state
 from vitalscope.app.cli.common import fail, load, settings_options, user_errors
 from vitalscope.runtime import Runtime
 from vitalscope.sites import SiteExists, SiteRepository
+from vitalscope.sites.events import announce_sites_changed
 
 
 def _repository(runtime: Runtime) -> SiteRepository:
@@ -37,15 +38,21 @@ def add(name: str, origins: tuple[str, ...], as_json: bool, config: Path | None,
 
     def direct(runtime: Runtime) -> dict[str, Any]:
         try:
-            return _repository(runtime).add(name, origins).as_dict()
+            site = _repository(runtime).add(name, origins).as_dict()
         except (SiteExists, ValueError) as exc:
             fail(str(exc))
+        # Running collectors (distributed mode) reload within a second of the bump, not at
+        # their next timed refresh (`collector.sites_refresh_s`).
+        announce_sites_changed(runtime)
+        return site
 
     created = run_against_state(
         settings,
         lambda c: c.request("POST", "/admin/v1/sites",
                             json={"name": name, "origins": list(origins)}),
         direct,
+        # A Redis server is told of the new site; an embedded one is not started for it.
+        redis=settings.redis_url is not None,
     )
     if as_json:
         click.echo(json.dumps(created))
