@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "cardinality": "bench.cardinality",
     "ingest": "bench.ingest",
     "memory": "bench.memory",
+    "page_weight": "bench.page_weight",
     "pages_sort": "bench.pages_sort",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
