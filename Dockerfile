@@ -4,6 +4,12 @@ WORKDIR /src/sdk-js
 COPY sdk-js/ ./
 RUN if [ -f package.json ]; then npm ci && npm run build; else mkdir -p dist; fi
 
+# The dashboard's Plotly bundle, exactly as locked (dashboard/web/plotly_bundle.py).
+FROM node:20-bookworm-slim AS vendor
+WORKDIR /src/vendor
+COPY dashboard/web/vendor/ ./
+RUN npm ci
+
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 # Synthetic checks drive Debian's Chromium (Playwright's own browser download is not needed).
@@ -26,6 +32,7 @@ COPY synthetics/ synthetics/
 COPY alerting/ alerting/
 COPY bench/ bench/
 COPY --from=sdk /src/sdk-js/dist/ sdk-js/dist/
+COPY --from=vendor /src/vendor/node_modules/ dashboard/web/vendor/node_modules/
 RUN uv pip install --python /opt/vitalscope/bin/python --no-deps --no-build-isolation . \
     && pip uninstall -y uv
 RUN useradd --system --home /var/lib/vitalscope vitalscope \

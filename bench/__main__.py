@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "collectors": "bench.collectors",
     "ingest": "bench.ingest",
     "memory": "bench.memory",
+    "page_weight": "bench.page_weight",
     "pages_sort": "bench.pages_sort",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",

@@ -54,3 +54,6 @@ if [ -f sdk-js/package.json ]; then
   echo "Building the browser SDK"
   (cd sdk-js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
+# The dashboard's Plotly bundle (dashboard/web/plotly_bundle.py), exactly as locked.
+echo "Installing the dashboard's browser libraries"
+(cd dashboard/web/vendor && npm ci --no-audit --no-fund --loglevel=error)

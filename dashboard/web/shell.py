@@ -57,11 +57,15 @@ def _layout(refresh_s: int) -> html.Div:
     ])
 
 
-def create_dash(service: DashboardService) -> dash.Dash:
+def create_dash(service: DashboardService,
+                scripts: list[str | dict[str, str]] | None = None) -> dash.Dash:
+    """`scripts`: URLs (or script tag attributes) loaded before Dash's renderer: the Plotly
+    bundle, the SDK when the dashboard monitors itself."""
     app = dash.Dash(
         __name__, requests_pathname_prefix=PREFIX + "/", routes_pathname_prefix="/",
         assets_folder=str(Path(__file__).with_name("assets")), title="Vitalscope",
         update_title="", suppress_callback_exceptions=True, serve_locally=True,
+        external_scripts=scripts or [],
     )
     app.layout = _layout(service.settings.refresh_s)
 

@@ -8,8 +8,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Response
 
+from dashboard.web.plotly_bundle import IMMUTABLE, locked_version
 from tests.dashboard.conftest import ARTIFACTS, Seeded
 from tests.support.browser import chromium, console_errors, csp_violations, wait_for_js
 
@@ -121,3 +122,24 @@ def test_logout_ends_the_session(page: Page, seeded: Seeded) -> None:
     page.wait_for_url(re.compile(r".*/login$"))
     page.goto(seeded.server.url + "/dashboard/")
     assert "/login?next=" in page.url
+
+
+def test_charts_draw_with_the_basic_plotly_bundle_compressed_and_cached_for_a_year(
+        page: Page, seeded: Seeded) -> None:
+    answers: list[Response] = []
+    page.on("response", answers.append)
+    page.goto(f"{seeded.server.url}/dashboard/?site=shop&range=7d")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => Plotly.version") == locked_version()
+    assert not [a.url for a in answers if "package_data/plotly" in a.url]
+    bundle = next(a for a in answers if "/dashboard/vendor/plotly-basic-" in a.url)
+    fingerprinted = [a for a in answers if "_dash-component-suites" in a.url
+                     and re.search(r"\.v\d+_\d+_\d+m\d+\.", a.url)]
+    assert len(fingerprinted) >= 5
+    for answer in [bundle, *fingerprinted]:
+        headers = answer.all_headers()
+        assert headers["cache-control"] == IMMUTABLE, answer.url
+        assert headers.get("content-encoding") in ("br", "gzip"), answer.url
+    layout = next(a for a in answers if a.url.endswith("/_dash-layout"))
+    assert layout.all_headers().get("content-encoding") in ("br", "gzip")

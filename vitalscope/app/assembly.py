@@ -25,6 +25,7 @@ from vitalscope.forwarded import ProxyHeaders, TrustedProxies
 from vitalscope.runtime import Role, Runtime
 from vitalscope.server import admin, admin_sourcemaps, openapi
 from vitalscope.server.allow import allowed_methods
+from vitalscope.server.compression import Compression
 from vitalscope.server.secheaders import CspPolicies, SecurityHeaders
 from vitalscope.server.services import Service, ServiceGroup
 
@@ -105,6 +106,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     # Last added runs first: headers on every answer, the gate's refusals included.
     app.add_middleware(AuthGate, guard=guard)
     app.add_middleware(SecurityHeaders, policies=app.state.csp)
+    app.add_middleware(Compression)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ClientDisconnect, _disconnected)

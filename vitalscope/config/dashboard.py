@@ -38,6 +38,17 @@ class DashboardSettings(BaseModel):
     password: SecretStr | None = Field(
         default=None, description="Password of `username` for the dashboard login form.",
     )
+    self_monitoring_site: str | None = Field(
+        default=None, pattern=r"^pk_[A-Za-z0-9_-]{8,64}$",
+        description="Public key of a site this Vitalscope monitors: the dashboard's own pages "
+        "then carry the Vitalscope SDK and report to it, so the product watches itself. Off "
+        "by default.",
+    )
+    self_monitoring_url: str | None = Field(
+        default=None, pattern=r"^https?://[A-Za-z0-9.:\[\]-]+$",
+        description="Base URL (scheme, host, port) of the collector the dashboard's own pages "
+        "load the SDK from and report to; default: the dashboard's own origin (`serve`).",
+    )
     min_samples: int = Field(
         default=30, ge=0, le=1_000_000,
         description="Default minimum sample count of the pages table.",
