@@ -37,7 +37,7 @@ class _Session:
 
 
 def _open(path: str) -> Any:
-    return chdb.connect(path)  # type: ignore[no-untyped-call]
+    return chdb.connect(path)
 
 
 def _quote(value: str) -> str:
