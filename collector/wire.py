@@ -56,6 +56,16 @@ DeviceClass = Literal["mobile", "tablet", "desktop"]
 EffectiveType = Literal["slow-2g", "2g", "3g", "4g"]
 
 
+class ScriptAttribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """INP: the script that ran longest in the interaction's frames (Long Animation Frames)."""
+
+    url: Url | None = None
+    fn: Annotated[str, Meta(max_length=256)] | None = None
+    inv: Annotated[str, Meta(max_length=256)] | None = None
+    it: Annotated[str, Meta(max_length=32)] | None = None
+    dur: Duration | None = None
+
+
 class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """What explains a vital: target element, resource, event and sub-part timings."""
 
@@ -63,6 +73,9 @@ class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     url: Url | None = None
     ev: Annotated[str, Meta(max_length=32)] | None = None
     p: Annotated[dict[PartName, SignedDuration], Meta(max_length=16)] | None = None
+    scr: ScriptAttribution | None = None
+    dt: Annotated[str, Meta(max_length=32)] | None = None
+    rb: Annotated[str, Meta(max_length=32)] | None = None
 
 
 class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=True,

@@ -31,11 +31,18 @@ export const brotli = (buf) =>
 
 const bundle = async (options) => (await build({ ...settings, ...options })).outputFiles[0].contents;
 
-const bare = (from) =>
+// Bare web-vitals: all five metrics with soft navigations, from the same web-vitals files our
+// build bundles (the package's main bundle for sdk.js, its attribution modules for
+// sdk.attribution.js), with the same settings.
+const METRICS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+const BARE = {
+  'web-vitals': `import {${METRICS.map((m) => 'on' + m)}} from 'web-vitals';`,
+  'web-vitals/attribution/on*.js': METRICS.map((m) => `import {on${m}} from 'web-vitals/attribution/on${m}.js';`).join(''),
+};
+const bare = (baseline) =>
   bundle({
     stdin: {
-      contents: `import {onLCP,onINP,onCLS,onFCP,onTTFB} from '${from}';
-const r=(m)=>console.log(m);onLCP(r);onINP(r);onCLS(r);onFCP(r);onTTFB(r);`,
+      contents: BARE[baseline] + `const r=(m)=>console.log(m),o={reportSoftNavs:!0};` + METRICS.map((m) => `on${m}(r,o);`).join(''),
       resolveDir: root,
     },
   });
@@ -60,7 +67,7 @@ const manifest = { version, files: {} };
 const rows = [];
 for (const [name, entry, baseline] of [
   ['sdk.js', 'auto', 'web-vitals'],
-  ['sdk.attribution.js', 'auto-attribution', 'web-vitals/attribution'],
+  ['sdk.attribution.js', 'auto-attribution', 'web-vitals/attribution/on*.js'],
 ]) {
   const code = await bundle({ entryPoints: [join(root, 'src', entry + '.js')] });
   writeFileSync(join(dist, name), code);

@@ -2,10 +2,9 @@ import { onCLS } from 'web-vitals/attribution/onCLS.js';
 import { onINP } from 'web-vitals/attribution/onINP.js';
 import { onLCP } from 'web-vitals/attribution/onLCP.js';
 import { onFCP } from 'web-vitals/onFCP.js';
-import { onTTFB } from 'web-vitals/onTTFB.js';
 import { attribution } from './attribution-map.js';
 import { start } from './core.js';
 import { auto } from './script.js';
 
-// FCP and TTFB attribution is not reported, so their plain versions keep the bundle small.
-export const sdk = auto((options) => start(options, [onLCP, onINP, onCLS, onFCP, onTTFB], attribution));
+// FCP attribution is not reported, so its plain version keeps the bundle small.
+export const sdk = auto((options) => start(options, [onLCP, onINP, onCLS, onFCP], attribution));

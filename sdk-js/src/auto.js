@@ -1,5 +1,5 @@
-import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
+import { onCLS, onFCP, onINP, onLCP } from 'web-vitals';
 import { start } from './core.js';
 import { auto } from './script.js';
 
-export const sdk = auto((options) => start(options, [onLCP, onINP, onCLS, onFCP, onTTFB]));
+export const sdk = auto((options) => start(options, [onLCP, onINP, onCLS, onFCP]));

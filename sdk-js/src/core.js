@@ -1,10 +1,10 @@
 import { rid, sampled, session } from './ids.js';
 import { sender } from './sender.js';
-import { group, scrub } from './url.js';
+import { group, scrub, strip } from './url.js';
 
 export const version = __VERSION__;
 
-// metrics: [onLCP, onINP, onCLS, onFCP, onTTFB] from web-vitals (or its attribution build);
+// metrics: [onLCP, onINP, onCLS, onFCP] from web-vitals (or its attribution build);
 // attribution: maps a metric to the wire's `a` object.
 // resources: optional observer of matching resources' Server-Timing (npm builds only).
 export const start = (o, metrics, attribution, resources) => {
@@ -27,18 +27,17 @@ export const start = (o, metrics, attribution, resources) => {
   let errors;
   let cur;
 
-  const view = (type, st, ref) => (
+  const view = (type, st, ref, u = location.href) => (
     (errors = {}),
     (cur = {
       v: 1,
       pv: rid(),
       sid,
-      url: here(),
-      grp: group(location.pathname, list(o.routes)),
+      url: here(u),
+      grp: group(new URL(u).pathname, list(o.routes)),
       nav: type,
       st,
       ref,
-      dev: /Mobi/.test(n.userAgent) ? 'mobile' : /Android|iPad/.test(n.userAgent) ? 'tablet' : 'desktop',
       ect: n.connection?.effectiveType,
       mem: n.deviceMemory,
       cpu: n.hardwareConcurrency,
@@ -74,7 +73,7 @@ export const start = (o, metrics, attribution, resources) => {
       }),
     );
   nav && timings(nav);
-  resources?.(o.serverTimingResources, ep, timings);
+  resources?.(o, ep, timings);
 
   // An error already reported in this page view is counted on its report while that report
   // still waits in the batch, and not reported again; at most maxErrors distinct ones are.
@@ -90,7 +89,7 @@ export const start = (o, metrics, attribution, resources) => {
           msg: ('' + msg).slice(0, 1024),
           type: type?.slice(0, 64),
           src: src.slice(0, 512),
-          stack: x?.stack?.replace(/\?[^\s):]*/g, '').slice(0, 4096),
+          stack: x?.stack && strip(x.stack).slice(0, 4096),
           cnt: 1,
         }));
   // One capturing listener sees both script errors (target: window) and failed loads of
@@ -110,34 +109,40 @@ export const start = (o, metrics, attribution, resources) => {
   self.vs_e?.map((e) => report(e));
   self.vs_e = null;
 
-  // Vitals belong to the document's page view (hard navigation or bfcache restore): web-vitals
-  // does not split them by route, so SPA page views carry no invented vitals.
-  metrics.map((f) =>
-    f(
-      (m) =>
-        // A value the wire refuses would cost the whole beacon: such a report is dropped.
-        m.value <= (m.name == 'CLS' ? 100 : 6e5) &&
-        add(hard, { t: 'vital', n: m.name, val: m.value, d: m.delta, r: m.rating, a: attribution?.(m) }),
-    ),
+  // SPA route change: a new page view, its route event added at the next animation frame, when
+  // the new route's DOM is about to be painted (its `dur`: from the start to that frame).
+  const route = (u, t0, from = cur.url, pv = view('soft', T + t0, undefined, u)) => (
+    requestAnimationFrame(() => add(pv, { t: 'route', ts: T + t0, from, dur: Math.min(P.now() - t0, 6e5) })), pv
   );
+  // Soft navigations the browser detects (Chromium: a user interaction that changes the URL
+  // and paints): each is its own page view, made when the first metric of its navigation id
+  // comes (web-vitals reports its FCP as soon as it sees the soft-navigation entry).
+  const soft = {};
+  const native = PerformanceObserver.supportedEntryTypes.includes('soft-navigation');
+
+  // Vitals belong to the page view of the navigation they were measured for: the document's
+  // (hard navigation or bfcache restore), or a soft navigation's (the SPA's route views in
+  // browsers without soft navigations carry no vitals: none are invented for them).
+  const vital = (m, pv = m.navigationType == 'soft-navigation' ? (soft[m.navigationId] ||= route(m.navigationURL, m.navigationStartTime)) : hard) =>
+    // A value the wire refuses would cost the whole beacon: such a report is dropped.
+    m.value <= (m.name == 'CLS' ? 100 : 6e5) &&
+    add(pv, { t: 'vital', n: m.name, val: m.value, d: m.delta, r: m.rating, a: attribution?.(m) });
+  metrics.map((f) => f(vital, { reportSoftNavs: 1 }));
+  // TTFB is the document's alone (nothing for soft navigations or bfcache restores), so it is
+  // read here rather than taken from web-vitals (as web-vitals reads it: the response start
+  // counted from the activation of a prerendered page, a bogus 0 left out); the collector rates it.
+  const ttfb = (v = nav?.responseStart) => v > 0 && vital({ name: 'TTFB', value: Math.max(v - (nav.activationStart || 0), 0) });
+  d.prerendering ? on('prerenderingchange', () => ttfb()) : ttfb();
   on('pageshow', (e) => e.persisted && (hard = view('back-forward-cache', T + e.timeStamp)));
 
-  // SPA route change: a new page view, with the time from the input that caused it (or the
-  // history call) to the next animation frame, when the new route's DOM is about to be painted.
-  let input = -1e4;
-  on('pointerdown', (e) => (input = e.timeStamp), 1);
-  on('keydown', (e) => (input = e.timeStamp), 1);
-  const route = (from = cur.url, now = P.now(), t0 = now - input < 1e3 ? input : now, pv) =>
-    here() != from &&
-    ((pv = view('soft', T + t0)),
-    requestAnimationFrame(() => add(pv, { t: 'route', ts: T + t0, from, dur: Math.min(P.now() - t0, 6e5) })));
+  // Without soft navigations (Firefox, Safari): a history change to another URL is a route
+  // change, timed from the event being handled when it happened (the click of a link), else
+  // from the history call.
+  const moved = () => native || here() == cur.url || route(location.href, self.event?.timeStamp ?? P.now());
   ['pushState', 'replaceState'].map((k) => {
     const f = history[k];
-    history[k] = function () {
-      f.apply(this, arguments);
-      route();
-    };
+    history[k] = (...a) => (f.apply(history, a), moved());
   });
-  on('popstate', () => route());
+  on('popstate', moved);
   return { flush: s.flush };
 };

@@ -7,6 +7,9 @@ export const scrub = (href, keep = []) => {
   return u.href.slice(0, 2048);
 };
 
+// Query strings cut from the URLs inside a text (a stack, a script's invoker).
+export const strip = (text) => text.replace(/\?[^\s):]*/g, '');
+
 // Route patterns, first match wins: `:name` matches one path segment, a trailing `*` the rest.
 export const group = (path, routes) =>
   routes.find((r) => RegExp('^' + r.replace(/:[^/]+/g, '[^/]+').replace(/\*$/, '.*') + '/?$').test(path));

@@ -2,9 +2,11 @@
 // unit-tested in Node. The real thing is exercised in Chromium by tests/e2e (pytest).
 const nodePerformance = globalThis.performance;
 
-export const installBrowser = ({ href = 'https://shop.example/product/42?token=secret#top', serverTiming = [] } = {}) => {
+// softNavs: the browser reports soft navigations (Chromium); nav: fields of the navigation entry.
+export const installBrowser = ({ href = 'https://shop.example/product/42?token=secret#top', serverTiming = [], softNavs = false, nav = {} } = {}) => {
   const win = new EventTarget();
   const env = { sent: [], online: true, beaconAccepts: true, fetchFails: false, frames: [] };
+  env.nav = { type: 'navigate', responseStart: 12, serverTiming, ...nav };
   const storage = () => Object.defineProperty({}, 'removeItem', { value(k) { delete this[k]; } });
   const define = (name, value) => Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
   // Browsers take any value as `useCapture` (WebIDL boolean); Node's EventTarget does not.
@@ -27,8 +29,9 @@ export const installBrowser = ({ href = 'https://shop.example/product/42?token=s
   define('performance', {
     timeOrigin: nodePerformance.timeOrigin,
     now: () => nodePerformance.now(),
-    getEntriesByType: (type) => (type == 'navigation' ? [{ type: 'navigate', responseStart: 12, serverTiming }] : []),
+    getEntriesByType: (type) => (type == 'navigation' ? [env.nav] : []),
   });
+  define('PerformanceObserver', { supportedEntryTypes: ['event', 'largest-contentful-paint', 'navigation', 'paint', ...(softNavs ? ['soft-navigation'] : [])] });
   define('navigator', {
     get onLine() { return env.online; },
     userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131 Mobile Safari/537.36',

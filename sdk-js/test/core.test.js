@@ -5,13 +5,14 @@ import { installBrowser, sleep } from './browser.js';
 globalThis.__VERSION__ = 'test';
 const { start } = await import('../src/core.js');
 
-// web-vitals stand-in: each on* function hands over the SDK's callback.
+// web-vitals stand-in: each on* function hands over the SDK's callback and options.
 const vitals = () => {
   const cbs = {};
-  const metrics = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'].map((name) => (cb) => (cbs[name] = cb));
+  const opts = {};
+  const metrics = ['LCP', 'INP', 'CLS', 'FCP'].map((name) => (cb, o) => ((cbs[name] = cb), (opts[name] = o)));
   const report = (name, value, extra = {}) =>
-    cbs[name]({ name, value, delta: value, rating: 'good', id: 'v5-1', navigationType: 'navigate', entries: [], ...extra });
-  return { metrics, report };
+    cbs[name]({ name, value, delta: value, rating: 'good', id: 'v6-1', navigationType: 'navigate', navigationId: 1, entries: [], ...extra });
+  return { metrics, report, opts };
 };
 const site = { site: 'pk_test', endpoint: 'https://rum.example/', routes: ['/product/:id'], release: '2026.11.1', tags: { ab: 'b' } };
 
@@ -25,7 +26,6 @@ test('a page view: context, server timings, vitals, errors, route change', async
   const { metrics, report } = vitals();
   const sdk = start(site, metrics);
   assert.equal(typeof sdk.flush, 'function');
-  report('TTFB', 120);
   report('LCP', 1830.5);
   for (let i = 0; i < 3; i++) env.fire('error', { message: 'boom', error: new TypeError('boom'), filename: 'https://shop.example/app.js?v=1', lineno: 3, colno: 7 });
   env.fire('unhandledrejection', { reason: new Error('nope') });
@@ -46,8 +46,8 @@ test('a page view: context, server timings, vitals, errors, route change', async
   const [hard, soft] = Object.values(byPv).sort((a, b) => a.ctx.st - b.ctx.st);
   assert.equal(Object.keys(byPv).length, 2);
   assert.deepEqual(
-    { url: hard.ctx.url, grp: hard.ctx.grp, nav: hard.ctx.nav, ref: hard.ctx.ref, dev: hard.ctx.dev, ect: hard.ctx.ect, mem: hard.ctx.mem, cpu: hard.ctx.cpu, vw: hard.ctx.vw, rel: hard.ctx.rel, tags: hard.ctx.tags, sdk: hard.ctx.sdk },
-    { url: 'https://shop.example/product/42', grp: '/product/:id', nav: 'navigate', ref: 'https://search.example/q', dev: 'mobile', ect: '4g', mem: 4, cpu: 8, vw: 390, rel: '2026.11.1', tags: { ab: 'b' }, sdk: 'test' },
+    { url: hard.ctx.url, grp: hard.ctx.grp, nav: hard.ctx.nav, ref: hard.ctx.ref, ect: hard.ctx.ect, mem: hard.ctx.mem, cpu: hard.ctx.cpu, vw: hard.ctx.vw, rel: hard.ctx.rel, tags: hard.ctx.tags, sdk: hard.ctx.sdk },
+    { url: 'https://shop.example/product/42', grp: '/product/:id', nav: 'navigate', ref: 'https://search.example/q', ect: '4g', mem: 4, cpu: 8, vw: 390, rel: '2026.11.1', tags: { ab: 'b' }, sdk: 'test' },
   );
   assert.equal(hard.ctx.sid, soft.ctx.sid);
   assert.equal(soft.ctx.nav, 'soft');
@@ -55,6 +55,9 @@ test('a page view: context, server timings, vitals, errors, route change', async
 
   const kinds = (events) => events.map((e) => e.t + ':' + (e.n ?? e.msg ?? e.from));
   assert.deepEqual(kinds(hard.events).sort(), ['err:boom', 'err:nope', 'st:app', 'st:cache', 'vital:CLS', 'vital:LCP', 'vital:TTFB']);
+  // TTFB: the navigation entry's response start, rated by the collector.
+  const ttfb = hard.events.find((e) => e.n == 'TTFB');
+  assert.deepEqual([ttfb.val, ttfb.r, ttfb.d, ttfb.a], [12, undefined, undefined, undefined]);
   const boom = hard.events.find((e) => e.msg == 'boom');
   assert.deepEqual({ type: boom.type, src: boom.src, cnt: boom.cnt }, { type: 'TypeError', src: 'https://shop.example/app.js:3:7', cnt: 3 });
   assert.equal(hard.events.find((e) => e.msg == 'nope').type, 'unhandledrejection');
@@ -87,7 +90,7 @@ test('out-of-range values are dropped, not sent for the collector to refuse', ()
   report('LCP', 700_000);
   report('CLS', 0.05);
   env.hide();
-  assert.deepEqual(env.events().filter((e) => e.t == 'vital').map((e) => e.n), ['CLS']);
+  assert.deepEqual(env.events().filter((e) => e.t == 'vital').map((e) => e.n), ['TTFB', 'CLS']);
 });
 
 test('Do-Not-Track / GPC are honoured when asked, sample rate 0 sends nothing', async () => {
@@ -196,4 +199,91 @@ test('the early queue is bounded', async () => {
   start({ site: 'pk_test', maxErrors: 100 }, vitals().metrics);
   env.hide();
   assert.equal(errs(env).length, 20);
+});
+
+test('TTFB: from the activation of a prerendered page, once it is activated; a bogus 0 is left out', () => {
+  let env = installBrowser({ nav: { responseStart: 300, activationStart: 0 } });
+  document.prerendering = true;
+  start({ site: 'pk_test' }, vitals().metrics);
+  assert.equal(env.sent.length, 0);
+  env.nav.activationStart = 100;
+  document.prerendering = false;
+  env.fire('prerenderingchange');
+  env.hide();
+  const ttfb = env.events().find((e) => e.n == 'TTFB');
+  assert.equal(ttfb.val, 200, 'counted from the activation, as web-vitals counts it');
+  assert.equal(env.sent[0].body.nav, 'prerender');
+
+  env = installBrowser({ nav: { responseStart: 0 } });
+  start({ site: 'pk_test' }, vitals().metrics);
+  env.hide();
+  assert.equal(env.events().filter((e) => e.n == 'TTFB').length, 0);
+});
+
+const pageViews = (env) => {
+  const byPv = {};
+  for (const { body } of env.sent) (byPv[body.pv] ||= { ctx: body, events: [] }).events.push(...body.e);
+  return Object.values(byPv).sort((a, b) => a.ctx.st - b.ctx.st);
+};
+
+test('soft navigations the browser reports: each its own page view with its vitals, interactions charged to their route', () => {
+  const env = installBrowser({ softNavs: true });
+  const { metrics, report, opts } = vitals();
+  start({ site: 'pk_test', routes: ['/product/:id'] }, metrics);
+  assert.deepEqual(Object.values(opts), [{ reportSoftNavs: 1 }, { reportSoftNavs: 1 }, { reportSoftNavs: 1 }, { reportSoftNavs: 1 }]);
+  report('FCP', 400);
+  report('LCP', 900);
+  // The app changes the URL itself: no page view from history calls when the browser reports
+  // soft navigations (it would have no vitals).
+  history.pushState({}, '', '/product/43?token=x');
+  env.paint();
+  const soft = (id, path, start) => ({ navigationType: 'soft-navigation', navigationId: id, navigationURL: 'https://shop.example' + path, navigationStartTime: start });
+  report('FCP', 80, soft(7, '/product/43?token=x', 5000));
+  report('INP', 250); // the landing page's INP, final when the soft navigation came
+  report('LCP', 120, soft(7, '/product/43?token=x', 5000));
+  report('FCP', 60, soft(9, '/cart', 9000));
+  report('INP', 320, soft(7, '/product/43?token=x', 5000)); // reported late: still the route's own
+  report('CLS', 0.02, soft(9, '/cart', 9000));
+  env.paint();
+  env.hide();
+
+  const views = pageViews(env);
+  assert.deepEqual(views.map((v) => [v.ctx.url, v.ctx.grp, v.ctx.nav]), [
+    ['https://shop.example/product/42', '/product/:id', 'navigate'],
+    ['https://shop.example/product/43', '/product/:id', 'soft'],
+    ['https://shop.example/cart', undefined, 'soft'],
+  ]);
+  const [hard, first, second] = views;
+  assert.equal(first.ctx.st, performance.timeOrigin + 5000);
+  assert.equal(second.ctx.st, performance.timeOrigin + 9000);
+  const vitalsOf = (v) => v.events.filter((e) => e.t == 'vital').map((e) => e.n + ':' + e.val);
+  assert.deepEqual(vitalsOf(hard), ['TTFB:12', 'FCP:400', 'LCP:900', 'INP:250']);
+  assert.deepEqual(vitalsOf(first), ['FCP:80', 'LCP:120', 'INP:320']);
+  assert.deepEqual(vitalsOf(second), ['FCP:60', 'CLS:0.02']);
+  const routes = views.map((v) => v.events.filter((e) => e.t == 'route').map((e) => [e.from, e.ts]));
+  assert.deepEqual(routes, [
+    [],
+    [['https://shop.example/product/42', performance.timeOrigin + 5000]],
+    [['https://shop.example/product/43', performance.timeOrigin + 9000]],
+  ]);
+});
+
+test('without soft navigations a history change is a page view of its own, without vitals', () => {
+  const env = installBrowser();
+  const { metrics, report } = vitals();
+  start({ site: 'pk_test' }, metrics);
+  history.pushState({}, '', '/cart');
+  env.paint();
+  report('INP', 200);
+  env.fire('popstate');
+  env.paint();
+  env.hide();
+  const views = pageViews(env);
+  // A popstate that leaves the URL as it is: no new page view.
+  assert.deepEqual(views.map((v) => [v.ctx.url, v.ctx.nav]), [
+    ['https://shop.example/product/42', 'navigate'],
+    ['https://shop.example/cart', 'soft'],
+  ]);
+  assert.deepEqual(views[0].events.filter((e) => e.t == 'vital').map((e) => e.n), ['TTFB', 'INP']);
+  assert.deepEqual(views[1].events.map((e) => e.t), ['route']);
 });

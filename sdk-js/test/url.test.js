@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { group, scrub } from '../src/url.js';
+import { group, scrub, strip } from '../src/url.js';
 import { installBrowser } from './browser.js';
 
 installBrowser();
@@ -26,4 +26,9 @@ test('route patterns give the page group, first match wins', () => {
   assert.equal(group('/cart', routes), '/cart');
   assert.equal(group('/cartoon', routes), undefined);
   assert.equal(group('/anything', ['']), undefined);
+});
+
+test('query strings are cut from the URLs inside a text', () => {
+  assert.equal(strip('at f (https://x.example/a.js?v=1&t=s3cret:3:7)\n  at g (b.js?x:1:1)'), 'at f (https://x.example/a.js:3:7)\n  at g (b.js:1:1)');
+  assert.equal(strip('BUTTON#buy.onclick'), 'BUTTON#buy.onclick');
 });

@@ -23,7 +23,9 @@ class Metric:
     good: float  # good up to this value (included) ...
     poor: float  # ... poor above this one, needs improvement between (web.dev thresholds)
     hist_step: float  # bucket width of the rollup histogram (0040_dashboard_rollups.sql)
-    sdk: str  # the web-vitals function that reports it (sdk-js/src entry files)
+    # The web-vitals function that reports it (sdk-js/src entry files); None: the SDK reads it
+    # itself (sdk-js/src/core.js).
+    sdk: str | None
     sdk_attribution: bool  # the SDK's attribution builds report its attribution
     lab: bool  # synthetics measures it too (synthetics/labvitals.js)
     # A bound tighter than the wire's 10-minute duration bound, for a unitless metric.

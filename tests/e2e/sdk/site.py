@@ -1,8 +1,11 @@
 """A small real website for the SDK's browser tests: pages with a known LCP image, a layout
-shift, a slow click handler, a Server-Timing header, errors and an SPA route change."""
+shift, a slow click handler, a Server-Timing header, errors and an SPA route change; other
+files (scripts, the SDK itself) by path; and a beacon endpoint that keeps the raw beacons it
+is sent, for tests that look at the wire before any collector."""
 
 from __future__ import annotations
 
+import json
 import struct
 import threading
 import time
@@ -76,6 +79,10 @@ class ShopSite:
 
     port: int = field(default_factory=free_port)
     pages: dict[str, str] = field(default_factory=dict)
+    # path -> (Content-Type, body, extra headers)
+    files: dict[str, tuple[str, bytes, dict[str, str]]] = field(default_factory=dict)
+    # Beacons POSTed to /v1/beacon, decoded, in arrival order.
+    beacons: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def origin(self) -> str:
@@ -83,6 +90,11 @@ class ShopSite:
 
     def add_page(self, path: str, head: str) -> str:
         self.pages[path] = PAGE.substitute(head=head)
+        return self.origin + path
+
+    def add_file(self, path: str, kind: str, body: bytes,
+                 headers: dict[str, str] | None = None) -> str:
+        self.files[path] = (kind, body, headers or {})
         return self.origin + path
 
 
@@ -96,8 +108,18 @@ def _handler(site: ShopSite) -> type[BaseHTTPRequestHandler]:
             elif path in site.pages:
                 self._send(200, "text/html; charset=utf-8", site.pages[path].encode(),
                            {"Server-Timing": SERVER_TIMING})
+            elif path in site.files:
+                self._send(200, *site.files[path])
             else:
                 self._send(404, "text/plain", b"not found")
+
+        def do_POST(self) -> None:
+            if self.path.split("?")[0] != "/v1/beacon":
+                self._send(404, "text/plain", b"not found")
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            site.beacons.append(json.loads(body))
+            self._send(204, "text/plain", b"")
 
         def _send(self, status: int, kind: str, body: bytes,
                   headers: dict[str, str] | None = None) -> None:

@@ -64,13 +64,20 @@ def test_a_page_view_reaches_clickhouse_with_its_attribution(
         f"{origin}/app/second", "/app/:section", "soft")
     assert soft["session_id"] == hard["session_id"]
     # From the click to the next frame: the handler only swaps a text, so well under a second.
-    assert 0 < soft["route_change_ms"] < 1000
+    # The soft view's later beacons (its vitals) carry no route event and page_views keeps the
+    # last beacon's row, so the stored duration can be 0 (the route event's own `dur` is
+    # checked on the wire in test_sdk_spa.py).
+    assert 0 <= soft["route_change_ms"] < 1000
 
-    vitals = {v["metric"]: v for v in rows["vitals"]}
+    # The route change is a soft navigation Chromium reports: the SPA view has vitals of its
+    # own (no TTFB), the document's view keeps each metric once.
+    vitals = {v["metric"]: v for v in rows["vitals"] if v["page_view_id"] == hard["page_view_id"]}
     assert sorted(vitals) == ["CLS", "FCP", "INP", "LCP", "TTFB"], rows["vitals"]
-    assert len(rows["vitals"]) == 5, "each metric once: no vitals invented for the SPA view"
-    assert {v["page_view_id"] for v in rows["vitals"]} == {hard["page_view_id"]}
-    assert all(v["nav_type"] == "navigate" for v in rows["vitals"])
+    assert all(v["nav_type"] == "navigate" for v in vitals.values())
+    routed = [v for v in rows["vitals"] if v["page_view_id"] == soft["page_view_id"]]
+    assert {"FCP"} <= {v["metric"] for v in routed} <= {"FCP", "LCP", "CLS", "INP"}, routed
+    assert all(v["nav_type"] == "soft" for v in routed)
+    assert len(rows["vitals"]) == len(vitals) + len(routed), "each vital on one of the views"
 
     lcp = vitals["LCP"]
     assert lcp["attr_target"] == "#hero"
@@ -85,7 +92,9 @@ def test_a_page_view_reaches_clickhouse_with_its_attribution(
     assert inp["value"] >= 300 and inp["rating"] in ("needs-improvement", "poor")
     assert inp["attr_target"] == "#slow"
     assert inp["attr_event"] in ("click", "pointerup", "pointerdown", "mouseup", "mousedown")
-    assert set(inp["attr_parts"]) == {"inputDelay", "processing", "presentation"}
+    # The phases, and the Long Animation Frames' script, style-and-layout and paint totals.
+    assert set(inp["attr_parts"]) == {"inputDelay", "processing", "presentation", "loafScript",
+                                      "loafStyle", "loafPaint"}
     assert inp["attr_parts"]["processing"] >= 290
 
     cls = vitals["CLS"]
