@@ -137,7 +137,7 @@ def test_other_requests_are_answered_whichever_process_takes_them(
         sites = fresh("GET", server.url + "/admin/v1/sites", headers=admin)
         assert sites.status_code == 200
         assert {s["site"] for s in sites.json()} == {"shop", "blog"}
-        assert fresh("GET", server.url + "/readyz").json()["ready"] is True
+        assert fresh("GET", server.url + "/healthz").json() == {"status": "ok"}
         login = fresh("GET", server.url + "/login")
         assert login.status_code == 200 and "text/html" in login.headers["content-type"]
     pids = ingest_pids(server)
@@ -176,8 +176,9 @@ def test_sigterm_stops_every_process_and_each_beacon_is_stored_once(
     assert len(pids) == 2
 
     def drained() -> bool:
-        queue = fresh("GET", server.url + "/readyz").json()["queue"]
-        return bool(queue["oldest_age_s"] == 0 and queue["pending"] == 0)
+        # A loaded machine can fail readiness for a slow ClickHouse check: then no figures.
+        queue = fresh("GET", server.url + "/readyz").json().get("queue")
+        return bool(queue and queue["oldest_age_s"] == 0 and queue["pending"] == 0)
 
     poll("every beacon flushed", drained)
     assert server.stop(signal.SIGTERM) == 0
