@@ -140,6 +140,7 @@ def test_other_requests_are_answered_whichever_process_takes_them(
         assert fresh("GET", server.url + "/healthz").json() == {"status": "ok"}
         login = fresh("GET", server.url + "/login")
         assert login.status_code == 200 and "text/html" in login.headers["content-type"]
+        assert len(login.headers.get_list("date")) == 1  # the ingest process's, not two
     pids = ingest_pids(server)
     forwarded = per_process(server, "vitalscope_forwarded_requests", outcome="answered")
     poll("both processes forwarded requests", lambda: all(

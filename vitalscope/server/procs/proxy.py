@@ -22,6 +22,8 @@ PEER_HEADER = b"x-vitalscope-peer"
 HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate",
                         b"proxy-authorization", b"te", b"trailer", b"transfer-encoding",
                         b"upgrade", b"expect", PEER_HEADER})
+# This process's server adds its own Date to every answer.
+NOT_RETURNED = HOP_BY_HOP | {b"date"}
 OWNER_KEEP_ALIVE_S = 60  # the private socket's idle keep-alive; the pool lets go sooner
 POOL_KEEP_ALIVE_S = 30.0
 FORWARDED = Counter("vitalscope_forwarded_requests", "Requests an ingest process forwarded "
@@ -49,6 +51,9 @@ class OwnerProxy:
                                 max_keepalive_connections=64,
                                 keepalive_expiry=POOL_KEEP_ALIVE_S),
         )
+        # The request's own headers only: httpx's defaults (Accept-Encoding among them)
+        # would ask the first process for an encoding the client may not take.
+        self.client.headers.clear()
 
     async def start(self) -> None:
         return None
@@ -87,7 +92,7 @@ class OwnerProxy:
         try:
             await send({"type": "http.response.start", "status": response.status_code,
                         "headers": [(k.lower(), v) for k, v in response.headers.raw
-                                    if k.lower() not in HOP_BY_HOP]})
+                                    if k.lower() not in NOT_RETURNED]})
             async for chunk in response.aiter_raw():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
