@@ -3,8 +3,12 @@ each) against a no-op ASGI app and a plain FastAPI + pydantic route, all on the 
 settings and the same load generator (a separate process); then beacon -> queryable latency
 at half the collector's max rate; with --soak, RSS after 10 minutes against after 1 minute.
 
+With --processes K (default 2), also `vitalscope serve` with 1 and K ingest processes against
+the no-op app run as 1 and K processes on one port (bench/ingest_processes.py); with
+--processes-only, just that.
+
 Goals: collector >= 0.6x no-op, >= 3x FastAPI; p99 beacon -> queryable < 2 s; soak RSS
-growth < 10 %."""
+growth < 10 %; K = 2 processes >= 1.6x 1 process."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import ingest_processes
 from bench.common import emit, free_port
 
 BEACON_PATH = "/v1/beacon?k=pk_bench_ingest_000001"
@@ -107,12 +112,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--latency-seconds", type=float, default=20.0)
     parser.add_argument("--soak", action="store_true", help="RSS after 10 min vs 1 min")
     parser.add_argument("--soak-minutes", type=float, default=10.0)
+    parser.add_argument("--processes", type=int, default=2,
+                        help="compare this many ingest processes with one (0: skip)")
+    parser.add_argument("--processes-only", action="store_true",
+                        help="only the processes comparison")
     args = parser.parse_args(argv)
     print(f"ingest benchmark: {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}, {args.connections} connections, {args.seconds:.0f} s "
           "per run")
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="vs-bench-") as tmp:
+        if args.processes > 1:
+            figures.update(ingest_processes.compare(
+                args.processes, args.seconds, args.connections, Path(tmp) / "processes",
+                _env(), _load))
+        if args.processes_only:
+            emit(figures)
+            return 0
         noop = _throughput("noop", args.seconds, args.connections)
         fastapi = _throughput("fastapi", args.seconds, args.connections)
         ours = _throughput("collector", args.seconds, args.connections,

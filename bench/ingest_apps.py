@@ -1,7 +1,10 @@
 """The servers the ingest benchmark compares, each on uvicorn with the same settings:
-`python -m bench.ingest_apps {noop|fastapi|collector} PORT [--data DIR] [--latency-out F]`.
+`python -m bench.ingest_apps {noop|fastapi|collector} PORT [--data DIR] [--latency-out F]
+[--reuse-port]`.
 
-- noop: a raw ASGI app answering 204 without reading the body (the ceiling);
+- noop: a raw ASGI app answering 204 without reading the body (the ceiling); with
+  --reuse-port it listens on a SO_REUSEPORT socket as `serve`'s processes do, so several
+  share the port (bench/ingest_processes.py);
 - fastapi: a plain FastAPI route validating the same body with pydantic (the usual way);
 - collector: Vitalscope's ingest path (raw ASGI + msgspec + enrichment + Redis stream) with
   the flusher inserting into chDB, as `vitalscope serve` runs them. With --latency-out a
@@ -178,8 +181,14 @@ def main() -> int:
     parser.add_argument("--data", type=Path)
     parser.add_argument("--latency-out", type=Path)
     parser.add_argument("--no-flusher", action="store_true", help="ingest path alone")
+    parser.add_argument("--reuse-port", action="store_true", help="noop: share the port")
     args = parser.parse_args()
-    if args.app == "noop":
+    if args.app == "noop" and args.reuse_port:
+        from vitalscope.server.procs import sockets
+
+        sock = sockets.listen("127.0.0.1", args.port)
+        _Server(_config(noop_app, args.port)).run(sockets=[sock])
+    elif args.app == "noop":
         _Server(_config(noop_app, args.port)).run()
     elif args.app == "fastapi":
         _Server(_config(fastapi_app(), args.port)).run()

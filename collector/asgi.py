@@ -9,7 +9,7 @@ import time
 from importlib.resources import files
 
 import msgspec
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from collector import metrics, queue_metrics
@@ -31,6 +31,7 @@ from collector.server_timings_wire import SERVER_TIMINGS_DECODER, ServerTimingsB
 from collector.sites_index import SiteIndex
 from collector.wire import BEACON_DECODER
 from vitalscope.config.collector import CollectorSettings, RateLimit
+from vitalscope.server.procs import metrics as process_metrics
 from vitalscope.sites import Site
 
 log = logging.getLogger("vitalscope.collector")
@@ -290,4 +291,5 @@ class IngestApp:
 
     async def metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
         await queue_metrics.refresh(self.appender.redis)
-        await respond(send, 200, generate_latest(), content_type=CONTENT_TYPE_LATEST.encode())
+        await respond(send, 200, process_metrics.exposition(),
+                      content_type=CONTENT_TYPE_LATEST.encode())

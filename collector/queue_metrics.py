@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from collector import metrics, queue_health
 from collector.queue_health import QueueHealth
+from vitalscope.server.procs.metrics import store_read
 
 log = logging.getLogger("vitalscope.collector")
 
@@ -44,6 +45,7 @@ class _QueueCollector(Collector):
 
 QUEUE = _QueueCollector()
 REGISTRY.register(QUEUE)
+store_read("vitalscope_dead_letters_trimmed")  # Redis's count: the same in every process
 
 
 async def refresh(client: aioredis.Redis) -> None:

@@ -1,5 +1,6 @@
-"""Site keys in memory for the request path: loaded from ClickHouse, reloaded on a timer
-and within a second of `vs:sites:generation` changing (sites added, disabled, re-keyed)."""
+"""Site keys in memory for the request path: loaded from ClickHouse (or, in `serve`'s ingest
+processes, from the snapshot in Redis), reloaded on a timer and within a second of the
+source's generation key changing (sites added, disabled, re-keyed)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 import redis.asyncio as aioredis
 from clickhouse_connect.driver.client import Client
 
-from vitalscope.sites import Site, SiteRepository
+from vitalscope.redisstore import keys
+from vitalscope.redisstore.client import sync_client
+from vitalscope.sites import Site, SiteRepository, snapshot
 from vitalscope.sites.events import SITES_GENERATION_KEY
 from vitalscope.sites.model import hash_server_key
 
@@ -19,14 +23,52 @@ log = logging.getLogger("vitalscope.collector")
 GENERATION_POLL_S = 1.0
 
 
-class SiteIndex:
-    name = "ingest-sites"
+class SiteSource(Protocol):
+    generation_key: str  # watched in Redis: a change means load again
 
-    def __init__(self, clickhouse: Callable[[], Client], cluster: str | None, redis_url: str,
-                 refresh_s: float) -> None:
+    def load(self) -> list[Site]: ...
+
+    def close(self) -> None: ...
+
+
+class ClickHouseSites:
+    generation_key = SITES_GENERATION_KEY
+
+    def __init__(self, clickhouse: Callable[[], Client], cluster: str | None) -> None:
         self._clickhouse_factory = clickhouse
         self._client: Client | None = None
         self.cluster = cluster
+
+    def load(self) -> list[Site]:
+        if self._client is None:
+            self._client = self._clickhouse_factory()
+        return SiteRepository(self._client, self.cluster).all()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
+class SnapshotSites:
+    """The sites the process holding chDB published in Redis (vitalscope/sites/snapshot.py)."""
+
+    generation_key = keys.SITES_SNAPSHOT_VERSION
+
+    def __init__(self, redis_url: str) -> None:
+        self.redis = sync_client(redis_url)
+
+    def load(self) -> list[Site]:
+        return snapshot.read(self.redis)
+
+    def close(self) -> None:
+        self.redis.close()
+
+
+class SiteIndex:
+    name = "ingest-sites"
+
+    def __init__(self, source: SiteSource, redis_url: str, refresh_s: float) -> None:
+        self.source = source
         self.redis = aioredis.Redis.from_url(redis_url, socket_timeout=1.0,
                                              socket_connect_timeout=1.0)
         self.refresh_s = refresh_s
@@ -37,15 +79,10 @@ class SiteIndex:
         self._task: asyncio.Task[None] | None = None
         self._loading: asyncio.Future[list[Site]] | None = None
 
-    def _load(self) -> list[Site]:
-        if self._client is None:
-            self._client = self._clickhouse_factory()
-        return SiteRepository(self._client, self.cluster).all()
-
     async def reload(self) -> None:
         # Shielded and kept: cancelling the refresh loop does not stop the thread, and the
         # client must not be closed under a query still running in it (stop waits for it).
-        self._loading = asyncio.ensure_future(asyncio.to_thread(self._load))
+        self._loading = asyncio.ensure_future(asyncio.to_thread(self.source.load))
         sites = await asyncio.shield(self._loading)
         self.by_key = {site.public_key: site for site in sites}
         self.by_server_key_hash = {site.server_key_hash: site for site in sites}
@@ -58,7 +95,7 @@ class SiteIndex:
 
     async def start(self) -> None:
         with contextlib.suppress(Exception):
-            self._generation = await self.redis.get(SITES_GENERATION_KEY)
+            self._generation = await self.redis.get(self.source.generation_key)
         try:
             await self.reload()
         except Exception as exc:  # the refresh loop keeps trying; requests get 503 meanwhile
@@ -74,8 +111,7 @@ class SiteIndex:
             with contextlib.suppress(Exception):
                 await self._loading
         await self.redis.aclose()
-        if self._client is not None:
-            self._client.close()
+        self.source.close()
 
     async def _refresh_loop(self) -> None:
         since_reload = 0.0
@@ -83,7 +119,7 @@ class SiteIndex:
             await asyncio.sleep(GENERATION_POLL_S)
             since_reload += GENERATION_POLL_S
             try:
-                generation = await self.redis.get(SITES_GENERATION_KEY)
+                generation = await self.redis.get(self.source.generation_key)
             except Exception:
                 generation = self._generation
             if generation != self._generation or since_reload >= self.refresh_s \

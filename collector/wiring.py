@@ -12,7 +12,7 @@ from collector.cardinality.fold import CardinalityFold
 from collector.enrich import default_steps
 from collector.enrich.urls import UrlNormaliser
 from collector.flusher import Flusher
-from collector.sites_index import SiteIndex
+from collector.sites_index import ClickHouseSites, SiteIndex, SiteSource
 from vitalscope.runtime import Runtime
 from vitalscope.server.services import Service
 
@@ -20,13 +20,15 @@ from vitalscope.server.services import Service
 class Ingest:
     """The request path: site keys in memory, the appender, and the raw ASGI endpoints."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, sites: SiteSource | None = None) -> None:
+        """`sites`: where site keys come from; ClickHouse unless said otherwise."""
         settings = runtime.settings
         if runtime.redis_url is None:
             raise RuntimeError("the collector needs Redis")
         collector = settings.collector
-        self.sites = SiteIndex(runtime.new_clickhouse_client, settings.clickhouse_cluster,
-                               runtime.redis_url, collector.sites_refresh_s)
+        source = sites or ClickHouseSites(runtime.new_clickhouse_client,
+                                          settings.clickhouse_cluster)
+        self.sites = SiteIndex(source, runtime.redis_url, collector.sites_refresh_s)
         self.appender = Appender(runtime.redis_url, collector.stream_max_len,
                                  collector.stream_max_bytes)
         self.admission = Admission(runtime.redis_url, collector.cardinality,

@@ -21,6 +21,9 @@ VITALSCOPE = [sys.executable, "-m", "vitalscope"]
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment of a child process: no VITALSCOPE_* from the outside world."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VITALSCOPE_")}
+    # One process, unless a test asks for more (tests/e2e/test_processes.py): ingest
+    # processes cost a start-up each, and most tests are about what one process does.
+    env["VITALSCOPE_HTTP__PROCESSES"] = "1"
     env.update(extra)
     return env
 

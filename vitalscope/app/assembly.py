@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from ipaddress import IPv4Network
 
 from fastapi import FastAPI, Request
@@ -30,8 +31,10 @@ from vitalscope.server.secheaders import CspPolicies, SecurityHeaders
 from vitalscope.server.services import Service, ServiceGroup
 
 
-def _services(runtime: Runtime, ingest: Ingest | None, guard: Guard) -> list[Service]:
-    """Which background services run in which role. Embedded `serve` runs all of them."""
+def _services(runtime: Runtime, ingest: Ingest | None, guard: Guard,
+              extra: Sequence[Service]) -> list[Service]:
+    """Which background services run in which role. Embedded `serve` runs all of them;
+    `extra` (the ingest processes of `serve`) start last and stop first."""
     services: list[Service] = [guard]
     if ingest is not None:
         services += ingest.services
@@ -40,7 +43,7 @@ def _services(runtime: Runtime, ingest: Ingest | None, guard: Guard) -> list[Ser
         services.append(SyntheticsService(runtime))
     if runtime.role in (Role.SERVE, Role.WORKER) and runtime.settings.alerting.enabled:
         services.append(AlertingService(runtime))
-    return services
+    return services + list(extra)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -75,24 +78,28 @@ async def _disconnected(request: Request, exc: Exception) -> JSONResponse:
 LOCAL_PROXY = IPv4Network("127.0.0.1/32")
 
 
-def build_asgi(runtime: Runtime) -> ASGIApp:
+def build_asgi(runtime: Runtime, *, ingest: bool = True,
+               extra_services: Sequence[Service] = ()) -> ASGIApp:
     """What uvicorn serves: the collector's raw ingest endpoints in front of the FastAPI app
-    (beacons skip FastAPI's middleware stack: that is most of ingest throughput)."""
-    app = build_app(runtime)
-    ingest: Ingest | None = app.state.ingest
+    (beacons skip FastAPI's middleware stack: that is most of ingest throughput). Without
+    `ingest`, the app of `serve`'s process holding chDB when other processes ingest."""
+    app = build_app(runtime, ingest=ingest, extra_services=extra_services)
+    part: Ingest | None = app.state.ingest
     # uvicorn runs without its proxy-headers layer (runner.py), which would hide the TCP peer
     # the ingest endpoints judge proxies by (collector/client_identity.py); the rest of the
     # app gets the kernel's, from the trusted proxies (127.0.0.1 when none are set, as
     # uvicorn's did).
     proxies = TrustedProxies(runtime.settings.collector.trusted_proxies or [LOCAL_PROXY])
     proxied = ProxyHeaders(app, proxies)
-    return ingest.asgi(proxied) if ingest is not None else proxied
+    return part.asgi(proxied) if part is not None else proxied
 
 
-def build_app(runtime: Runtime) -> FastAPI:
-    ingest = Ingest(runtime) if runtime.role in (Role.SERVE, Role.COLLECTOR) else None
+def build_app(runtime: Runtime, *, ingest: bool = True,
+              extra_services: Sequence[Service] = ()) -> FastAPI:
+    ingesting = ingest and runtime.role in (Role.SERVE, Role.COLLECTOR)
+    ingest_part = Ingest(runtime) if ingesting else None
     guard = Guard(runtime)
-    services = ServiceGroup(_services(runtime, ingest, guard))
+    services = ServiceGroup(_services(runtime, ingest_part, guard, extra_services))
     app = FastAPI(
         title="Vitalscope", version=vitalscope.__version__, lifespan=services.lifespan,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
@@ -100,7 +107,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.services = services
-    app.state.ingest = ingest
+    app.state.ingest = ingest_part
     app.state.guard = guard
     app.state.csp = CspPolicies(app.docs_url)
     # Last added runs first: headers on every answer, the gate's refusals included.

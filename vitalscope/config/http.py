@@ -34,12 +34,23 @@ class HttpSettings(BaseModel):
     )
     max_connections: int = Field(
         default=4096, ge=1, le=1_000_000,
-        description="Open client connections at once; more are answered 503 + Retry-After "
-        "and closed. Lowered at start to what the open-files limit leaves after "
-        "`file_handle_reserve` (the effective value is logged).",
+        description="Open client connections at once, per process (each of `processes` "
+        "holds its own); more are answered 503 + Retry-After and closed. Lowered at start "
+        "to what the open-files limit leaves after `file_handle_reserve` (the effective "
+        "value is logged).",
     )
     file_handle_reserve: int = Field(
         default=512, ge=16, le=1_000_000,
         description="File handles kept out of the connection budget for ClickHouse (chDB "
-        "opens table parts), Redis, logs and browsers of synthetic checks.",
+        "opens table parts), Redis, logs and browsers of synthetic checks, per process.",
+    )
+    processes: int = Field(
+        default=0, ge=0, le=256,
+        description="Processes accepting connections on the port of `serve` and "
+        "`collector` (SO_REUSEPORT; docs/collector.md, \"Processes\"). 0: one per CPU core "
+        "the process may run on. 1: one process does everything, as before. With 2 or "
+        "more, `serve` runs that many ingest processes (Redis only; other requests are "
+        "forwarded to the process holding chDB, which runs the flusher, scheduler, "
+        "alerting and dashboard) and `collector` that many identical collectors. A "
+        "process that exits unasked is restarted. Also `--processes`.",
     )

@@ -54,6 +54,10 @@ def cardinality_set(site: str, kind: str, day: int) -> str:
 
 # Sites and the dashboard cache.
 SITES_GENERATION = "vs:sites:generation"  # bumped when sites change: collectors reload
+# The sites as `serve`'s ingest processes read them (they have no chDB), and its version,
+# bumped with each rewrite (vitalscope/sites/snapshot.py).
+SITES_SNAPSHOT = "vs:sites:snapshot"
+SITES_SNAPSHOT_VERSION = "vs:sites:snapshot:version"
 
 
 def site_generation(site: str) -> str:

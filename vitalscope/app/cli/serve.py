@@ -14,6 +14,7 @@ from vitalscope.app.cli.common import load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime, StartupError
 from vitalscope.server.limits import edge_limits
+from vitalscope.server.procs.group import process_count
 from vitalscope.server.runner import Companion, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
 from vitalscope.storage.migrator import Migrator
@@ -53,9 +54,18 @@ def open_runtime(role: Role, settings: Settings) -> Runtime:
 
 
 def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
-    """Serves the role's app until SIGINT/SIGTERM, then closes the runtime."""
+    """Serves the role's app until SIGINT/SIGTERM, then closes the runtime. `serve` with
+    `http.processes` >= 2 runs ingest processes beside this one (vitalscope/app/processes.py);
+    with a companion (the demo's servers share the loop) it stays one process."""
     settings = runtime.settings
+    count = process_count(settings.http.processes)
     try:
+        if runtime.role is Role.SERVE and companion is None and count > 1:
+            from vitalscope.app.processes import serve_with_ingest_processes
+
+            serve_with_ingest_processes(runtime, count)
+            log.info("stopped cleanly")
+            return
         sock = bind(settings.host, settings.port)
         url = local_url(sock)
         server = MainServer(build_asgi(runtime), settings.log_level,
@@ -74,8 +84,18 @@ def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
 
 
 def run(role: Role, config: Path | None, data: Path | None, host: str | None,
-        port: int | None) -> None:
+        port: int | None, processes: int | None = None) -> None:
     settings = load(config, data=data, host=host, port=port)
+    if processes is not None:
+        settings.http = settings.http.model_copy(update={"processes": processes})
+    count = process_count(settings.http.processes)
+    if role is Role.COLLECTOR and count > 1:
+        from vitalscope.app.processes import collectors
+
+        open_runtime(role, settings).close()  # storage and schema checked once, here
+        collectors(settings, count)
+        log.info("stopped cleanly")
+        return
     serve_runtime(open_runtime(role, settings))
 
 
@@ -85,22 +105,34 @@ def _server_options(func: F) -> F:
     return settings_options(func)
 
 
+def _processes_option(func: F) -> F:
+    return click.option(
+        "--processes", type=click.IntRange(0, 256), default=None,
+        help="Processes accepting connections on the port (http.processes; 0: one per "
+        "core, 1: a single process).")(func)
+
+
 @click.command()
 @_server_options
+@_processes_option
 @user_errors
-def serve(config: Path | None, data: Path | None, host: str | None, port: int | None) -> None:
-    """Run everything in one process on embedded defaults: collector, dashboard, flusher,
-    scheduler, alerting and synthetics."""
-    run(Role.SERVE, config, data, host, port)
+def serve(config: Path | None, data: Path | None, host: str | None, port: int | None,
+          processes: int | None) -> None:
+    """Run everything on embedded defaults: collector, dashboard, flusher, scheduler,
+    alerting and synthetics; ingest in --processes processes sharing the port, beside the
+    one holding the data folder."""
+    run(Role.SERVE, config, data, host, port, processes)
 
 
 @click.command()
 @_server_options
+@_processes_option
 @user_errors
 def collector(config: Path | None, data: Path | None, host: str | None,
-              port: int | None) -> None:
-    """Run a stateless collector (distributed mode: ClickHouse and Redis servers)."""
-    run(Role.COLLECTOR, config, data, host, port)
+              port: int | None, processes: int | None) -> None:
+    """Run stateless collectors, --processes of them on one port (distributed mode:
+    ClickHouse and Redis servers)."""
+    run(Role.COLLECTOR, config, data, host, port, processes)
 
 
 @click.command()
