@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "ingest": "bench.ingest",
     "memory": "bench.memory",
     "pages_sort": "bench.pages_sort",
+    "request_cpu": "bench.request_cpu",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",

@@ -8,6 +8,7 @@ from collector.errors import IngestError
 
 Headers = list[tuple[bytes, bytes]]
 JSON = b"application/json"
+_NO_CONTENT = (b"content-length", b"0")
 
 
 async def respond(send: Send, status: int, body: bytes = b"", headers: Headers | None = None,
@@ -15,7 +16,9 @@ async def respond(send: Send, status: int, body: bytes = b"", headers: Headers |
     out = list(headers or [])
     if body:
         out.append((b"content-type", content_type))
-    out.append((b"content-length", str(len(body)).encode()))
+        out.append((b"content-length", str(len(body)).encode()))
+    else:
+        out.append(_NO_CONTENT)
     await send({"type": "http.response.start", "status": status, "headers": out})
     await send({"type": "http.response.body", "body": body})
 
@@ -31,6 +34,11 @@ def header_map(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
 
 def query_param(query_string: bytes, name: bytes) -> str | None:
     prefix = name + b"="
+    if query_string.startswith(prefix) and b"&" not in query_string:  # `?k=...` alone
+        try:
+            return query_string[len(prefix):].decode("ascii")
+        except UnicodeDecodeError:
+            return ""
     for part in query_string.split(b"&"):
         if part.startswith(prefix):
             try:
