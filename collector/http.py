@@ -34,11 +34,6 @@ def header_map(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
 
 def query_param(query_string: bytes, name: bytes) -> str | None:
     prefix = name + b"="
-    if query_string.startswith(prefix) and b"&" not in query_string:  # `?k=...` alone
-        try:
-            return query_string[len(prefix):].decode("ascii")
-        except UnicodeDecodeError:
-            return ""
     for part in query_string.split(b"&"):
         if part.startswith(prefix):
             try:
