@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "memory": "bench.memory",
     "page_weight": "bench.page_weight",
     "pages_sort": "bench.pages_sort",
+    "request_cpu": "bench.request_cpu",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",

@@ -8,6 +8,7 @@ from collector.errors import IngestError
 
 Headers = list[tuple[bytes, bytes]]
 JSON = b"application/json"
+_NO_CONTENT = (b"content-length", b"0")
 
 
 async def respond(send: Send, status: int, body: bytes = b"", headers: Headers | None = None,
@@ -15,7 +16,9 @@ async def respond(send: Send, status: int, body: bytes = b"", headers: Headers |
     out = list(headers or [])
     if body:
         out.append((b"content-type", content_type))
-    out.append((b"content-length", str(len(body)).encode()))
+        out.append((b"content-length", str(len(body)).encode()))
+    else:
+        out.append(_NO_CONTENT)
     await send({"type": "http.response.start", "status": status, "headers": out})
     await send({"type": "http.response.body", "body": body})
 

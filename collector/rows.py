@@ -61,7 +61,7 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
                 event.dur, event.desc or "", ctx.cache_status.get(event.id, ""), 0,
                 ctx.device, ctx.browser, ctx.country, release,
             ])
-        elif isinstance(event, JsError):
+        elif type(event) is JsError:
             error_type = event.type or "Error"
             source = event.src or ""
             grouped = ctx.error_groups.get(event.id) or group(
@@ -71,7 +71,7 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
                 event.msg, source, event.stack or "", int(event.cnt), ctx.page_group, ctx.url,
                 ctx.device, ctx.browser, ctx.os, release, grouped.message, grouped.top_frame,
             ])
-        elif isinstance(event, RouteChange) and event.dur is not None:
+        elif type(event) is RouteChange and event.dur is not None:
             route_ms = event.dur
     page_view = [
         site, ch_time(min(ctx.client_ms(b.st), received)), received_at, b.pv, b.sid, ctx.url,

@@ -17,7 +17,7 @@ _group = lru_cache(maxsize=1024)(group)
 
 def group_errors(context: BeaconContext) -> str | None:
     for event in context.beacon.e:
-        if isinstance(event, JsError):
+        if type(event) is JsError:  # exact type: isinstance on a Struct costs ~10x
             context.error_groups[event.id] = _group(
                 event.type or "Error", event.msg, event.stack or "", event.src or "")
     return None

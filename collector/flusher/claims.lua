@@ -16,8 +16,12 @@
 local base, shards = tonumber(ARGV[1]), tonumber(ARGV[2])
 local window_s, max_events, now = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local owner = ARGV[6]
+-- Shard numbers arrive as strings: read each through a table built once per call, not with
+-- tonumber per event (its string-to-double parsing was a tenth of the script's time).
+local shard_of = {}
+for shard = 0, shards - 1 do shard_of[tostring(shard)] = shard end
 local function shard_key(window, shard)
-  return KEYS[2 + (window - base) * shards + tonumber(shard)]
+  return KEYS[2 + (window - base) * shards + shard_of[shard]]
 end
 local state = redis.call('HMGET', KEYS[1], 'w', 'start', 'n')
 local w, start, n = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
@@ -27,7 +31,7 @@ if w == nil or start == nil or n == nil then
 end
 if w ~= base + 1 then return {0, w} end
 local function rotate()
-  for shard = 0, shards - 1 do redis.call('UNLINK', shard_key(w - 1, shard)) end
+  for shard = 0, shards - 1 do redis.call('UNLINK', KEYS[2 + (w - 1 - base) * shards + shard]) end
   w, start, n = w + 1, now, 0
 end
 if now - start >= window_s or n >= max_events then rotate() end
@@ -36,18 +40,34 @@ local out, touched = {1, 0}, {}
 for i = 7, #ARGV, 2 do
   local shard, event = ARGV[i], ARGV[i + 1]
   local current = shard_key(w, shard)
-  local holder = redis.call('HGET', current, event)
-    or redis.call('HGET', shard_key(w - 1, shard), event)
-  if not holder then
-    if n >= max_events then
+  local holder
+  if n < max_events then
+    -- The common case, a new event, in two calls instead of three (this script holds Redis,
+    -- and the appender, for the whole batch): claim it in the current window, then look in
+    -- the previous one; a claim found there wins, and the new one is taken back.
+    if redis.call('HSETNX', current, event, owner) == 1 then
+      holder = redis.call('HGET', shard_key(w - 1, shard), event)
+      if holder then
+        redis.call('HDEL', current, event)
+      else
+        touched[current] = true
+        n = n + 1
+      end
+    else
+      holder = redis.call('HGET', current, event)
+    end
+  else
+    holder = redis.call('HGET', current, event)
+      or redis.call('HGET', shard_key(w - 1, shard), event)
+    if not holder then
       rotate()
       current = shard_key(w, shard)
+      redis.call('HSET', current, event, owner)
+      touched[current] = true
+      n = n + 1
     end
-    redis.call('HSET', current, event, owner)
-    touched[current] = true
-    n = n + 1
-    out[#out + 1] = 1
-  elseif holder == owner then
+  end
+  if not holder or holder == owner then
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
