@@ -4,7 +4,9 @@
 # a virtual environment in .venv with the project at the locked versions, and the browser SDK
 # build.
 #   scripts/setup.sh          what `vitalscope serve` needs
-#   scripts/setup.sh --dev    plus the test and lint tools (and Alertmanager for the tests)
+#   scripts/setup.sh --dev    plus the test and lint tools, and for the tests Alertmanager,
+#                             Firefox and WebKit (with its WebDriver and Xvfb) and the Node
+#                             driver of Firefox (tests/support/firefox/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,12 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 # The alerting tests post to a real Alertmanager (tests/alerting/alertmanager.py).
 [ "$dev" = 1 ] && ! command -v prometheus-alertmanager >/dev/null 2>&1 \
   && missing+=(prometheus-alertmanager)
+# The SDK's browser tests also run in Firefox and WebKit (tests/e2e/sdk/test_sdk_engines.py).
+if [ "$dev" = 1 ]; then
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   sudo=""
@@ -57,3 +65,10 @@ fi
 # The dashboard's Plotly bundle (dashboard/web/plotly_bundle.py), exactly as locked.
 echo "Installing the dashboard's browser libraries"
 (cd dashboard/web/vendor && npm ci --no-audit --no-fund --loglevel=error)
+
+# puppeteer-core, which drives Firefox over WebDriver BiDi for the tests (it downloads no
+# browser: the tests use Debian's firefox-esr).
+if [ "$dev" = 1 ]; then
+  echo "Installing the Firefox test driver"
+  (cd tests/support/firefox && npm ci --no-audit --no-fund --loglevel=error)
+fi
