@@ -74,9 +74,18 @@ class Collector:
         raise AssertionError(f"{seen} beacons accepted within {timeout} s, expected >= "
                              f"{at_least}:\n{self.server.logs()[-3000:]}")
 
+    def queue_depth(self) -> int:
+        metrics = httpx.get(self.url + "/metrics", timeout=5).text
+        found = re.search(r"^vitalscope_ingest_queue_depth (\S+)$", metrics, re.M)
+        return int(float(found.group(1))) if found else 0
+
     def stop_and_query(self, queries: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-        """Stops serve (its flusher writes what is queued) and runs the queries, each with
-        {site:String} bound to the test site."""
+        """Waits until the flusher has written what is queued (a stopping serve finishes only
+        the batch in flight: entries not read yet stay in Redis for the next start), stops
+        serve and runs the queries, each with {site:String} bound to the test site."""
+        deadline = time.monotonic() + 60
+        while self.queue_depth() > 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert self.server.stop() == 0, self.server.logs()[-3000:]
         assert "Traceback" not in self.server.logs(), self.server.logs()[-3000:]
         return query_data_folder_many(
