@@ -142,6 +142,7 @@ def test_rows_queued_before_an_upgrade_added_columns_are_stored_with_defaults(
         wait_drained(redis_client)
     runtime.close()
     assert redis_client.xlen(keys.DEAD_LETTERS) == 0
-    assert sorted(sites.query("SELECT event_id, attr_script_url, attr_script_duration "
-                              "FROM vitals").result_rows) == sorted(
+    stored = sites.query("SELECT event_id, attr_script_url, attr_script_duration FROM vitals "
+                         "ORDER BY event_id").result_rows
+    assert [tuple(row) for row in stored] == sorted(
         (event_id, "", 0.0) for event_id in crafted.event_ids(old))
