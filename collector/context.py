@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from collector.wire import Beacon
 from vitalscope.jserrors.grouping import Grouping
 from vitalscope.sites import Site
+
+if TYPE_CHECKING:  # the step's module imports this one
+    from collector.enrich.scripts import ScriptSource
 
 
 @dataclass(slots=True)
@@ -29,6 +33,8 @@ class BeaconContext:
     referrer_host: str = ""
     cache_status: dict[str, str] = field(default_factory=dict)  # server-timing event id -> status
     error_groups: dict[str, Grouping] = field(default_factory=dict)  # JS error event id -> group
+    # vital event id -> the script behind it, scrubbed and classified (enrich/scripts.py)
+    scripts: dict[str, ScriptSource] = field(default_factory=dict)
     dropped_events: int = 0  # events outside the accepted time window (enrich/event_window.py)
     trusted_peer: bool = False  # the TCP peer is a trusted proxy (its headers are believed)
 

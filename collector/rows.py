@@ -13,6 +13,9 @@ from vitalscope.vitals import rating
 
 Rows = dict[str, list[list[Any]]]
 UINT16 = 65_535
+# script url, host, function, invoker, invoker type, duration, party; LCP delivery type and
+# render-blocking status
+NO_SCRIPT_OR_LCP = ("", "", "", "", "", 0.0, "", "", "")
 
 
 def error_fingerprint(error_type: str, message: str, source: str) -> int:
@@ -49,10 +52,19 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
                    value if event.d is None else event.d, event.r or rating(event.n, value),
                    *context]
             if attr is None:
-                row += ("", "", "", {}, tags)
+                row += ("", "", "", {}, tags, *NO_SCRIPT_OR_LCP)
             else:
                 row += (attr.tgt or "", scrub.scrub(attr.url)[0] if attr.url else "",
                         attr.ev or "", attr.p or {}, tags)
+                script = attr.scr
+                if script is None:
+                    row += NO_SCRIPT_OR_LCP[:7]
+                else:
+                    found = ctx.scripts.get(event.id)
+                    row += (found.url if found else "", found.host if found else "",
+                            script.fn or "", script.inv or "", script.it or "",
+                            script.dur or 0.0, found.party if found else "")
+                row += (attr.dt or "", attr.rb or "")
             vitals.append(row)
         elif type(event) is ServerTimingEntry:
             url = scrub.scrub(event.res)[0] if event.res else ctx.url

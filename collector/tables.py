@@ -1,4 +1,5 @@
-"""Columns the collector writes, per table, in the order rows are built (0001_initial.sql).
+"""Columns the collector writes, per table, in the order rows are built (0001_initial.sql,
+columns added by later migrations at the end).
 
 Rows travel through the Redis stream as JSONCompactEachRow lines in this order (see
 collector/payload.py); times are `seconds.milliseconds` strings."""
@@ -12,7 +13,10 @@ PAGE_VIEWS = ("site", "started_at", "received_at", "page_view_id", "session_id",
 VITALS = ("site", "metric", "ts", "received_at", "event_id", "page_view_id", "session_id",
           "value", "delta", "rating", "page_group", "url", "nav_type", "device", "browser",
           "browser_version", "os", "country", "connection", "release", "attr_target",
-          "attr_url", "attr_event", "attr_parts", "tags")
+          "attr_url", "attr_event", "attr_parts", "tags", "attr_script_url",
+          "attr_script_host", "attr_script_function", "attr_script_invoker",
+          "attr_script_invoker_type", "attr_script_duration", "attr_script_party",
+          "attr_delivery_type", "attr_render_blocking")
 SERVER_TIMINGS = ("site", "source", "ts", "received_at", "event_id", "page_view_id",
                   "request_id", "page_group", "url", "name", "duration", "description",
                   "cache_status", "status_code", "device", "browser", "country", "release")

@@ -67,26 +67,34 @@ DeviceClass = Literal["mobile", "tablet", "desktop"]
 EffectiveType = Literal["slow-2g", "2g", "3g", "4g"]
 
 
-class ScriptAttribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """INP: the script that ran longest in the interaction's frames (Long Animation Frames)."""
+class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The script behind a slow interaction: the longest script of the interaction's Long
+    Animation Frames (INP attribution)."""
 
-    url: Url | None = None
-    fn: Annotated[str, Meta(max_length=256)] | None = None
-    inv: Annotated[str, Meta(max_length=256)] | None = None
-    it: Annotated[str, Meta(max_length=32)] | None = None
-    dur: Duration | None = None
+    url: Annotated[str, Meta(max_length=2048, description=(
+        "the script's source URL, scrubbed like page URLs"))] | None = None
+    fn: Annotated[str, Meta(max_length=256, description="source function name")] | None = None
+    inv: Annotated[str, Meta(max_length=256, description=(
+        "invoker, e.g. `BUTTON#buy.onclick`"))] | None = None
+    it: Annotated[str, Meta(max_length=32, description=(
+        "invoker type: `event-listener`, `user-callback`, `classic-script`, ..."))] | None = None
+    dur: Annotated[float, Meta(ge=0, le=MAX_DURATION_MS, description=(
+        "the script's duration in ms (its part of the interaction)"))] | None = None
 
 
 class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """What explains a vital: target element, resource, event and sub-part timings."""
+    """What explains a vital: target element, resource, event and sub-part timings; for INP
+    the script behind it, for LCP the resource's delivery type and render-blocking status."""
 
     tgt: Annotated[str, Meta(max_length=512)] | None = None
     url: Url | None = None
     ev: Annotated[str, Meta(max_length=32)] | None = None
     p: Annotated[dict[PartName, SignedDuration], Meta(max_length=16)] | None = None
-    scr: ScriptAttribution | None = None
-    dt: Annotated[str, Meta(max_length=32)] | None = None
-    rb: Annotated[str, Meta(max_length=32)] | None = None
+    scr: Script | None = None
+    dt: Annotated[str, Meta(max_length=32, description=(
+        "LCP resource's delivery type: `cache`, `navigational-prefetch`, ..."))] | None = None
+    rb: Annotated[str, Meta(max_length=32, description=(
+        "LCP resource's render-blocking status: `blocking`, `non-blocking`"))] | None = None
 
 
 class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=True,

@@ -20,7 +20,7 @@ from dashboard.filters import (
     check_page_group,
 )
 from dashboard.metrics import DIMENSIONS
-from dashboard.panels import breakdowns, overview, pages, servertiming
+from dashboard.panels import breakdowns, overview, pages, scripts, servertiming
 from dashboard.service import DashboardService, UnknownSite
 from vitalscope.names import SITE_NAME
 from vitalscope.server.auth import gated_user
@@ -149,13 +149,39 @@ async def get_page_detail(
     page_group: Annotated[str, Query(min_length=1, max_length=200, pattern=PAGE_GROUP.pattern,
                                      description="Page group.")],
     range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
-    table: Annotated[Literal["metrics", "worst_elements", "server_timings"],
+    table: Annotated[Literal["metrics", "worst_elements", "server_timings",
+                             "navigation_types"],
                      Query(description="Which table `format=csv` exports.")] = "metrics",
 ) -> Response:
+    """`navigation_types`: the page group's vitals per navigation type (`soft`: route
+    changes of a single-page app, each its own page view with its own vitals), over
+    `attribution_window` (whole hours)."""
     def panel(s: DashboardService, f: Filters) -> pages.PageDetail:
         return pages.page_detail(s.layer, f, check_page_group(page_group))
 
     return await _answer(request, site, range_, start, end, None, panel, table, format)
+
+
+@router.get("/scripts", summary="Scripts behind slow interactions (INP), per site or page group",
+            **CSV_ROUTE)
+async def get_scripts(
+    request: Request, site: Site,
+    page_group: Annotated[str | None, Query(
+        min_length=1, max_length=200, pattern=PAGE_GROUP.pattern,
+        description="Only this page group (default: the whole site).")] = None,
+    range_: Range = "24h", start: From = None, end: To = None, format: Format = "json",
+) -> Response:
+    """Per script that INP's Long Animation Frame attribution names (the longest script of
+    the interaction's frames): its URL and host, `first` or `third` party (by host against
+    the site's origins; empty: unknown), its INP samples, its poor ones and their share of all
+    poor INP samples (`poor_inp`, those naming no script included), and the p75 of the
+    script's duration. The top 100 scripts by poor samples, the rest one `(other)` row; over
+    the range widened to whole hours. The segment filter does not apply."""
+    def panel(s: DashboardService, f: Filters) -> scripts.SlowScripts:
+        return scripts.slow_scripts(s.layer, f, None if page_group is None
+                                    else check_page_group(page_group))
+
+    return await _answer(request, site, range_, start, end, None, panel, "rows", format)
 
 
 @router.get("/breakdowns", summary="p75 with 95% confidence interval per dimension value",

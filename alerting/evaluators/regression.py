@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from alerting.evaluators.causes import causes_of
 from alerting.evaluators.common import Queries
-from alerting.evaluators.vitals import vitals_windows
+from alerting.evaluators.vitals import scope, split_by_nav_type, vitals_windows
 from alerting.model import Observation
 from alerting.stats import p75_regression
 from vitalscope.config.alerting import RuleConfig
@@ -23,6 +23,7 @@ class RegressionEvaluator:
 
     def evaluate(self, queries: Queries, rules: Sequence[RuleConfig], now: float
                  ) -> list[Observation]:
+        rules = split_by_nav_type(rules)
         windows, releases = vitals_windows(queries, rules, now, sample=SAMPLE_PER_SIDE)
         observations = []
         regressed: list[int] = []
@@ -52,7 +53,7 @@ class RegressionEvaluator:
                 details["current_release"] = window.current_release
             observations.append(Observation(
                 rule, result.detected, result.current_p75,
-                f"{rule.metric} p75 of {rule.site} rose {result.effect:+.0%} "
+                f"{rule.metric} p75 of {rule.site}{scope(rule)} rose {result.effect:+.0%} "
                 f"({result.baseline_p75:.4g} -> {result.current_p75:.4g}, "
                 f"p={result.p_value:.2g})",
                 details=details))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from alerting.evaluators.common import Queries
-from alerting.evaluators.vitals import vitals_windows
+from alerting.evaluators.vitals import scope, split_by_nav_type, vitals_windows
 from alerting.model import Observation
 from vitalscope.config.alerting import RuleConfig
 
@@ -16,6 +16,7 @@ class ThresholdEvaluator:
     def evaluate(self, queries: Queries, rules: Sequence[RuleConfig], now: float
                  ) -> list[Observation]:
         # The reservoir is only for the rank test of regressions: one value is the minimum.
+        rules = split_by_nav_type(rules)
         windows, _ = vitals_windows(queries, rules, now, sample=1)
         observations = []
         for rule, window in zip(rules, windows, strict=True):
@@ -27,7 +28,8 @@ class ThresholdEvaluator:
             label = f"p{round(rule.quantile * 100)}"
             observations.append(Observation(
                 rule, enough and crossed, value,
-                f"{rule.metric} {label} of {rule.site} is {value:.4g} ({rule.op} {limit:g}) "
+                f"{rule.metric} {label} of {rule.site}{scope(rule)} is {value:.4g} "
+                f"({rule.op} {limit:g}) "
                 f"over {cur.n} samples",
                 details={"quantile": rule.quantile, "current": value, "threshold": limit,
                          "samples": cur.n, "window_s": rule.window},

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from alerting.evaluators.common import QUANTILE_LEVELS, Queries, batch, ms
-from vitalscope.config.alerting import SEGMENT_KEYS, RuleConfig
+from vitalscope.config.alerting import NAV_TYPES, SEGMENT_KEYS, RuleConfig
 
 DAY_S = 86400.0
 
@@ -27,6 +27,24 @@ class Windows:
     baseline: Side
     current_release: str = ""
     baseline_release: str = ""
+
+
+def split_by_nav_type(rules: Sequence[RuleConfig]) -> list[RuleConfig]:
+    """Rules `by: nav_type` as one rule per navigation type: its segment fixes the type, so
+    the type is a label of the alert (its own fingerprint) and the one scan filters by it."""
+    out: list[RuleConfig] = []
+    for rule in rules:
+        if rule.by != "nav_type":
+            out.append(rule)
+            continue
+        out += [rule.model_copy(update={"segment": {**rule.segment, "nav_type": nav}})
+                for nav in NAV_TYPES]
+    return out
+
+
+def scope(rule: RuleConfig) -> str:
+    """What an alert's message adds for a rule split by navigation type."""
+    return f" ({rule.segment['nav_type']} navigations)" if rule.by == "nav_type" else ""
 
 
 def latest_releases(queries: Queries, sites: list[str], now: float, days: int

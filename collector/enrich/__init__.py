@@ -13,6 +13,7 @@ from collector.enrich.country import CountryFromHeader
 from collector.enrich.error_groups import group_errors
 from collector.enrich.event_window import EventWindow
 from collector.enrich.receive_time import correct_clock_skew
+from collector.enrich.scripts import ScriptParty
 from collector.enrich.urls import UrlNormaliser
 from collector.enrich.user_agent import parse_user_agent
 from vitalscope.config.collector import CollectorSettings
@@ -28,15 +29,18 @@ class Step:
 
 
 def default_steps(settings: CollectorSettings) -> list[Step]:
+    urls = UrlNormaliser(settings.url_query_allowlist, settings.page_groups)
     return [
         Step("receive_time", correct_clock_skew),
         Step("event_window", EventWindow(settings.event_max_age_s, settings.event_max_ahead_s)),
         Step("user_agent", parse_user_agent),
         Step("bots", BotFilter(settings.bot_user_agents)),
         Step("country", CountryFromHeader(settings.country_header)),
-        Step("url", UrlNormaliser(settings.url_query_allowlist, settings.page_groups)),
+        Step("url", urls),
         Step("cache_status", derive_cache_status),
         Step("error_groups", group_errors),
+        # After `url`: a site without origins is judged by its page's host.
+        Step("script_party", ScriptParty(urls)),
     ]
 
 

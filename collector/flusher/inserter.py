@@ -33,6 +33,10 @@ class Inserter:
                 "insert_deduplication_token": token,
                 # Without this a deduplicated retry would still add to the rollups.
                 "deduplicate_blocks_in_dependent_materialized_views": 1,
+                # Rows queued by the version before an upgrade lack the columns added since
+                # (always at the end, collector/tables.py): they take their defaults rather
+                # than failing as dead letters.
+                "input_format_json_compact_allow_variable_number_of_columns": 1,
             },
         )
         metrics.FLUSH_LATENCY.labels(table).observe(time.perf_counter() - started)

@@ -11,6 +11,7 @@ from dashboard.filters import FilterError, Filters, Tier, Window, WindowJson
 from dashboard.metrics import METRIC_NAMES
 from dashboard.panels.common import TOP_N, MetricSummary, metric_summary, named
 from dashboard.querylayer import QueryLayer, Row
+from vitalscope.vitals import Rating
 
 SORT_KEYS = ("impact", "samples", "poor_share", "page_group",
              *(f"p75_{m}" for m in METRIC_NAMES))
@@ -51,6 +52,19 @@ class PageServerTiming(TypedDict):
     hit_rate: float | None
 
 
+class NavigationVital(TypedDict):
+    """One vital of the page group's views of one navigation type (`soft`: route changes
+    of a single-page app, each its own page view with its own vitals)."""
+
+    nav_type: str
+    metric: str
+    unit: str
+    p75: float | None
+    rating: Rating | None
+    samples: int
+    poor_share: float | None
+
+
 class PageDetail(TypedDict):
     window: WindowJson
     filters: dict[str, str]
@@ -59,6 +73,7 @@ class PageDetail(TypedDict):
     attribution_window: WindowJson
     worst_elements: list[WorstElement]
     server_timings: list[PageServerTiming]
+    navigation_types: list[NavigationVital]  # over attribution_window (an hourly rollup)
 
 
 def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, sort: str,
@@ -120,7 +135,7 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
             "rows": rows}
 
 
-def _hour_window(window: Window) -> Window:
+def hour_window(window: Window) -> Window:
     """The attribution rollup is hourly: the drill-down's window widened to whole hours."""
     hour = timedelta(hours=1)
     start = window.start - (window.start - window.start.replace(minute=0, second=0)) % hour
@@ -133,9 +148,11 @@ def _hour_window(window: Window) -> Window:
 def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> PageDetail:
     window = f.window()
     stats = _quantiles(layer, f, window, [page_group])
-    hourly = _hour_window(window)
+    hourly = hour_window(window)
     targets = layer.run("page_targets", f.site,
                         {**hourly.params(), "page_group": page_group})
+    navigation = layer.run("page_navigation_types", f.site,
+                           {**hourly.params(), "page_group": page_group})
     timings = [named(r) for r in layer.run(
         "page_server_timings", f.site,
         {**window.params(), "page_group": page_group, "limit": TOP_N})]
@@ -151,4 +168,18 @@ def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> PageDetail:
                             "cache_total": r["cache_total"],
                             "hit_rate": r["cache_hits"] / r["cache_total"]
                             if r["cache_total"] else None} for r in timings],
+        "navigation_types": _navigation_vitals(navigation),
     }
+
+
+def _navigation_vitals(rows: list[Row]) -> list[NavigationVital]:
+    out: list[NavigationVital] = []
+    for row in rows:
+        if row["metric"] not in METRIC_NAMES or not row["samples"]:
+            continue
+        summary = metric_summary(row["metric"], row)
+        out.append({"nav_type": row["nav_type"], "metric": row["metric"],
+                    "unit": summary["unit"], "p75": summary["p75"],
+                    "rating": summary["rating"], "samples": summary["samples"],
+                    "poor_share": summary["poor_share"]})
+    return sorted(out, key=lambda v: (v["nav_type"], METRIC_NAMES.index(v["metric"])))

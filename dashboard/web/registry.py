@@ -10,6 +10,7 @@ from dashboard.web.views import (
     errors,
     overview,
     pages,
+    scripts,
     servertiming,
     synthetics,
 )
@@ -17,6 +18,7 @@ from dashboard.web.views import (
 PAGES: tuple[Page, ...] = (
     overview.PAGE,
     pages.PAGE,
+    scripts.PAGE,
     errors.PAGE,
     breakdowns.PAGE,
     servertiming.PAGE,

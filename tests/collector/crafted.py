@@ -21,7 +21,8 @@ def vital_row(ts_ms: int, value: Any = 1200.0, event_id: str | None = None,
     now = ch_time(int(time.time() * 1000))
     return [site, "LCP", ch_time(ts_ms), now, event_id or new_id("v"), "pv-crafted", "s",
             value, value, "good", "/", "https://shop.example/", "navigate", "desktop",
-            "Chrome", "131", "Linux", "", "", "", "", "", "", {}, {}]
+            "Chrome", "131", "Linux", "", "", "", "", "", "", {}, {},
+            "", "", "", "", "", 0.0, "", "", ""]
 
 
 def event_ids(rows: list[list[Any]]) -> list[str]:

@@ -116,6 +116,20 @@ CASES = [
     Case("no origin for a site with origins", _with(), 403, "origin_not_allowed", "Origin",
          headers={"Origin": ""}),
     Case("GET", None, 405, "method_not_allowed", None, method="GET"),
+    Case("script function too long", _event(n="INP", a={"scr": {"fn": "f" * 257}}), 400,
+         "invalid_field", "$.e[0].a.scr.fn"),
+    Case("script duration as text", _event(n="INP", a={"scr": {"dur": "12"}}), 400,
+         "invalid_field", "$.e[0].a.scr.dur"),
+    Case("script duration over ten minutes", _event(n="INP", a={"scr": {"dur": 600_001}}),
+         400, "invalid_field", "$.e[0].a.scr.dur"),
+    Case("unknown script key", _event(n="INP", a={"scr": {"line": 3}}), 400, "unknown_field",
+         "$.e[0].a.scr.line"),
+    Case("script as a string", _event(n="INP", a={"scr": "https://x.example/a.js"}), 400,
+         "invalid_field", "$.e[0].a.scr"),
+    Case("LCP delivery type too long", _event(a={"dt": "x" * 33}), 400, "invalid_field",
+         "$.e[0].a.dt"),
+    Case("LCP render-blocking as a boolean", _event(a={"rb": True}), 400, "invalid_field",
+         "$.e[0].a.rb"),
 ]
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from collector.context import BeaconContext
 from collector.enrich.cache_status import cache_status
+from collector.enrich.scripts import ScriptParty, party
 from collector.enrich.urls import UrlNormaliser, default_group
 from collector.rows import error_fingerprint
+from collector.wire import BEACON_DECODER
 from vitalscope.config.collector import PageGroupRule
+from vitalscope.sites import Site
 
 
 @pytest.mark.parametrize(("name", "description", "status"), [
@@ -54,3 +58,45 @@ def test_error_fingerprints_group_by_type_message_shape_and_file() -> None:
     c = error_fingerprint("TypeError", "x is undefined at 12", "https://s/other.js:10:5")
     assert a == b != c
     assert 0 <= a < 2**64
+
+
+@pytest.mark.parametrize(("host", "party_of"), [
+    ("shop.example", "first"),
+    ("cdn.shop.example", "first"),  # a subdomain of an origin's host
+    ("a.b.shop.example", "first"),
+    ("evilshop.example", "third"),  # a suffix, not a subdomain
+    ("shop.example.evil.test", "third"),
+    ("widgets.other.example", "third"),
+    ("", ""),  # no host: unknown
+])
+def test_script_party_by_host_against_the_origins(host: str, party_of: str) -> None:
+    assert party(host, ("shop.example", "www.shop.test")) == party_of
+
+
+def _context(origins: tuple[str, ...], script_url: str) -> BeaconContext:
+    raw = (b'{"v":1,"pv":"pv-12345678","sid":"sid-12345678","url":"https://app.shop.test/x",'
+           b'"st":1,"sent":2,"e":[{"t":"vital","id":"v1","ts":1,"n":"INP","val":300,'
+           b'"a":{"scr":{"url":"' + script_url.encode() + b'","dur":120}}}]}')
+    context = BeaconContext(Site("shop", "pk_x", "h", origins), BEACON_DECODER.decode(raw), 2)
+    context.url = "https://app.shop.test/x"  # as the `url` step leaves it
+    return context
+
+
+def test_script_step_scrubs_the_url_and_judges_by_origins_or_else_the_page() -> None:
+    step = ScriptParty(UrlNormaliser([], []))
+    context = _context(("https://shop.example",), "https://CDN.Shop.Example/app.js?token=s#x")
+    assert step(context) is None
+    found = context.scripts["v1"]
+    assert (found.url, found.host, found.party) == (
+        "https://cdn.shop.example/app.js", "cdn.shop.example", "first")
+    # No origins: the page's host (app.shop.test) decides; its parent domain is not its own.
+    context = _context((), "https://static.app.shop.test/a.js")
+    step(context)
+    assert context.scripts["v1"].party == "first"
+    context = _context((), "https://shop.test/a.js")
+    step(context)
+    assert context.scripts["v1"].party == "third"
+    context = _context(("https://shop.example",), "blob:https://shop.example/uuid?k=v")
+    step(context)
+    assert (context.scripts["v1"].url, context.scripts["v1"].party) == (
+        "blob:https://shop.example/uuid", "")

@@ -130,3 +130,19 @@ def test_an_outage_is_retried_and_nothing_is_dead_lettered(
         wait_drained(redis_client)
     assert _stored(sites) == sorted(ids)
     assert redis_client.xlen(keys.DEAD_LETTERS) == 0
+
+
+def test_rows_queued_before_an_upgrade_added_columns_are_stored_with_defaults(
+        settings: Settings, sites: Client, redis_client: redis.Redis) -> None:
+    """Vitals rows as the version before issue 16's columns queued them (25 columns)."""
+    old = [crafted.vital_row(int(time.time() * 1000) - 5000)[:25] for _ in range(3)]
+    crafted.queue(redis_client, old)
+    runtime = collector_runtime(with_collector(settings))
+    with InProcessCollector(runtime, with_flusher=True):
+        wait_drained(redis_client)
+    runtime.close()
+    assert redis_client.xlen(keys.DEAD_LETTERS) == 0
+    stored = sites.query("SELECT event_id, attr_script_url, attr_script_duration FROM vitals "
+                         "ORDER BY event_id").result_rows
+    assert [tuple(row) for row in stored] == sorted(
+        (event_id, "", 0.0) for event_id in crafted.event_ids(old))

@@ -30,6 +30,11 @@ Metric = MetricName
 QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99)
 SEGMENT_KEYS = ("page_group", "device", "browser", "country", "connection", "nav_type", "os",
                 "release")
+# The navigation types a beacon's `nav` takes (collector/wire.py NavType; a test keeps the
+# two equal): a threshold or regression rule `by: nav_type` is one alert per type, `soft`
+# being the route changes of single-page apps.
+NAV_TYPES = ("navigate", "reload", "back-forward", "back-forward-cache", "prerender",
+             "restore", "soft")
 # Per kind: fields a rule of that kind must set, and defaults of the shared knobs.
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "threshold": ("site", "metric", "value"),
@@ -97,11 +102,14 @@ class RuleConfig(BaseModel):
                                    "Server-Timing name (default: every cache name).")
     cache_source: str | None = Field(default=None, description="Cache rules: only this "
                                      "source (default: every source).")
-    by: Literal["site", "fingerprint"] = Field(
+    by: Literal["site", "fingerprint", "nav_type"] = Field(
         default="site",
         description="error_rate rules: `site` (the default) watches the site's JS error rate "
         "as a whole; `fingerprint` watches each error group's occurrences per page view, one "
-        "alert per group (at most `max_groups` groups per evaluation).")
+        "alert per group (at most `max_groups` groups per evaluation). threshold and "
+        "regression rules: `nav_type` watches each navigation type on its own (" +
+        ", ".join(NAV_TYPES) + "; `soft`: route changes of single-page apps), one alert per "
+        "type with the label `nav_type`.")
     min_page_views: int = Field(
         default=20, ge=1, le=10**9,
         description="new_error rules: page views an error group new in the newest release "
@@ -184,8 +192,15 @@ class RuleConfig(BaseModel):
         if self.kind == "synthetic_failure" and self.site is not None:
             raise ValueError(f"rule {self.name!r}: a synthetic_failure rule has no `site` "
                              "(use `check` and `location`)")
-        if self.by != "site" and self.kind != "error_rate":
-            raise ValueError(f"rule {self.name!r}: `by` applies to error_rate rules only")
+        if self.by == "fingerprint" and self.kind != "error_rate":
+            raise ValueError(f"rule {self.name!r}: `by: fingerprint` applies to error_rate "
+                             "rules only")
+        if self.by == "nav_type" and self.kind not in ("threshold", "regression"):
+            raise ValueError(f"rule {self.name!r}: `by: nav_type` applies to threshold and "
+                             "regression rules only")
+        if self.by == "nav_type" and "nav_type" in self.segment:
+            raise ValueError(f"rule {self.name!r}: `by: nav_type` splits by navigation type; "
+                             "its segment cannot fix one")
         if self.kind == "cache_hit_rate" and self.min_effect is not None \
                 and self.min_effect >= 1:
             raise ValueError(f"rule {self.name!r}: min_effect of a cache rule is a hit-ratio "

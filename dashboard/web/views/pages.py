@@ -12,14 +12,17 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.filters import FilterError, Filters, check_page_group
 from dashboard.metrics import BY_NAME, METRIC_NAMES
-from dashboard.panels import errors, pages
+from dashboard.panels import errors, pages, scripts
 from dashboard.panels.errors import PageError
 from dashboard.service import DashboardService
 from dashboard.web import urlstate
 from dashboard.web.components import COLORS, csv_link, message, table
 from dashboard.web.page import Page
+from dashboard.web.views import scripts as scripts_view
 
 PAGE_SIZE = 25
+# nav_type as the SDK sends it; `soft`: an SPA route change, its own page view.
+NAV_TYPES = {"navigate": "page load", "soft": "soft (route change)", "": "(unknown)"}
 COLUMNS = [("page_group", "Page group"), ("impact", "Impact (poor samples)"),
            ("samples", "Samples"), ("poor_share", "Poor share"),
            *((f"p75_{m}", f"p75 {m}") for m in METRIC_NAMES)]
@@ -70,6 +73,12 @@ def _detail(service: DashboardService, f: Filters, group: str) -> list[Any]:
                 "hit_rate": "–" if t["hit_rate"] is None else f"{t['hit_rate'] * 100:.1f} %"}
                for t in data["server_timings"]]
     params = {**f.query_string(), "page_group": group}
+    navigation = [{"nav_type": NAV_TYPES.get(n["nav_type"], n["nav_type"]),
+                   "metric": n["metric"], "p75": BY_NAME[n["metric"]].display(n["p75"]),
+                   "rating": n["rating"] or "", "samples": n["samples"],
+                   "poor": f"{(n['poor_share'] or 0) * 100:.1f} %"}
+                  for n in data["navigation_types"]]
+    slow = scripts.slow_scripts(service.layer, f, group)
     return [
         html.H3(f"Page group {group}", id="drill-title"),
         csv_link("pages/detail", {**params, "table": "metrics"}),
@@ -82,6 +91,18 @@ def _detail(service: DashboardService, f: Filters, group: str) -> list[Any]:
                                            ("poor", "Poor samples"), ("samples", "Samples"),
                                            ("p75", "p75")])
         if elements else message("No attribution elements reported for this page group."),
+        html.H4(["By navigation type (soft: route changes of a single-page app) ",
+                 csv_link("pages/detail", {**params, "table": "navigation_types"})]),
+        table("drill-navigation", navigation, [("nav_type", "Navigation"),
+                                               ("metric", "Vital"), ("p75", "p75"),
+                                               ("rating", "Rating"), ("samples", "Samples"),
+                                               ("poor", "Poor")])
+        if navigation else message("No vitals per navigation type in this range."),
+        html.H4(["Scripts behind slow interactions ",
+                 dcc.Link("on the Scripts page", href="/dashboard/scripts" + urlstate.build(
+                     {**f.query_string(), "group": group}))]),
+        scripts_view.summary(slow),
+        scripts_view.scripts_table(slow, "drill-scripts"),
         html.H4(["Server timings ",
                  csv_link("pages/detail", {**params, "table": "server_timings"})]),
         table("drill-timings", timings, [("source", "Source"), ("name", "Name"),

@@ -1,0 +1,16 @@
+-- One page group's vitals per navigation type (page loads, reloads, back-forward, soft
+-- navigations of a single-page app, ...), from vitals_navs_1h.
+SELECT
+    nav_type,
+    metric,
+    sum(samples) AS samples,
+    sum(good) AS good,
+    sum(needs_improvement) AS needs_improvement,
+    sum(poor) AS poor,
+    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q) AS q
+FROM vitals_navs_1h
+WHERE site = {site:String} AND page_group = {page_group:String}
+  AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+GROUP BY nav_type, metric
+ORDER BY nav_type, metric
+LIMIT 1000
