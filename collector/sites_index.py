@@ -8,9 +8,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-import redis.asyncio as aioredis
 from clickhouse_connect.driver.client import Client
 
+from vitalscope.redisstore.client import async_client
 from vitalscope.sites import Site, SiteRepository
 from vitalscope.sites.events import SITES_GENERATION_KEY
 from vitalscope.sites.model import hash_server_key
@@ -27,8 +27,7 @@ class SiteIndex:
         self._clickhouse_factory = clickhouse
         self._client: Client | None = None
         self.cluster = cluster
-        self.redis = aioredis.Redis.from_url(redis_url, socket_timeout=1.0,
-                                             socket_connect_timeout=1.0)
+        self.redis = async_client(redis_url, socket_timeout=1.0, connect_timeout=1.0)
         self.refresh_s = refresh_s
         self.by_key: dict[str, Site] = {}
         self.by_server_key_hash: dict[str, Site] = {}
