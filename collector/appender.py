@@ -53,7 +53,9 @@ def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
 
 class Appender:
     """Owns an async Redis client with short timeouts: when Redis is gone (connection
-    refused, or no connection within 250 ms) requests get 503 at once rather than hanging.
+    refused, or no connection within 250 ms) requests get 503 at once rather than hanging
+    (the "request" retry policy of vitalscope/redisstore/client.py: a few quick retries, so
+    a failover answers 503 + Retry-After until the new master takes writes).
     A Redis that accepted the connection gets a second to answer: a shorter read timeout
     turns CPU contention into 503s, and a timed-out call may still have appended."""
 

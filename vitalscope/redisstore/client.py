@@ -8,9 +8,10 @@ replica); a Cluster client re-reads the slot map on MOVED and on connection erro
 way the next command after the switch reaches the new master. The retry policies decide what
 a command does meanwhile:
 
-- "request" (the collector's request path): one immediate retry on a broken connection (a
-  pooled connection to the old master), then the error, which the collector answers with
-  503 + Retry-After. A timeout is not retried: the script may have run.
+- "request" (the collector's request path): three quick retries (10-250 ms apart) on a broken
+  connection (a pooled connection to the old master) or a timeout, then the error, which
+  the collector answers with 503 + Retry-After. A retried append that had run appends its
+  beacons twice; the flusher stores each event once (its deduplication by event id).
 - "background" (flusher, workers, dashboard, CLI): retries with backoff for about 6 s on
   connection errors and timeouts, the time Sentinel takes to promote a replica with the
   settings of docs/redis-ha.md; their loops retry beyond that themselves."""
@@ -24,7 +25,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode as AsyncClusterNode
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
-from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.backoff import ExponentialBackoff, ExponentialWithJitterBackoff
 from redis.cluster import ClusterNode
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -38,19 +39,22 @@ SOCKET_TIMEOUT_S = 2.0
 CONNECT_TIMEOUT_S = 1.0
 
 Policy = Literal["request", "background"]
+_REQUEST_RETRIES = 3
 _BACKGROUND_RETRIES = 10  # 0.05 .. 1 s apart: about 6 s in all
 
 
 def _retry(policy: Policy) -> Retry:
     if policy == "request":
-        return Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        return Retry(ExponentialWithJitterBackoff(cap=0.25, base=0.01), _REQUEST_RETRIES,
+                     supported_errors=(RedisConnectionError, RedisTimeoutError))
     return Retry(ExponentialBackoff(cap=1.0, base=0.05), _BACKGROUND_RETRIES,
                  supported_errors=(RedisConnectionError, RedisTimeoutError))
 
 
 def _async_retry(policy: Policy) -> AsyncRetry:
     if policy == "request":
-        return AsyncRetry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        return AsyncRetry(ExponentialWithJitterBackoff(cap=0.25, base=0.01), _REQUEST_RETRIES,
+                          supported_errors=(RedisConnectionError, RedisTimeoutError))
     return AsyncRetry(ExponentialBackoff(cap=1.0, base=0.05), _BACKGROUND_RETRIES,
                       supported_errors=(RedisConnectionError, RedisTimeoutError))
 
