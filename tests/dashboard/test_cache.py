@@ -1,5 +1,5 @@
 """The query layer's Redis cache-aside on the real chDB and Redis: answers are cached per
-site generation, and the flusher's `INCR vs:site:{site}:generation` makes new data show."""
+site generation, and the flusher's `INCR vs:{ingest}:site:{site}:generation` makes new data show."""
 
 from __future__ import annotations
 
