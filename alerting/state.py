@@ -84,7 +84,7 @@ class StateStore:
         return {k.decode(): Alert.from_json(v) for k, v in raw.items()}
 
     def save(self, transition: Transition, previous: dict[str, Alert]) -> None:
-        pipe = self.redis.pipeline()
+        pipe = self.redis.pipeline(transaction=True)
         gone = [fp for fp in previous if fp not in transition.alerts]
         if gone:
             pipe.hdel(STATE_KEY, *gone)

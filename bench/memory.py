@@ -27,6 +27,7 @@ from bench.common import emit, free_port
 from bench.hostile_beacons import MAX_EVENTS, expanding_beacon, gzipped, typical_beacon
 from bench.ingest import _wait_listening
 from bench.loadgen import KEY, ORIGIN, USER_AGENT
+from vitalscope.redisstore import keys
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": USER_AGENT, "Content-Type": "text/plain"}
 
@@ -56,7 +57,7 @@ class _Collector:
 
     def counted(self) -> int:
         """The stream's byte count (versions that keep one; 0 otherwise)."""
-        return int(self.redis.get("vs:ingest:stream:bytes") or 0)
+        return int(self.redis.get(keys.STREAM_BYTES) or 0)
 
     def post(self, body: dict[str, Any]) -> int:
         answer = self.http.post(f"/v1/beacon?k={KEY}", content=gzipped(body),

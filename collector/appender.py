@@ -10,12 +10,12 @@ import time
 from dataclasses import dataclass
 from importlib.resources import files
 
-import redis.asyncio as aioredis
 from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
 
 from collector.errors import IngestError
 from vitalscope.config.collector import RateLimit
-from vitalscope.redisstore import keys
+from vitalscope.redisstore import keys, replicas
+from vitalscope.redisstore.client import async_client
 
 log = logging.getLogger("vitalscope.collector")
 _SCRIPT = files("collector").joinpath("append.lua").read_text()
@@ -42,27 +42,35 @@ def _out_of_memory(exc: Exception) -> bool:
         isinstance(exc, ResponseError) and "OOM command not allowed" in str(exc))
 
 
+def _refusal(raw: object) -> bool:
+    text = raw.decode() if isinstance(raw, bytes) else str(raw)
+    return text in ("full", "fullb") or text.startswith("rl:")
+
+
 def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
     return [(b"retry-after", str(max(1, -(-ms // 1000))).encode())]
 
 
 class Appender:
     """Owns an async Redis client with short timeouts: when Redis is gone (connection
-    refused, or no connection within 250 ms) requests get 503 at once rather than hanging.
+    refused, or no connection within 250 ms) requests get 503 at once rather than hanging
+    (the "request" retry policy of vitalscope/redisstore/client.py: a few quick retries, so
+    a failover answers 503 + Retry-After until the new master takes writes).
     A Redis that accepted the connection gets a second to answer: a shorter read timeout
     turns CPU contention into 503s, and a timed-out call may still have appended."""
 
     name = "ingest-appender"
 
     def __init__(self, redis_url: str, stream_max_len: int,
-                 stream_max_bytes: int = 128 * 1024 * 1024) -> None:
-        self.redis = aioredis.Redis.from_url(
-            redis_url, socket_timeout=1.0, socket_connect_timeout=0.25,
-            retry_on_timeout=False, max_connections=16,
-        )
+                 stream_max_bytes: int = 128 * 1024 * 1024, replica_acks: int = 0,
+                 replica_ack_timeout_ms: int = 1000) -> None:
+        self.redis = async_client(redis_url, socket_timeout=1.0, connect_timeout=0.25,
+                                  policy="request", max_connections=16)
         self.script = self.redis.register_script(_SCRIPT)
         self.cap = stream_max_len
         self.byte_cap = stream_max_bytes
+        self.replica_acks = replica_acks
+        self.replica_ack_timeout_ms = replica_ack_timeout_ms
         self._queue: list[_Item] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -152,6 +160,18 @@ class Appender:
                 if not item.future.done():
                     item.future.set_exception(error)
             return
+        not_replicated = None
+        if self.replica_acks and any(not _refusal(raw) for raw in results):
+            try:
+                await replicas.barrier(self.redis, self.replica_acks, self.replica_ack_timeout_ms)
+            except Exception as exc:  # every cause answers the same 503
+                log.warning("appended beacons not acknowledged by replicas: %s",
+                            type(exc).__name__)
+                # In Redis, maybe on no replica: the client's retry is stored once anyway
+                # (the flusher drops copies by event id).
+                not_replicated = IngestError(503, "queue_not_replicated",
+                                             "the ingest queue is not replicated; retry later",
+                                             headers=_retry_after(2000))
         for item, raw in zip(batch, results, strict=True):
             if item.future.done():
                 continue
@@ -174,5 +194,7 @@ class Appender:
                     429, f"rate_limited_{which}",
                     "too many requests for this " + ("site" if which == "site" else "client"),
                     headers=_retry_after(int(ms))))
+            elif not_replicated is not None:
+                item.future.set_exception(not_replicated)
             else:
                 item.future.set_result(result)

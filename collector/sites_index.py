@@ -10,11 +10,10 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-import redis.asyncio as aioredis
 from clickhouse_connect.driver.client import Client
 
 from vitalscope.redisstore import keys
-from vitalscope.redisstore.client import sync_client
+from vitalscope.redisstore.client import async_client, sync_client
 from vitalscope.sites import Site, SiteRepository, snapshot
 from vitalscope.sites.events import SITES_GENERATION_KEY
 from vitalscope.sites.model import hash_server_key
@@ -69,8 +68,7 @@ class SiteIndex:
 
     def __init__(self, source: SiteSource, redis_url: str, refresh_s: float) -> None:
         self.source = source
-        self.redis = aioredis.Redis.from_url(redis_url, socket_timeout=1.0,
-                                             socket_connect_timeout=1.0)
+        self.redis = async_client(redis_url, socket_timeout=1.0, connect_timeout=1.0)
         self.refresh_s = refresh_s
         self.by_key: dict[str, Site] = {}
         self.by_server_key_hash: dict[str, Site] = {}

@@ -30,7 +30,8 @@ class Ingest:
                                           settings.clickhouse_cluster)
         self.sites = SiteIndex(source, runtime.redis_url, collector.sites_refresh_s)
         self.appender = Appender(runtime.redis_url, collector.stream_max_len,
-                                 collector.stream_max_bytes)
+                                 collector.stream_max_bytes, collector.replica_acks,
+                                 collector.replica_ack_timeout_ms)
         self.admission = Admission(runtime.redis_url, collector.cardinality,
                                    collector.site_cardinality,
                                    collector.cardinality_cache_values)

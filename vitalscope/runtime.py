@@ -15,7 +15,8 @@ from clickhouse_connect.driver.client import Client
 
 from vitalscope.config import Settings
 from vitalscope.datadir import DataDir, FolderLock
-from vitalscope.redisstore.client import sync_client
+from vitalscope.redisstore import layout
+from vitalscope.redisstore.client import is_cluster, sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 from vitalscope.storage.clickhouse import connect
 from vitalscope.storage.migrator import Migrator
@@ -89,6 +90,13 @@ class Runtime:
                 )
                 self.embedded_redis.start()
                 self.redis_url = self.embedded_redis.url
+            if not is_cluster(self.redis_url):
+                try:
+                    layout.upgrade(self.redis)
+                except (redis.RedisError, OSError) as exc:
+                    # A role starts while Redis is down and answers 503 until it is back;
+                    # the next process to start moves the keys.
+                    log.warning("Redis key layout not checked (%s)", type(exc).__name__)
         if with_clickhouse:
             self.clickhouse = connect(settings, create_database=migrate)
             if migrate:

@@ -49,7 +49,7 @@ class GroupStage:
                     "notified": []})
                 incoming.setdefault(key, {})[alert.fingerprint] = alert
         notifications: list[Notification] = []
-        pipe = self.redis.pipeline()
+        pipe = self.redis.pipeline(transaction=True)
         for key, group in groups.items():
             kept = {fp: Alert(**a) for fp, a in group["alerts"].items()
                     if a["state"] == "resolved"}  # resolved, waiting for the next flush

@@ -61,7 +61,7 @@ class RetryStage:
 
     def enqueue(self, notifications: list[Notification], now: float) -> list[OutboxItem]:
         items = []
-        pipe = self.redis.pipeline()
+        pipe = self.redis.pipeline(transaction=True)
         for n in notifications:
             body = render(self._receivers.get(n.receiver), n,
                           RenderContext(alive_for(self.settings))).decode()
@@ -76,7 +76,7 @@ class RetryStage:
         """Drops items that a newer one replaces (keep-alives); one in flight is not
         retried (see `settle`)."""
         if ids:
-            pipe = self.redis.pipeline()
+            pipe = self.redis.pipeline(transaction=True)
             pipe.hdel(OUTBOX_KEY, *ids)
             pipe.zrem(DUE_KEY, *ids)
             pipe.execute()
@@ -106,7 +106,7 @@ class RetryStage:
         item.attempt += 1
         outcome = result.outcome
         error = result.error
-        pipe = self.redis.pipeline()
+        pipe = self.redis.pipeline(transaction=True)
         if outcome == "retry" and item.attempt >= max_attempts:
             outcome, error = "dead", f"gave up after {item.attempt} attempts: {error}"
         if outcome == "retry" and not self.redis.hexists(OUTBOX_KEY, item.id):

@@ -9,14 +9,13 @@ import logging
 from collections.abc import Mapping
 from importlib.resources import files
 
-import redis.asyncio as aioredis
-
 from collector import metrics
 from collector.cardinality import Kind
 from collector.cardinality.cache import AdmittedCache, SiteDay
 from collector.errors import IngestError
 from vitalscope.config.collector import CardinalityLimits
 from vitalscope.redisstore import keys
+from vitalscope.redisstore.client import async_client
 
 log = logging.getLogger("vitalscope.collector")
 _SCRIPT = files("collector.cardinality").joinpath("admit.lua").read_text()
@@ -40,9 +39,8 @@ class Admission:
         # Same short timeouts as the appender: a Redis that is gone gets a 503 at once. A
         # burst of requests with values not seen yet (a cold start, a flood of new values)
         # waits up to a second for one of the pool's connections instead of failing.
-        self.redis = aioredis.Redis(connection_pool=aioredis.BlockingConnectionPool.from_url(
-            redis_url, socket_timeout=1.0, socket_connect_timeout=0.25,
-            retry_on_timeout=False, max_connections=16, timeout=1.0))
+        self.redis = async_client(redis_url, socket_timeout=1.0, connect_timeout=0.25,
+                                  policy="request", max_connections=16, pool_wait_s=1.0)
         self.script = self.redis.register_script(_SCRIPT)
         self.default = default
         # A site's override names only what differs; the rest comes from `default`.
@@ -58,8 +56,7 @@ class Admission:
         return None
 
     async def stop(self) -> None:
-        # The pool was passed in, so the client would leave its connections open.
-        await self.redis.aclose(close_connection_pool=True)
+        await self.redis.aclose()
 
     def limits(self, site: str) -> CardinalityLimits:
         return self.per_site.get(site, self.default)

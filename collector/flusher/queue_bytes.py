@@ -19,14 +19,17 @@ _ACK = files("collector.flusher").joinpath("ack.lua").read_text()
 
 class ByteCount:
     def __init__(self, redis: aioredis.Redis) -> None:
-        self.script = redis.register_script(_ACK)
+        self.redis = redis
 
     async def ack(self, pipe: Pipeline, ids: Sequence[str], sizes: Mapping[str, int]) -> None:
         """Queues, on a MULTI pipeline, the XACK of `ids` with their bytes taken off."""
         args: list[Any] = [keys.GROUP]
         for entry_id in ids:
             args += [entry_id, sizes.get(entry_id, 0)]
-        await self.script(keys=[keys.STREAM, keys.STREAM_BYTES], args=args, client=pipe)
+        # EVAL, not EVALSHA: a master just promoted (failover) or a cluster node may not
+        # know the script, and a NOSCRIPT inside EXEC fails this command alone while the
+        # rest of the MULTI (the manifest's removal) goes through.
+        pipe.eval(_ACK, 2, keys.STREAM, keys.STREAM_BYTES, *args)
 
 
 async def queued_bytes(redis: aioredis.Redis) -> int:

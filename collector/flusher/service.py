@@ -32,7 +32,8 @@ from collector.flusher.manifest import Manifest, batch_id_of, load_all, save
 from collector.flusher.queue_bytes import ByteCount
 from collector.payload import BadEntry, Entry, decode_entry, row_entry
 from vitalscope.config.collector import CollectorSettings
-from vitalscope.redisstore import keys
+from vitalscope.redisstore import keys, replicas
+from vitalscope.redisstore.client import async_client
 
 log = logging.getLogger("vitalscope.flusher")
 STOP_DEADLINE_S = 9.0
@@ -99,8 +100,7 @@ class Flusher:
 
     async def start(self) -> None:
         self._stopping.clear()
-        self.redis = aioredis.Redis.from_url(self.redis_url, socket_timeout=5.0,
-                                             socket_connect_timeout=2.0)
+        self.redis = async_client(self.redis_url, socket_timeout=5.0, connect_timeout=2.0)
         self.byte_count = ByteCount(self.redis)
         self._task = asyncio.create_task(self.run(), name=self.name)
 
@@ -276,6 +276,11 @@ class Flusher:
                                                   [decoded for _, decoded in batch])
         for table, rows in duplicates.items():
             metrics.DUPLICATES.labels(table).inc(rows)
+        # The manifest and the claims on replicas before ClickHouse has the rows: a failover
+        # then cannot forget a batch ClickHouse stored (its replay is the same insert, which
+        # ClickHouse drops by its token) nor the claims that keep copies out.
+        await replicas.barrier(self._r, self.settings.replica_acks,
+                               self.settings.replica_ack_timeout_ms)
         for entry, decoded in batch:
             sites.add(decoded.site)
             for table, lines in decoded.tables.items():

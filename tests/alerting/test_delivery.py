@@ -20,6 +20,7 @@ from alerting.pipeline.retry import CLAIM_LEASE_S
 from tests.alerting.conftest import NOW, SECRET, Receiver, alerting_settings
 from tests.support.ports import free_port
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.redisstore import keys
 
 OLD_SECRET = "an-older-secret-still-accepted-while-rotating"
 
@@ -112,7 +113,7 @@ def test_retry_after_is_honoured(receiver: Receiver, redis_client: redis.Redis,
     receiver.answer(429, retry_after="120")
     item_id = _notify(evaluator)
     assert [a.outcome for a in evaluator.deliver_due(NOW)] == ["retry"]
-    assert redis_client.zscore("vs:alerts:outbox:due", item_id) == NOW + 120
+    assert redis_client.zscore(keys.ALERTS_OUTBOX_DUE, item_id) == NOW + 120
     assert evaluator.deliver_due(NOW + 119) == []
     receiver.answer(200)
     assert [a.outcome for a in evaluator.deliver_due(NOW + 120)] == ["delivered"]

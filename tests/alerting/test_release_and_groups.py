@@ -13,6 +13,7 @@ from alerting.model import Alert
 from alerting.pipeline.group import GroupStage
 from tests.alerting.conftest import NOW, Receiver, alerting_settings, insert_vitals, lognormal
 from vitalscope.config.alerting import AlertingSettings
+from vitalscope.redisstore import keys
 
 
 def test_regression_against_the_previous_release(
@@ -62,4 +63,4 @@ def test_a_group_still_firing_is_resent_after_the_repeat_interval(
     assert [n.status for n in stage.process([_alert("resolved")], NOW + 131 * 60)] == [
         "resolved"]
     assert stage.process([], NOW + 200 * 60) == []
-    assert redis_client.hlen("vs:alerts:groups") == 0
+    assert redis_client.hlen(keys.ALERTS_GROUPS) == 0

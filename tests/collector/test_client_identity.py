@@ -23,6 +23,7 @@ from tests.collector.queue import wait_drained
 from tests.support.redis_replies import as_bytes, stream
 from vitalscope.config import Settings
 from vitalscope.forwarded import parse_address
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
@@ -145,14 +146,15 @@ def test_no_address_can_be_recovered_from_redis(settings: Settings, sites: Clien
             check = sync_client(own.url)
             wait_drained(check)
             stored = _everything_in(check)
-            assert check.keys("vs:rl:ip:*"), "the client buckets are where this test looks"
+            assert check.keys(keys.CLIENT_BUCKET + "*"), \
+                "the client buckets are where this test looks"
             check.close()
         runtime.close()
     finally:
         own.stop()
     aof = b"".join(path.read_bytes() for path in (tmp_path / "redis").rglob("*.aof*")
                    if path.is_file())
-    assert b"vs:rl:ip:" in aof, "the append-only file is where this test looks"
+    assert keys.CLIENT_BUCKET.encode() in aof, "the append-only file is where this test looks"
     for address in clients:
         for form in _hashes(address):
             assert not any(form in item for item in stored), (address, form)

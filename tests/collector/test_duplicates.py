@@ -22,6 +22,7 @@ from tests.collector.beacons import CHROME_UA, beacon, event_ids, new_id
 from tests.collector.conftest import KEY, ORIGIN, SERVER_KEY
 from tests.collector.harness import InProcessCollector
 from tests.collector.queue import wait_drained
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": CHROME_UA, "Content-Type": "text/plain"}
@@ -126,7 +127,7 @@ def test_deduplication_can_be_turned_off(redis_server: EmbeddedRedis,
     off = Deduplicator(window_s=0)
     assert _drop(redis_server.url, off, "one", _entries("x")) == {}
     assert _drop(redis_server.url, off, "two", _entries("x")) == {}
-    assert not redis_client.keys("vs:ingest:seen:*")
+    assert not redis_client.keys(keys.SEEN + "*")
 
 
 def _with_ids(body: dict[str, Any], *ids: str) -> dict[str, Any]:

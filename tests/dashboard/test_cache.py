@@ -1,5 +1,5 @@
 """The query layer's Redis cache-aside on the real chDB and Redis: answers are cached per
-site generation, and the flusher's `INCR vs:site:{site}:generation` makes new data show."""
+site generation, and the flusher's `INCR vs:{ingest}:site:{site}:generation` makes new data show."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dashboard.panels.overview import Overview, overview
 from dashboard.querylayer import QueryLayer
 from tests.support.rum_seed import VITAL_COLUMNS, raw_p75, seed, vitals_rows
 from vitalscope.config import Settings
+from vitalscope.redisstore import keys
 from vitalscope.storage.clickhouse import connect
 
 
@@ -38,7 +39,7 @@ def test_new_data_shows_once_the_site_generation_moves(
     # Same generation: the cached answer (proof that the cache answers at all).
     assert _samples(overview(layer, shop)) == 600
 
-    redis_client.incr("vs:site:shop:generation")  # what the flusher does after its insert
+    redis_client.incr(keys.site_generation("shop"))  # what the flusher does after its insert
     fresh = overview(layer, shop)
     assert _samples(fresh) == 660
     exact = raw_p75(clickhouse, "shop", now - timedelta(minutes=45))

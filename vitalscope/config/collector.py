@@ -66,6 +66,19 @@ class CollectorSettings(BaseModel):
         "being inserted) before beacons are refused with 503 `queue_full_bytes` + "
         "Retry-After. Keep it well under Redis's `maxmemory` (see docs/collector.md).",
     )
+    replica_acks: int = Field(
+        default=0, ge=0, le=5,
+        description="Replicas that must hold an appended beacon before the collector answers "
+        "204, and the flusher's bookkeeping of a batch before it inserts it (Redis `WAIT`): "
+        "with 1, a Sentinel failover loses no accepted beacon (docs/redis-ha.md). 0: no wait. "
+        "Not with `redis+cluster://`.",
+    )
+    replica_ack_timeout_ms: int = Field(
+        default=1000, ge=10, le=30_000,
+        description="How long to wait for `replica_acks`; past it the beacon gets 503 + "
+        "Retry-After (it is stored once even if the client sends it again) and the flusher "
+        "retries the batch.",
+    )
     max_entry_bytes: int = Field(
         default=256 * 1024, ge=16 * 1024,
         description="Largest stream entry one beacon may become (its rows encoded, page "

@@ -18,6 +18,8 @@ from vitalscope.config.sourcemaps import SourcemapSettings
 from vitalscope.config.strength import check_token
 from vitalscope.config.synthetics import SyntheticsSettings
 from vitalscope.config.yaml_source import YamlSource
+from vitalscope.redisstore.url import RedisUrlError
+from vitalscope.redisstore.url import check as check_redis_url
 
 ENV_PREFIX = "VITALSCOPE_"
 ENV_NESTED_DELIMITER = "__"
@@ -66,8 +68,10 @@ class Settings(BaseSettings):
     )
     redis_url: SecretStr | None = Field(
         default=None,
-        description="`redis://host:6379/0` of a Redis server. Default: a Redis started by "
-        "Vitalscope on a unix socket in the data folder.",
+        description="`redis://host:6379/0` of a Redis server, "
+        "`redis+sentinel://host:26379,host:26379/SERVICE/0` of the master Sentinel names "
+        "SERVICE, or `redis+cluster://host:7000,host:7001` of a Redis Cluster (docs/redis-ha.md). "
+        "Default: a Redis started by Vitalscope on a unix socket in the data folder.",
     )
     redis_appendfsync: Literal["always", "everysec", "no"] = Field(
         default="everysec",
@@ -147,8 +151,10 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or value.get_secret_value() == "":
             return None
-        if not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("must start with redis://, rediss:// or unix://")
+        try:
+            check_redis_url(value.get_secret_value())
+        except RedisUrlError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @model_validator(mode="after")
@@ -158,6 +164,14 @@ class Settings(BaseSettings):
             if site.name in seen:
                 raise ValueError(f"sites: {site.name!r} is declared twice")
             seen.add(site.name)
+        return self
+
+    @model_validator(mode="after")
+    def _replica_acks_need_one_master(self) -> Settings:
+        url = self.redis_url.get_secret_value() if self.redis_url else ""
+        if self.collector.replica_acks and url.startswith(("redis+cluster", "rediss+cluster")):
+            raise ValueError("collector.replica_acks is not supported with a Redis Cluster "
+                             "(redis+cluster://): set it to 0 or use Sentinel")
         return self
 
     @model_validator(mode="after")

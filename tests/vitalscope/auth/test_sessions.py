@@ -14,6 +14,7 @@ from tests.support.redis_replies import as_bytes
 from tests.support.serve import ServeProcess
 from tests.vitalscope.auth.conftest import PASSWORD, USER, ServeMaker
 from vitalscope.auth.guard import COOKIE
+from vitalscope.redisstore import keys
 
 
 def login(server: ServeProcess, headers: dict[str, str] | None = None,
@@ -67,7 +68,7 @@ def test_idle_sessions_end_and_active_ones_do_not_outlive_the_absolute_limit(
     # Used every 0.3 s it never idles out, yet it ends at its absolute limit.
     assert poll(lambda: not signed_in(server, active), timeout=30, every=0.3)
     assert time.monotonic() - started >= 9 - 0.5
-    assert not [k for k in redis_client.scan_iter("vs:auth:session:*")]
+    assert not [k for k in redis_client.scan_iter(keys.SESSION + "*")]
 
 
 def test_a_password_change_ends_every_session_of_that_account(
@@ -107,7 +108,9 @@ def test_redis_holds_no_session_id_address_or_account_name(
                          data={"username": USER, "password": "wrong-password-guess"})
     assert refused.status_code == 401
     stored = b""
-    for key in redis_client.scan_iter("vs:auth:*"):
+    every = [key for prefix in (keys.SESSION, keys.ACCOUNT_SESSIONS, keys.FAILURES)
+             for key in redis_client.scan_iter(prefix + "*")]
+    for key in every:
         stored += as_bytes(key)
         kind = redis_client.type(key)
         if kind == b"hash":
@@ -115,6 +118,6 @@ def test_redis_holds_no_session_id_address_or_account_name(
                                for k, v in redis_client.hgetall(key).items())
         elif kind == b"set":
             stored += b"".join(as_bytes(m) for m in redis_client.smembers(key))
-    assert b"vs:auth:session:" in stored and b"vs:auth:fail:" in stored
+    assert keys.SESSION.encode() in stored and keys.FAILURES.encode() in stored
     for secret in (cookie, "203.0.113.77", "127.0.0.1", PASSWORD):
         assert secret.encode() not in stored, secret
