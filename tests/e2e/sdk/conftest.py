@@ -74,17 +74,20 @@ class Collector:
         raise AssertionError(f"{seen} beacons accepted within {timeout} s, expected >= "
                              f"{at_least}:\n{self.server.logs()[-3000:]}")
 
-    def queue_depth(self) -> int:
+    def waiting(self) -> float | None:
+        """Age of the oldest entry not yet flushed (read from Redis at each scrape); 0 when
+        none waits, None when /metrics cannot tell."""
         metrics = httpx.get(self.url + "/metrics", timeout=5).text
-        found = re.search(r"^vitalscope_ingest_queue_depth (\S+)$", metrics, re.M)
-        return int(float(found.group(1))) if found else 0
+        found = re.search(r"^vitalscope_ingest_queue_oldest_age_seconds (\S+)$", metrics, re.M)
+        return float(found.group(1)) if found else None
 
     def stop_and_query(self, queries: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         """Waits until the flusher has written what is queued (a stopping serve finishes only
         the batch in flight: entries not read yet stay in Redis for the next start), stops
         serve and runs the queries, each with {site:String} bound to the test site."""
-        deadline = time.monotonic() + 60
-        while self.queue_depth() > 0 and time.monotonic() < deadline:
+        deadline, idle = time.monotonic() + 60, 0
+        while idle < 2 and time.monotonic() < deadline:
+            idle = idle + 1 if self.waiting() == 0 else 0
             time.sleep(0.2)
         assert self.server.stop() == 0, self.server.logs()[-3000:]
         assert "Traceback" not in self.server.logs(), self.server.logs()[-3000:]
