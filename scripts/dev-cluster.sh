@@ -5,8 +5,9 @@
 #   bash scripts/dev-cluster.sh down DIR   stop everything `up DIR` started (also after an
 #                                          `up` that failed half-way)
 # It starts the ClickHouse HTTP endpoint over chDB (`vitalscope dev clickhouse-http`, a
-# development tool: production runs a ClickHouse server), Redis, runs the migrations, then
-# 2 `vitalscope collector`, 2 `vitalscope worker` and 1 `vitalscope dashboard`. Every
+# development tool: production runs a ClickHouse server), Redis with Sentinel (a master, 2
+# replicas, 3 sentinels), runs the migrations, then 2 `vitalscope collector`, 2
+# `vitalscope worker` and 1 `vitalscope dashboard`. Every
 # VITALSCOPE_* variable set when `up` runs reaches every process (e.g. VITALSCOPE_CONFIG for
 # rules and checks); `source DIR/env` makes CLI commands (`vitalscope sites add`) act on this
 # deployment. Logs are in DIR/logs. PYTHON picks the interpreter (default: .venv/bin/python).
@@ -42,7 +43,7 @@ start() {
 }
 
 down() {
-  [ -f "$PIDS" ] || return 0
+  [ -f "$PIDS" ] || { stop_redis; return 0; }
   local name pid
   # Roles first, the stores they write to last (reverse start order).
   tac "$PIDS" | while read -r name pid; do
@@ -57,6 +58,7 @@ down() {
     fi
   done
   rm -f "$PIDS"
+  stop_redis  # the stores last: Redis after every role that writes to it
 }
 
 # Polls URL until it answers 2xx; fails early when the process NAME exits.
@@ -79,22 +81,18 @@ wait_ready() {
 }
 
 # --- Redis -------------------------------------------------------------------------------
-# One plain redis-server with an append-only file. Issue 17's Redis high-availability part
-# replaces this function (Sentinel or a small cluster) and the URL it sets.
+# A master with 2 replicas and 3 sentinels (scripts/lib/redis-ha.sh; docs/redis-ha.md): every
+# role reaches the master through `redis+sentinel://` and follows a failover.
 start_redis() {
-  local port binary
-  port=$(free_port)
-  binary=$("$PYTHON" -c 'from vitalscope.redisstore.embedded import find_redis_server as f; print(f())')
-  mkdir -p "$DIR/redis"
-  start redis "$binary" --bind 127.0.0.1 --port "$port" --dir "$DIR/redis" \
-    --appendonly yes --appendfsync everysec --save "" --maxmemory 512mb \
-    --maxmemory-policy noeviction
-  REDIS_URL="redis://127.0.0.1:$port/0"
-  local deadline=$((SECONDS + 30))
-  until "$PYTHON" -c "import redis, sys; redis.Redis.from_url('$REDIS_URL').ping()" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { echo "dev-cluster: redis not up" >&2; return 1; }
-    sleep 0.2
-  done
+  local out
+  out=$(bash "$ROOT/scripts/lib/redis-ha.sh" up sentinel "$DIR/redis")
+  REDIS_URL=$(printf '%s\n' "$out" | sed -n 's/^redis_url=//p')
+  [ -n "$REDIS_URL" ] || { echo "dev-cluster: redis-ha printed no redis_url" >&2; return 1; }
+}
+
+stop_redis() {
+  [ -f "$DIR/redis/redis-ha.json" ] || return 0
+  bash "$ROOT/scripts/lib/redis-ha.sh" down "$DIR/redis" >/dev/null 2>&1 || true
 }
 # ------------------------------------------------------------------------------------------
 
