@@ -37,7 +37,10 @@ class _Session:
 
 
 def _open(path: str) -> Any:
-    return chdb.connect(path)
+    # chdb's typing differs between its builds (typed in some, untyped in others): called
+    # through Any, the check is the same everywhere.
+    connect: Any = chdb.connect
+    return connect(path)
 
 
 def _quote(value: str) -> str:
