@@ -29,6 +29,7 @@ from tests.collector.queue import metric_value, wait_drained
 from tests.support.ports import free_port
 from tests.support.serve import VITALSCOPE, clean_env, run_cli
 from vitalscope.redisstore import keys
+from vitalscope.redisstore.client import sync_client
 
 ROOT = Path(__file__).parents[2]
 SCRIPT = ROOT / "scripts" / "dev-cluster.sh"
@@ -73,7 +74,8 @@ class Cluster:
         return match.group(1)
 
     def redis(self) -> redis.Redis:
-        return redis.Redis.from_url(self.env["VITALSCOPE_REDIS_URL"])
+        # The deployment's Redis is a Sentinel service: the product's one home of clients.
+        return sync_client(self.env["VITALSCOPE_REDIS_URL"])
 
     def clickhouse(self) -> Client:
         return clickhouse_connect.get_client(
