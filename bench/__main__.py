@@ -10,6 +10,7 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
+    "flush": "bench.flush",
     "cardinality": "bench.cardinality",
     "collectors": "bench.collectors",
     "ingest": "bench.ingest",
