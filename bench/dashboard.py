@@ -3,9 +3,11 @@ against the same answer computed from the raw tables in the same run.
 
 Seeds 10 M vital samples over 30 days for 3 sites and 2,000 page groups (plus server
 timings, 2 M page views and 500 k JS errors in a few hundred groups per site) into a fresh
-chDB folder. The error panels are timed as queries and as whole panels (every query the
-Errors page's table or the Overview's error rate runs). Goals: rollup <= 0.1x raw, cold
-p95 < 150 ms, warm p95 < 10 ms."""
+chDB folder, the page groups' popularity Zipf-like or uniform (`--distribution`; `both` runs
+one dataset after the other). The error panels are timed as queries and as whole panels
+(every query the Errors page's table or the Overview's error rate runs), and every rollup
+table is sized against its raw table. Goals: rollup <= 0.1x raw, cold p95 < 150 ms, warm
+p95 < 10 ms."""
 
 from __future__ import annotations
 
@@ -22,7 +24,14 @@ import clickhouse_connect
 from rich.progress import Progress
 
 from bench.common import emit
-from bench.dashboard_seed import SITES, seed
+from bench.dashboard_seed import DISTRIBUTIONS, SITES, seed
+from bench.rollup_sizes import (
+    RAW_TABLES,
+    print_rollup_figures,
+    rollup_figures,
+    rollup_targets,
+    table_sizes,
+)
 from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels import errors
@@ -60,17 +69,35 @@ def main(argv: list[str]) -> int:
                         help="JS errors to seed (default: a twentieth of --samples)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--raw-runs", type=int, default=5)
+    parser.add_argument("--distribution", choices=[*DISTRIBUTIONS, "both"], default="zipf",
+                        help="page-group popularity: zipf (exponent "
+                             f"{DISTRIBUTIONS['zipf']}), uniform, or both datasets in turn")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        redis_server = EmbeddedRedis(Path(tmp) / "redis")
-        redis_server.start()
-        try:
-            return _run(args, Path(tmp), redis_server.url)
-        finally:
-            redis_server.stop()
+    names = list(DISTRIBUTIONS) if args.distribution == "both" else [args.distribution]
+    results = {}
+    for name in names:
+        # A fresh chDB folder and Redis per dataset: nothing of one run warms the other.
+        with tempfile.TemporaryDirectory() as tmp:
+            redis_server = EmbeddedRedis(Path(tmp) / "redis")
+            redis_server.start()
+            try:
+                results[name] = _run(args, name, Path(tmp), redis_server.url)
+            finally:
+                redis_server.stop()
+        if len(names) > 1:
+            print(f"-- {name} done --")
+    if len(names) == 1:
+        emit(results[names[0]])
+    else:
+        emit({"distribution": "both", "runs": results,
+              "all_goals_met": all(r["all_goals_met"] for r in results.values())})
+    return 0
 
 
-def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
+def _run(args: argparse.Namespace, distribution: str, tmp: Path,
+         redis_url: str) -> dict[str, Any]:
+    print(f"== {distribution} page-group popularity "
+          f"(exponent {DISTRIBUTIONS[distribution]}) ==")
     dsn = f"chdb://{tmp / 'clickhouse'}"
     client = clickhouse_connect.get_client(dsn=dsn)
     client.command(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
@@ -86,13 +113,13 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
                  "page_views": progress.add_task("page views", total=page_views),
                  "js_errors": progress.add_task("JS errors", total=js_errors)}
         seed(client, end, args.samples, args.timings, 500_000,
-             lambda table, n: progress.advance(tasks[table], n), page_views, js_errors)
+             lambda table, n: progress.advance(tasks[table], n), page_views, js_errors,
+             skew=DISTRIBUTIONS[distribution])
     seed_s = time.perf_counter() - seed_started
-    # Background merges would have folded the parts of past days long ago.
-    for table in ("vitals_dims_1h", "vitals_dims_1d", "vitals_pages_1h", "vitals_pages_1d",
-                  "server_timings_tier_1h", "server_timings_tier_1d", "vitals", "server_timings",
-                  "errors_tier_1h", "errors_tier_1d", "page_views_tier_1h",
-                  "page_views_tier_1d", "error_samples_1d", "js_errors", "page_views"):
+    # Background merges would have folded the parts of past days long ago (and TTLs dropped
+    # what the 1m tiers no longer keep), so time and size the folded tables.
+    targets = rollup_targets(client, DATABASE)
+    for table in (*RAW_TABLES, *(t for rollups in targets.values() for t in rollups)):
         client.command(f"OPTIMIZE TABLE {table} FINAL")
     print(f"seeded {args.samples:,} vitals, {args.timings:,} server timings, "
           f"{page_views:,} page views and {js_errors:,} JS errors in {seed_s:.0f} s")
@@ -173,7 +200,9 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
                                      lambda: errors.error_rate(warm, filters),
                                      raw(("raw_error_rate", base),
                                          ("raw_errors_page_views", base)))
-    figures: dict[str, Any] = {"samples": args.samples, "server_timings": args.timings,
+    figures: dict[str, Any] = {"distribution": distribution,
+                               "page_group_exponent": DISTRIBUTIONS[distribution],
+                               "samples": args.samples, "server_timings": args.timings,
                                "page_views": page_views, "js_errors": js_errors,
                                "error_groups_shown": len(shown),
                                "seed_s": round(seed_s, 1), "range": "30d", "panels": {}}
@@ -198,17 +227,11 @@ def _run(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
         print(f"{title:24} {entry['cold_p50_ms']:9.1f} {entry['cold_p95_ms']:9.1f} "
               f"{entry['warm_p95_ms']:9.2f} {entry['raw_p50_ms']:9.1f} "
               f"{entry['ratio_cold_vs_raw']:6.3f}{'' if entry['goals_met'] else '  (goal missed)'}")
-    sizes = client.query(
-        "SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts WHERE active "
-        "AND database = {db:String} AND table IN ('vitals', 'vitals_dims_1d', "
-        "'vitals_dims_1h', 'vitals_pages_1d', 'vitals_pages_1h', 'js_errors', "
-        "'errors_tier_1h', 'errors_tier_1d', 'page_views', 'page_views_tier_1d') "
-        "GROUP BY table ORDER BY table",
-        parameters={"db": DATABASE}).result_rows
-    figures["table_rows"] = {t: int(r) for t, r, _ in sizes}
-    figures["table_bytes"] = {t: int(b) for t, _, b in sizes}
-    for table, rows, size in sizes:
-        print(f"{table:18} {int(rows):>12,} rows {int(size) / 1e6:9.1f} MB")
+    sizes = table_sizes(client, DATABASE)
+    sized = [*RAW_TABLES, *(t for rollups in targets.values() for t in rollups)]
+    figures["table_rows"] = {t: sizes.get(t, (0, 0))[0] for t in sized}
+    figures["table_bytes"] = {t: sizes.get(t, (0, 0))[1] for t in sized}
+    figures["rollups"] = rollup_figures(targets, sizes)
+    print_rollup_figures(figures["rollups"])
     figures["all_goals_met"] = ok
-    emit(figures)
-    return 0
+    return figures

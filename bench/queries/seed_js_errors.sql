@@ -26,8 +26,9 @@ FROM
            intDiv(cityHash64(number, 11) % {page_views:UInt64}, 3) * 3 + number % 3 AS pv,
            {sites:Array(String)}[pv % 3 + 1] AS site,
            toDateTime64({end:DateTime('UTC')} - (cityHash64(pv) % ({days:UInt32} * 86400)), 3, 'UTC') AS ts,
-           concat('/g/', toString(toUInt32(pow(cityHash64(pv, 9) % 10000 / 10000, 2) * {groups:UInt32}))) AS page_group,
-           toUInt64(pow(cityHash64(number, 12) % 10000 / 10000, 3) * {fingerprints:UInt32}) + 1 AS fingerprint
+           toUInt64(pow(cityHash64(number, 12) % 10000 / 10000, 3) * {fingerprints:UInt32}) + 1 AS fingerprint,
+           cityHash64(pv, 9) / pow(2, 64) AS page_u,
+           -- include: _seed_page_group
     FROM numbers({start:UInt64}, {count:UInt64})
     WHERE pv < {page_views:UInt64}
 )

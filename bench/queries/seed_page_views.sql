@@ -1,5 +1,5 @@
 -- Synthetic page views (the denominator of the error panels): one row per page view, the
--- page groups skewed like the vital samples.
+-- page groups drawn like the vital samples.
 INSERT INTO page_views (site, started_at, received_at, page_view_id, session_id, url,
                         page_group, device, browser, os, country, release)
 SELECT site, ts, ts, toString(number), toString(intDiv(number, 12)),
@@ -14,6 +14,7 @@ FROM
     SELECT number,
            {sites:Array(String)}[number % 3 + 1] AS site,
            toDateTime64({end:DateTime('UTC')} - (cityHash64(number) % ({days:UInt32} * 86400)), 3, 'UTC') AS ts,
-           concat('/g/', toString(toUInt32(pow(cityHash64(number, 9) % 10000 / 10000, 2) * {groups:UInt32}))) AS page_group
+           cityHash64(number, 9) / pow(2, 64) AS page_u,
+           -- include: _seed_page_group
     FROM numbers({start:UInt64}, {count:UInt64})
 )

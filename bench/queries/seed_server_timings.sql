@@ -14,6 +14,7 @@ FROM
            ['rum', 'backend'][cityHash64(number, 2) % 2 + 1] AS source,
            ['db', 'app', 'render', 'cdn-cache', 'redis'][intDiv(number, 3) % 5 + 1] AS name,
            toDateTime64({end:DateTime('UTC')} - (cityHash64(number) % ({days:UInt32} * 86400)), 3, 'UTC') AS ts,
-           concat('/g/', toString(toUInt32(pow(cityHash64(number, 9) % 10000 / 10000, 2) * {groups:UInt32}))) AS page_group
+           cityHash64(number, 9) / pow(2, 64) AS page_u,
+           -- include: _seed_page_group
     FROM numbers({start:UInt64}, {count:UInt64})
 )

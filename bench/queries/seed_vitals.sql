@@ -1,5 +1,6 @@
--- Synthetic vital samples: numbers() as the row index; skewed traffic over page groups
--- (a few hot pages, a long tail), lognormal values around realistic medians.
+-- Synthetic vital samples: numbers() as the row index; traffic over page groups drawn with
+-- the popularity of _seed_page_group (uniform or Zipf-like), lognormal values around realistic
+-- medians.
 INSERT INTO vitals (site, metric, ts, received_at, event_id, page_view_id, session_id, value,
                     delta, rating, page_group, url, nav_type, device, browser, os, country,
                     connection, release, attr_target, attr_parts)
@@ -26,13 +27,14 @@ FROM
            {sites:Array(String)}[number % 3 + 1] AS site,
            ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'][intDiv(number, 3) % 5 + 1] AS metric,
            toDateTime64({end:DateTime('UTC')} - (cityHash64(number) % ({days:UInt32} * 86400)), 3, 'UTC') AS ts,
-           concat('/g/', toString(toUInt32(pow(cityHash64(number, 9) % 10000 / 10000, 2) * {groups:UInt32}))) AS page_group,
            exp(multiIf(metric = 'LCP', 7.7, metric = 'INP', 5.0, metric = 'CLS', -2.8,
                        metric = 'FCP', 7.3, 6.4) + 0.5 * randNormal(0, 1)) AS raw_value,
            if(metric = 'CLS', round(raw_value, 4), round(raw_value)) AS value,
            multiIf(metric = 'LCP', 2500, metric = 'INP', 200, metric = 'CLS', 0.1,
                    metric = 'FCP', 1800, 800) AS good,
            multiIf(metric = 'LCP', 4000, metric = 'INP', 500, metric = 'CLS', 0.25,
-                   metric = 'FCP', 3000, 1800) AS poor
+                   metric = 'FCP', 3000, 1800) AS poor,
+           cityHash64(number, 9) / pow(2, 64) AS page_u,
+           -- include: _seed_page_group
     FROM numbers({start:UInt64}, {count:UInt64})
 )
