@@ -13,7 +13,8 @@ MULTI), `{auth}` for sign-in (a session and its account's set share a MULTI; the
 script reads a client's and an account's failures), `{sites}` for the sites snapshot of
 `serve`'s ingest processes (written with its version in one MULTI). Everything else
 (dashboard cache, cardinality sets, synthetics, the client day keys) is one key per call and
-spreads over the cluster. The ingest queue is one stream, so it lives on one shard whatever the tags.
+spreads over the cluster. The ingest queue is one stream, so it lives on one shard whatever
+the tags.
 Keys of Vitalscope before the tags are in `LEGACY_*`: `layout.py` renames them once on an
 existing Redis, so an upgrade keeps queued beacons, alert states and sessions."""
 
