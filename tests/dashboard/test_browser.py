@@ -127,7 +127,7 @@ def test_logout_ends_the_session(page: Page, seeded: Seeded) -> None:
 def test_charts_draw_with_the_basic_plotly_bundle_compressed_and_cached_for_a_year(
         page: Page, seeded: Seeded) -> None:
     answers: list[Response] = []
-    page.on("response", answers.append)
+    page.on("response", lambda answer: answers.append(answer))
     page.goto(f"{seeded.server.url}/dashboard/?site=shop&range=7d")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
     page.wait_for_load_state("networkidle")
