@@ -82,6 +82,12 @@ def dashboard_result(site: str, generation: int, query: str, digest: str) -> str
     return f"vs:dash:q:{site}:{generation}:{query}:{digest}"
 
 
+def dashboard_latest(site: str, query: str, digest: str) -> str:
+    """Which generation the newest cached result of a query holds, when it was computed and
+    whether the site's data was arriving then (dashboard/cache.py, the freshness budget)."""
+    return f"vs:dash:latest:{site}:{query}:{digest}"
+
+
 # Sign-in. Nothing here holds a raw address, account name or session id: each is a keyed
 # hash (see `vitalscope.auth.guard.Guard`).
 SESSION = "vs:{auth}:session:"  # prefix of `session`
