@@ -81,28 +81,35 @@ class QueryCache:
         self.client.set(key, json.dumps(value), ex=self.ttl_s)
 
     def lookup(self, site: str, query: str, params: dict[str, Any]) -> Lookup:
+        """Two round trips for a hit of either kind: the generation with the newest result's
+        record, then the rows."""
         assert self.client is not None
         now = self.clock()
-        generation = self.generation(site)
         digest = params_digest(params)
         pipe = self.client.pipeline(transaction=False)
-        pipe.get(keys.dashboard_result(site, generation, query, digest))
+        pipe.get(keys.site_generation(site))
         if self.fresh_s > 0:
             pipe.get(keys.dashboard_latest(site, query, digest))
         found = pipe.execute()
-        if found[0] is not None:
-            return Lookup("hit", json.loads(found[0]), site, query, digest, generation, now,
-                          False)
+        generation = int(found[0]) if found[0] is not None else 0
         live = False
         if self.fresh_s > 0 and found[1] is not None:
             latest = json.loads(found[1])
-            age = now - float(latest["t"])
-            if latest["live"] and 0 <= age < self.fresh_s:
-                rows = self.get(keys.dashboard_result(site, int(latest["g"]), query, digest))
-                if rows is not None:
-                    return Lookup("stale", rows, site, query, digest, generation, now, True)
-            # The generation moved soon after the last result: the site's data is arriving.
-            live = int(latest["g"]) != generation and age < 2 * self.fresh_s
+            if int(latest["g"]) != generation:
+                age = now - float(latest["t"])
+                if latest["live"] and 0 <= age < self.fresh_s:
+                    rows = self.get(keys.dashboard_result(site, int(latest["g"]), query,
+                                                          digest))
+                    if rows is not None:
+                        return Lookup("stale", rows, site, query, digest, generation, now,
+                                      True)
+                # The generation moved soon after the last result: data is arriving.
+                live = age < 2 * self.fresh_s
+        # Looked up even when the record names another generation: another process may
+        # have stored this one a moment ago.
+        rows = self.get(keys.dashboard_result(site, generation, query, digest))
+        if rows is not None:
+            return Lookup("hit", rows, site, query, digest, generation, now, False)
         return Lookup("miss", None, site, query, digest, generation, now, live)
 
     def store(self, lookup: Lookup, rows: Any) -> None:
