@@ -11,9 +11,10 @@ touch with it (stream, byte count, batches, dedup windows, dead letters, rate-li
 site generations), `{alerts}` for the alert engine (the outbox and its due set share a
 MULTI), `{auth}` for sign-in (a session and its account's set share a MULTI; the throttle
 script reads a client's and an account's failures), `{sites}` for the sites snapshot of
-`serve`'s ingest processes (written with its version in one MULTI). Everything else (dashboard cache,
-cardinality sets, synthetics, the client day keys) is one key per call and spreads over the
-cluster. The ingest queue is one stream, so it lives on one shard whatever the tags.
+`serve`'s ingest processes (written with its version in one MULTI). Everything else
+(dashboard cache, cardinality sets, synthetics, the client day keys) is one key per call (or a
+pipeline without MULTI) and spreads over the cluster. The ingest queue is one stream, so it
+lives on one shard whatever the tags.
 Keys of Vitalscope before the tags are in `LEGACY_*`: `layout.py` renames them once on an
 existing Redis, so an upgrade keeps queued beacons, alert states and sessions."""
 
