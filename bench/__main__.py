@@ -10,6 +10,7 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
+    "dashboard_live": "bench.dashboard_live",
     "flush": "bench.flush",
     "cardinality": "bench.cardinality",
     "collectors": "bench.collectors",

@@ -1,12 +1,14 @@
 """The one query layer of the dashboard and the JSON API: named SQL files
 (dashboard/queries/*.sql) with server-side parameters, results cached in Redis per site
-generation. Rollup tables are chosen from a fixed list, never from input."""
+generation within a freshness budget (dashboard/cache.py). Rollup tables are chosen from a
+fixed list, never from input."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, cast
@@ -14,7 +16,8 @@ from typing import Any, cast
 import redis
 from clickhouse_connect.driver.client import Client
 
-from dashboard.cache import QueryCache, result_key
+from dashboard import cache_metrics as metrics
+from dashboard.cache import QueryCache
 from vitalscope.storage.sql import named_query
 
 Row = dict[str, Any]
@@ -60,15 +63,21 @@ class QueryLayer:
         if table is not None and table not in ROLLUP_TABLES:
             raise ValueError(f"not a rollup table: {table}")
         params = {**params, "site": site}
-        key = None
+        started = time.perf_counter()
+        lookup = None
         if self.cache.enabled:
             try:
-                key = result_key(site, self.cache.generation(site), query, params)
-                cached = self.cache.get(key)
-                if cached is not None:
-                    return cast(list[Row], cached)
+                lookup = self.cache.lookup(site, query, params)
             except redis.RedisError:
-                key = None  # Redis trouble costs speed, not answers
+                lookup = None  # Redis trouble costs speed, not answers
+            if lookup is not None and lookup.rows is not None:
+                metrics.CACHE_HITS.labels(query, "exact" if lookup.outcome == "hit"
+                                          else "budget").inc()
+                metrics.QUERY_SECONDS.labels(query, "cache").observe(
+                    time.perf_counter() - started)
+                return cast(list[Row], lookup.rows)
+            if lookup is not None:
+                metrics.CACHE_MISSES.labels(query).inc()
         result = self.client().query(named_query(f"dashboard.{query}"), parameters=params)
         rows = [
             {name: _json_value(value) for name, value in zip(result.column_names, row,
@@ -77,7 +86,9 @@ class QueryLayer:
         ]
         # Cached or fresh, callers get the same JSON shapes (dict keys as strings).
         rows = cast(list[Row], json.loads(json.dumps(rows)))
-        if key is not None:
+        if lookup is not None:
             with contextlib.suppress(redis.RedisError):
-                self.cache.put(key, rows)
+                self.cache.store(lookup, rows)
+        metrics.QUERY_SECONDS.labels(query, "clickhouse").observe(
+            time.perf_counter() - started)
         return rows

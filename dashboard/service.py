@@ -29,7 +29,8 @@ class DashboardService:
         self.runtime = runtime
         self.settings = settings
         self.layer = QueryLayer(runtime.new_clickhouse_client,
-                                QueryCache(runtime.redis if ttl else None, ttl))
+                                QueryCache(runtime.redis if ttl else None, ttl,
+                                           settings.cache_fresh_s))
         self._sites: tuple[float, list[str]] = (0.0, [])
         self._lock = threading.Lock()
         # One cache of parsed source maps for the Errors page and the API alike.

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 from clickhouse_connect.driver.client import Client
+from prometheus_client import REGISTRY
 
 from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
@@ -69,3 +70,55 @@ def test_tables_outside_the_rollup_list_are_refused(settings: Settings,
     layer = QueryLayer(lambda: connect(settings), QueryCache(redis_client, 0))
     with pytest.raises(ValueError, match="not a rollup table"):
         layer.run("overview_summary", "shop", {"table": "vitals"})
+
+
+def _count(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_under_live_ingest_a_result_within_the_freshness_budget_is_served(
+        settings: Settings, clickhouse: Client, redis_client: redis.Redis) -> None:
+    now = datetime.now(UTC)
+    seed(clickhouse, now)
+    clock = [1000.0]
+    layer = QueryLayer(lambda: connect(settings),
+                       QueryCache(redis_client, 3600, 30, clock=lambda: clock[0]))
+    shop = parse_filters("shop", "1h", now=now)
+
+    def counts() -> tuple[float, float, float]:
+        return (_count("vitalscope_dashboard_cache_hits_total", query="overview_summary",
+                       kind="exact"),
+                _count("vitalscope_dashboard_cache_hits_total", query="overview_summary",
+                       kind="budget"),
+                _count("vitalscope_dashboard_cache_misses_total", query="overview_summary"))
+
+    def shows(samples: int, outcome: int) -> None:
+        """The Overview shows `samples`; its summary queries were all exact hits (0), hits
+        within the budget (1) or misses (2), as /metrics counts them."""
+        before = counts()
+        assert _samples(overview(layer, shop)) == samples
+        moved = [after - earlier for after, earlier in zip(counts(), before, strict=True)]
+        assert moved[outcome] > 0 and sum(moved) == moved[outcome]
+
+    def arrive(tag: str) -> None:  # an insert and the flusher's generation bump
+        rows = vitals_rows("shop", now, 60, age=(timedelta(minutes=10), timedelta(minutes=1)),
+                           slower=2.0, release="v3", tag=tag)
+        clickhouse.insert("vitals", rows, column_names=VITAL_COLUMNS)
+        redis_client.incr(keys.site_generation("shop"))
+
+    shows(600, 2)
+    shows(600, 0)
+    arrive("l1")
+    clock[0] += 1
+    shows(660, 2)  # the first data after a quiet spell shows at once
+    arrive("l2")
+    clock[0] += 1
+    shows(660, 1)  # data keeps arriving: the result of a second ago is served
+    shows(660, 1)
+    clock[0] += 29.5
+    shows(720, 2)  # 30.5 s after that result was computed: computed again
+    clock[0] += 600
+    arrive("l3")
+    shows(780, 2)  # quiet again: at once
+    assert _count("vitalscope_dashboard_query_seconds_count", query="overview_summary",
+                  source="cache") > 0

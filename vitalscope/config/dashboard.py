@@ -19,7 +19,16 @@ class DashboardSettings(BaseModel):
     cache_ttl_s: int = Field(
         default=300, ge=0, le=86400,
         description="Seconds a query result stays in the Redis cache (0: no cache). New data "
-        "for a site invalidates its results at once, whatever the TTL.",
+        "for a site invalidates its results at once, whatever the TTL (but see "
+        "`cache_fresh_s`).",
+    )
+    cache_fresh_s: int = Field(
+        default=30, ge=0, le=3600,
+        description="Freshness budget of cached query results: while a site's data keeps "
+        "arriving, a result computed less than this many seconds ago is served even though "
+        "newer data exists, so the cache hits under live ingest; panels are then at most "
+        "this far behind. The first new data after a quiet spell still shows at once. 0: "
+        "every new insert recomputes (no budget).",
     )
     session_hours: float = Field(
         default=12, gt=0, le=720,

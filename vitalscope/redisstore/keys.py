@@ -12,9 +12,9 @@ site generations), `{alerts}` for the alert engine (the outbox and its due set s
 MULTI), `{auth}` for sign-in (a session and its account's set share a MULTI; the throttle
 script reads a client's and an account's failures), `{sites}` for the sites snapshot of
 `serve`'s ingest processes (written with its version in one MULTI). Everything else
-(dashboard cache, cardinality sets, synthetics, the client day keys) is one key per call and
-spreads over the cluster. The ingest queue is one stream, so it lives on one shard whatever
-the tags.
+(dashboard cache, cardinality sets, synthetics, the client day keys) is one key per call (or a
+pipeline without MULTI) and spreads over the cluster. The ingest queue is one stream, so it
+lives on one shard whatever the tags.
 Keys of Vitalscope before the tags are in `LEGACY_*`: `layout.py` renames them once on an
 existing Redis, so an upgrade keeps queued beacons, alert states and sessions."""
 
@@ -81,6 +81,12 @@ def site_generation(site: str) -> str:
 def dashboard_result(site: str, generation: int, query: str, digest: str) -> str:
     """A cached query result, for one generation of the site's data."""
     return f"vs:dash:q:{site}:{generation}:{query}:{digest}"
+
+
+def dashboard_latest(site: str, query: str, digest: str) -> str:
+    """Which generation the newest cached result of a query holds, when it was computed and
+    whether the site's data was arriving then (dashboard/cache.py, the freshness budget)."""
+    return f"vs:dash:latest:{site}:{query}:{digest}"
 
 
 # Sign-in. Nothing here holds a raw address, account name or session id: each is a keyed
