@@ -26,7 +26,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.common import emit, free_port, wait_http_ok
-from bench.dashboard_seed import seed
+from bench.dashboard_seed import DISTRIBUTIONS, seed
 from bench.loadgen import (
     KEY,
     ORIGIN,
@@ -50,7 +50,8 @@ def _seed(data: Path, samples: int, end: datetime) -> None:
     try:
         client = runtime.require_clickhouse()
         SiteRepository(client).sync_declared([SiteConfig(name=SITE, key=KEY, origins=[ORIGIN])])
-        seed(client, end, samples, 0, 500_000, lambda table, n: None)
+        seed(client, end, samples, 0, 500_000, lambda table, n: None,
+             skew=DISTRIBUTIONS["zipf"])
     finally:
         runtime.close()
 
