@@ -19,5 +19,8 @@ fi
 echo "== pytest"
 # Two workers, whole files per worker (module fixtures stay shared): the suite is mostly
 # subprocesses starting and waiting, and fits the 15-minute budget on 2 cores this way.
+# Files go to the workers in the order tests/conftest.py gives them (the long ones first),
+# not xdist's (most tests first, which left single long files for the end).
 # VITALSCOPE_TEST_WORKERS=0 runs it in one process.
-exec .venv/bin/python -m pytest -n "${VITALSCOPE_TEST_WORKERS:-2}" --dist loadfile "$@"
+exec .venv/bin/python -m pytest -n "${VITALSCOPE_TEST_WORKERS:-2}" --dist loadfile \
+  --no-loadscope-reorder "$@"

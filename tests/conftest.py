@@ -20,6 +20,24 @@ from vitalscope.storage.clickhouse import connect
 from vitalscope.storage.migrator import Migrator
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files in the order the workers of scripts/test.sh take them (--dist loadfile
+    --no-loadscope-reorder): the long ones first (marked `slow`, then `browser`), so that no
+    worker is left running one of them alone at the end; then the others, most tests first
+    (xdist's own order). Tests keep their order within a file."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def rank(tests: list[pytest.Item]) -> tuple[int, int]:
+        for place, marker in enumerate(("slow", "browser")):
+            if any(test.get_closest_marker(marker) for test in tests):
+                return place, 0
+        return 2, -len(tests)
+
+    items[:] = [item for tests in sorted(files.values(), key=rank) for item in tests]
+
+
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings of the machine running the tests must not leak into them."""

@@ -18,6 +18,7 @@ from tests.support.serve import ServeProcess, clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+pytestmark = pytest.mark.slow  # 90 s of Schemathesis runs (their --max-time)
 SEED = "13"
 # One worker: hypothesis parses lambdas' source with `ast` while it generates, and CPython
 # 3.11 can fail that with "AST constructor recursion depth mismatch" when threads do it at

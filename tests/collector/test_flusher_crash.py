@@ -9,8 +9,8 @@ beacons arrive over HTTP at a collector in this process (Redis and sites only)."
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import redis
 from tests.collector import crafted
 from tests.collector.harness import InProcessCollector
 from tests.collector.load import Load
+from tests.support import forked
 from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
@@ -28,10 +29,9 @@ BATCH = 15
 
 
 def _flusher(data: Path, redis_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tests.collector.flusher_proc", "--data", str(data),
-         "--redis", redis_url, "--database", "vitalscope", "--batch", str(BATCH), *args],
-        capture_output=True, text=True, timeout=120, check=False)
+    return forked.run(["-m", "tests.collector.flusher_proc", "--data", str(data),
+                       "--redis", redis_url, "--database", "vitalscope", "--batch",
+                       str(BATCH), *args], env=dict(os.environ), timeout=120)
 
 
 @pytest.mark.parametrize(("stage", "recovery"), [

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import redis
 
 from tests.collector.beacons import CHROME_UA, IPHONE_UA, beacon, new_id
 from tests.collector.queue import wait_drained
+from tests.support import forked
 from tests.support.serve import ServeProcess, clean_env
 from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
@@ -34,10 +34,9 @@ def write_config(path: Path) -> Path:
 
 
 def flusher_process(data: Path, redis_url: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.collector.flusher_proc", "--data", str(data),
-         "--redis", redis_url, "--database", "vitalscope", *args],
-        capture_output=True, text=True, timeout=120, check=False)
+    done = forked.run(["-m", "tests.collector.flusher_proc", "--data", str(data),
+                       "--redis", redis_url, "--database", "vitalscope", *args],
+                      env=dict(os.environ), timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

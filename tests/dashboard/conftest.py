@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import forked
 from tests.support.serve import ServeProcess, clean_env
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "dashboard"
@@ -35,9 +34,8 @@ class Seeded:
 def start_seeded(tmp: Path, *seed_args: str, seeder: str = "tests.support.rum_seed",
                  **env: str) -> Seeded:
     data, out = tmp / "data", tmp / "expected.json"
-    seeded = subprocess.run(
-        [sys.executable, "-m", seeder, "--data", str(data), "--out", str(out), *seed_args],
-        capture_output=True, text=True, timeout=120, env=clean_env(), check=False)
+    seeded = forked.run(["-m", seeder, "--data", str(data), "--out", str(out), *seed_args],
+                        env=clean_env(), timeout=120)
     assert seeded.returncode == 0, seeded.stderr
     server = ServeProcess(data, env=clean_env(**env)).start()
     return Seeded(server, json.loads(out.read_text()))

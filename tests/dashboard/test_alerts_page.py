@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 from playwright.sync_api import Browser, Page
 
 from tests.dashboard.conftest import ARTIFACTS
+from tests.support import forked
 from tests.support.alerts_seed import DEAD_ID, WEBHOOK_ID
 from tests.support.browser import chromium, console_errors, csp_violations, wait_for_js
 from tests.support.serve import ServeProcess, clean_env, run_cli
@@ -63,10 +63,8 @@ def alert_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AlertServ
     tmp = tmp_path_factory.mktemp("alerts-page")
     config = tmp / "vitalscope.yaml"
     config.write_text(yaml.safe_dump(CONFIG))
-    seeded = subprocess.run(
-        [sys.executable, "-m", "tests.support.alerts_seed", "--config", str(config),
-         "--data", str(tmp / "data")],
-        capture_output=True, text=True, timeout=120, env=clean_env(), check=False)
+    seeded = forked.run(["-m", "tests.support.alerts_seed", "--config", str(config),
+                         "--data", str(tmp / "data")], env=clean_env(), timeout=120)
     assert seeded.returncode == 0, seeded.stderr
     server = ServeProcess(tmp / "data", env=clean_env(VITALSCOPE_DASHBOARD__REFRESH_S="2"),
                           extra_args=["--config", str(config)]).start()

@@ -8,8 +8,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +17,7 @@ import httpx
 import pytest
 
 from tests.dashboard.conftest import ARTIFACTS
+from tests.support import forked
 from tests.support.browser import chromium, console_errors, csp_violations, wait_for_js
 from tests.support.serve import ServeProcess, clean_env
 
@@ -40,10 +39,9 @@ class Synth:
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
     tmp = tmp_path_factory.mktemp("synthetics-page")
     data, config, out = tmp / "data", tmp / "vitalscope.yaml", tmp / "expected.json"
-    seeded = subprocess.run(
-        [sys.executable, "-m", "tests.support.synthetics_seed", "--data", str(data),
-         "--config", str(config), "--out", str(out)],
-        capture_output=True, text=True, timeout=120, env=clean_env(), check=False)
+    seeded = forked.run(["-m", "tests.support.synthetics_seed", "--data", str(data),
+                         "--config", str(config), "--out", str(out)],
+                        env=clean_env(), timeout=120)
     assert seeded.returncode == 0, seeded.stderr
     server = ServeProcess(data, env=clean_env(VITALSCOPE_CONFIG=str(config),
                                               VITALSCOPE_DASHBOARD__REFRESH_S="2")).start()

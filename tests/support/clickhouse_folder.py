@@ -7,11 +7,10 @@ rows as JSON."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support import forked
 from tests.support.serve import clean_env
 
 _SCRIPT = """
@@ -33,10 +32,9 @@ def query_data_folder_many(data: Path, queries: dict[str, tuple[str, dict[str, A
                            timeout: float = 120) -> dict[str, list[dict[str, Any]]]:
     """Runs named (sql, params) queries on the data folder; rows as dicts (non-JSON values
     such as datetimes as strings)."""
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT], input=json.dumps({"data": str(data), "queries": queries}),
-        capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False,
-    )
+    done = forked.run(["-c", _SCRIPT], input_text=json.dumps({"data": str(data),
+                                                              "queries": queries}),
+                      timeout=timeout, env=clean_env())
     if done.returncode != 0:
         raise AssertionError(f"query on {data} failed:\n{done.stderr}")
     result: dict[str, list[dict[str, Any]]] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,9 +1,9 @@
-"""Run `vitalscope serve` (or any vitalscope command) as a real subprocess."""
+"""Run `vitalscope serve` (or any vitalscope command) as a real subprocess: forked from the
+tests' zygote (tests/support/forked.py), which saves each one importing Vitalscope again."""
 
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import forked
 from tests.support.ports import free_port
 
 VITALSCOPE = [sys.executable, "-m", "vitalscope"]
@@ -30,10 +31,8 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
             input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*VITALSCOPE, *args], capture_output=True, text=True, timeout=timeout,
-        env=env or clean_env(), input=input_text, check=False,
-    )
+    return forked.run(["-m", "vitalscope", *args], env=env or clean_env(), timeout=timeout,
+                      input_text=input_text)
 
 
 @dataclass
@@ -42,7 +41,7 @@ class ServeProcess:
     port: int = field(default_factory=free_port)
     env: dict[str, str] = field(default_factory=clean_env)
     extra_args: list[str] = field(default_factory=list)
-    process: subprocess.Popen[str] | None = None
+    process: forked.Forked | None = None
     log_path: Path | None = None
     nofile: int | None = None  # RLIMIT_NOFILE (soft and hard) of the server process
 
@@ -52,14 +51,10 @@ class ServeProcess:
 
     def start(self, wait: bool = True, timeout: float = 180.0) -> ServeProcess:
         self.log_path = self.data.parent / f"serve-{self.port}.log"
-        log = open(self.log_path, "a")  # noqa: SIM115 - closed with the process
-        self.process = subprocess.Popen(
-            [*VITALSCOPE, "serve", "--data", str(self.data), "--port", str(self.port),
+        self.process = forked.Forked(
+            ["-m", "vitalscope", "serve", "--data", str(self.data), "--port", str(self.port),
              *self.extra_args],
-            stdout=log, stderr=subprocess.STDOUT, text=True, env=self.env,
-            preexec_fn=None if self.nofile is None else self._limit_files,
-        )
-        log.close()
+            env=self.env, stdout=self.log_path, nofile=self.nofile)
         if wait:
             try:
                 self.wait_ready(timeout)
@@ -69,10 +64,6 @@ class ServeProcess:
                 self.process.wait()
                 raise
         return self
-
-    def _limit_files(self) -> None:
-        assert self.nofile is not None
-        resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
 
     def wait_ready(self, timeout: float = 60.0) -> float:
         """Seconds until /readyz answered 200."""
@@ -106,4 +97,4 @@ class ServeProcess:
                 self.process.wait()
                 raise AssertionError(
                     f"serve did not stop within {timeout} s:\n{self.logs()}") from None
-        return int(self.process.returncode)
+        return self.process.wait()  # already ended: its return code
