@@ -10,7 +10,6 @@ from types import FrameType
 import click
 
 from vitalscope.app.cli.common import fail, setup_logging
-from vitalscope.chhttp import ClickHouseHTTPServer
 
 
 @click.group()
@@ -34,6 +33,10 @@ def clickhouse_http(path: Path, port: int, host: str, log_level: str) -> None:
     production runs a ClickHouse server. Stops on SIGINT/SIGTERM."""
     setup_logging(log_level)
     try:
+        # chDB's engine starts its thread pools when imported: only this command loads it,
+        # so every other CLI call starts without it.
+        from vitalscope.chhttp import ClickHouseHTTPServer
+
         server = ClickHouseHTTPServer(path, host, port)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
