@@ -24,9 +24,12 @@ PUBLIC = {
     "/logout": "ends the caller's own session",
     "/api/docs": "the API reference page (the schema it reads is public too)",
     "/api/openapi.json": "the API schema",
+    "/metrics": "the Prometheus scrape, unauthenticated as scrapers expect (docs/operations.md)",
 }
 PUBLIC_PREFIXES = {"/sdk": "the browser SDK (/sdk.js, /sdk/<version>/...), loaded by every "
-                           "monitored page"}
+                           "monitored page",
+                   "/dashboard/vendor": "public libraries the dashboard loads (its Plotly "
+                                        "bundle), holding nothing of ours"}
 MALFORMED = b'{"name": [unterminated'
 SAMPLE_PARAMS = {"name": "x", "version": "0.0.0", "check": "x", "run_id": "x", "rule": "x",
                  "silence_id": "x", "receiver": "x", "path": "x", "file": "x", "site": "x"}
