@@ -46,6 +46,9 @@ def schemathesis(server: ServeProcess, *extra: str, max_time: int
     # directory and would replay another run's; the hooks are imported from the tree.
     env = clean_env(SCHEMATHESIS_HOOKS="tests.api.schemathesis_hooks", PYTHONPATH=str(ROOT),
                     HYPOTHESIS_STORAGE_DIRECTORY=str(server.data.parent / "hypothesis"))
+    # Hypothesis picks another settings profile when CI is set (derandomized generation), so
+    # the fixed seed would draw other cases on CI than on a developer's machine.
+    env.pop("CI", None)
     return subprocess.run(
         [str(SCHEMATHESIS), "run", f"{server.url}/api/openapi.json", "--checks", "all",
          "--max-examples", "15", "--max-time", str(max_time), "--workers", "1",
@@ -63,7 +66,6 @@ def _report(run: subprocess.CompletedProcess[str]) -> str:
     return out[start:start + 20000] + "\n" + run.stderr[-3000:]
 
 
-# First: the run without a token locks the admin account out for a while (throttling).
 def test_a_405_names_every_method_of_the_path(server: ServeProcess) -> None:
     answer = httpx.request("OPTIONS", f"{server.url}/admin/v1/sites",
                            headers={"Authorization": f"Bearer {server.admin_token()}"})
@@ -75,6 +77,9 @@ def test_with_the_admin_token_every_answer_matches_the_schema(server: ServeProce
     run = schemathesis(server, "--header", f"Authorization: Bearer {server.admin_token()}",
                        max_time=60)
     assert run.returncode == 0, _report(run)
+    # Answers of the operations themselves, not of the sign-in throttle: the generator's wrong
+    # tokens must not lock the right one out.
+    assert "Rate limited" not in run.stdout, _report(run)
     selected = re.search(r"Selected: (\d+)/(\d+)", run.stdout)
     tested = re.search(r"Tested: (\d+)", run.stdout)
     assert selected and tested, _report(run)

@@ -28,22 +28,24 @@ class Throttle:
         mac = hmac.new(self._key, f"{kind}\0{value}".encode(), hashlib.sha256)
         return keys.failures(kind, mac.hexdigest()[:32])
 
-    def _keys(self, client: str, account: str) -> list[str]:
-        return [self._digest("c", client), self._digest("a", account)]
+    def _keys(self, client: str, account: str | None) -> list[str]:
+        keys = [self._digest("c", client)]
+        return keys if account is None else [*keys, self._digest("a", account)]
 
-    async def status(self, client: str, account: str) -> tuple[int, bool]:
+    async def status(self, client: str, account: str | None) -> tuple[int, bool]:
         """Seconds until this client may try this account again (0: now), and whether the
-        client has failures on record (one round trip)."""
+        client has failures on record (one round trip). `account` None: the client only."""
         now = time.time() * 1000
         pipe = self.redis.pipeline(transaction=False)
         for key in self._keys(client, account):
             pipe.hmget(key, "until", "n")
-        (client_until, client_n), (account_until, _) = await pipe.execute()
-        until = [float(v) for v in (client_until, account_until) if v is not None]
+        found = await pipe.execute()
+        client_n = found[0][1]
+        until = [float(u) for u, _ in found if u is not None]
         wait_ms = max([u - now for u in until], default=0.0)
         return (int(-(-wait_ms // 1000)) if wait_ms > 0 else 0), client_n is not None
 
-    async def failed(self, client: str, account: str) -> int:
+    async def failed(self, client: str, account: str | None) -> int:
         """Count a failure; seconds of the lockout it starts (0: none yet)."""
         s = self.settings
         locked_ms = await self._fail(

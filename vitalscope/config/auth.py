@@ -17,9 +17,11 @@ class AuthSettings(BaseModel):
     )
     account_free_failures: int = Field(
         default=20, ge=1, le=10_000,
-        description="Wrong passwords or tokens for one account (from any client) before the "
-        "account is locked out; each further failure doubles the lockout. While locked, "
-        "even the right password is answered 429 (so guessing learns nothing).",
+        description="Wrong passwords for one account (from any client) before the account "
+        "is locked out; each further failure doubles the lockout. While locked, even the right "
+        "password is answered 429 (so guessing learns nothing). Wrong tokens count per client "
+        "only: the admin token's strength is checked at start, and an account lockout would "
+        "let anyone lock the admin API out.",
     )
     lockout_base_s: float = Field(
         default=2.0, gt=0, le=3600,
