@@ -12,12 +12,12 @@ import pytest
 import redis
 from clickhouse_connect.driver.client import Client
 
+from tests.support.database_pool import DatabasePool
 from tests.support.serve import ServeProcess
 from vitalscope.config import Settings, load_settings
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 from vitalscope.storage.clickhouse import connect
-from vitalscope.storage.migrator import Migrator
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -71,24 +71,34 @@ def redis_client(redis_server: EmbeddedRedis) -> Iterator[redis.Redis]:
     client.close()
 
 
+@pytest.fixture(scope="session")
+def database_pool() -> DatabasePool:
+    return DatabasePool()
+
+
 @pytest.fixture
-def settings(chdb_folder: Path, redis_server: EmbeddedRedis, tmp_path: Path) -> Settings:
-    """Settings of a test: the session's chDB with a database of its own, the session's Redis."""
+def settings(chdb_folder: Path, redis_server: EmbeddedRedis, tmp_path: Path,
+             database_pool: DatabasePool, request: pytest.FixtureRequest) -> Settings:
+    """Settings of a test: the session's chDB with a database of its own, the session's Redis.
+    A test that asks for `clickhouse` gets a migrated database from the pool; any other test
+    a fresh name (it may be testing what happens to a new database)."""
+    pooled = "clickhouse" in request.fixturenames
     return load_settings(
         data=tmp_path / "data",
         clickhouse_url=f"chdb://{chdb_folder}",
-        clickhouse_database=f"t_{uuid.uuid4().hex[:12]}",
+        clickhouse_database=database_pool.name() if pooled else f"t_{uuid.uuid4().hex[:12]}",
         redis_url=redis_server.url,
+        dashboard={"cache_fresh_s": 0},  # tests read what they just wrote (see clean_env)
     )
 
 
 @pytest.fixture
-def clickhouse(settings: Settings) -> Iterator[Client]:
-    """A client on a fresh database with every migration applied."""
+def clickhouse(settings: Settings, database_pool: DatabasePool) -> Iterator[Client]:
+    """A client on an empty database with every migration applied."""
     client = connect(settings, create_database=True)
-    Migrator(client).apply()
+    database_pool.prepare(client, settings.clickhouse_database)
     yield client
-    client.command(f"DROP DATABASE IF EXISTS {settings.clickhouse_database}")
+    database_pool.release(client, settings.clickhouse_database)
     client.close()
 
 

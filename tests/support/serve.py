@@ -25,6 +25,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     # One process, unless a test asks for more (tests/e2e/test_processes.py): ingest
     # processes cost a start-up each, and most tests are about what one process does.
     env["VITALSCOPE_HTTP__PROCESSES"] = "1"
+    # Tests read what they just sent: a freshness budget (tests/dashboard/test_cache.py) would
+    # make every poll after a second write wait for the budget to pass.
+    env["VITALSCOPE_DASHBOARD__CACHE_FRESH_S"] = "0"
     env.update(extra)
     return env
 
