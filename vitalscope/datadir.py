@@ -8,7 +8,7 @@ import fcntl
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -73,14 +73,17 @@ class DataDir:
             return None
         return info if isinstance(info, dict) and "url" in info else None
 
-    def publish_server(self, url: str) -> None:
+    @contextlib.contextmanager
+    def serving(self, url: str) -> Iterator[None]:
+        """Tells CLI commands where this folder's server listens, while it does."""
         tmp = self.server_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"url": url, "pid": os.getpid()}))
         tmp.replace(self.server_file)
-
-    def unpublish_server(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.server_file.unlink()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                self.server_file.unlink()
 
     def secret(self, name: str, nbytes: int = 32,
                generate: Callable[[], str] | None = None) -> tuple[str, bool]:

@@ -72,12 +72,10 @@ def serve_with_ingest_processes(runtime: Runtime, count: int) -> None:
         # The private socket's clients are the ingest processes' connection pools.
         limits = replace(edge_limits(settings.http), keep_alive_timeout_s=OWNER_KEEP_ALIVE_S)
         server = MainServer(app, settings.log_level, limits)
-        runtime.datadir.publish_server(url)
-        click.echo(f"Vitalscope serve listening on {url} ({count} ingest processes)", err=True)
-        try:
+        with runtime.datadir.serving(url):
+            click.echo(f"Vitalscope serve listening on {url} ({count} ingest processes)",
+                       err=True)
             server.run(sockets=[private])
-        finally:
-            runtime.datadir.unpublish_server()
     finally:
         if private is not None:
             private.close()

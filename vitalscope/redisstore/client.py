@@ -25,7 +25,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode as AsyncClusterNode
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
-from redis.backoff import ExponentialBackoff, ExponentialWithJitterBackoff
+from redis.backoff import AbstractBackoff, ExponentialBackoff, ExponentialWithJitterBackoff
 from redis.cluster import ClusterNode
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -43,20 +43,21 @@ _REQUEST_RETRIES = 3
 _BACKGROUND_RETRIES = 10  # 0.05 .. 1 s apart: about 6 s in all
 
 
-def _retry(policy: Policy) -> Retry:
+_RETRIED = (RedisConnectionError, RedisTimeoutError)
+
+
+def _backoff(policy: Policy) -> tuple[AbstractBackoff, int]:
     if policy == "request":
-        return Retry(ExponentialWithJitterBackoff(cap=0.25, base=0.01), _REQUEST_RETRIES,
-                     supported_errors=(RedisConnectionError, RedisTimeoutError))
-    return Retry(ExponentialBackoff(cap=1.0, base=0.05), _BACKGROUND_RETRIES,
-                 supported_errors=(RedisConnectionError, RedisTimeoutError))
+        return ExponentialWithJitterBackoff(cap=0.25, base=0.01), _REQUEST_RETRIES
+    return ExponentialBackoff(cap=1.0, base=0.05), _BACKGROUND_RETRIES
+
+
+def _retry(policy: Policy) -> Retry:
+    return Retry(*_backoff(policy), supported_errors=_RETRIED)
 
 
 def _async_retry(policy: Policy) -> AsyncRetry:
-    if policy == "request":
-        return AsyncRetry(ExponentialWithJitterBackoff(cap=0.25, base=0.01), _REQUEST_RETRIES,
-                          supported_errors=(RedisConnectionError, RedisTimeoutError))
-    return AsyncRetry(ExponentialBackoff(cap=1.0, base=0.05), _BACKGROUND_RETRIES,
-                      supported_errors=(RedisConnectionError, RedisTimeoutError))
+    return AsyncRetry(*_backoff(policy), supported_errors=_RETRIED)
 
 
 def _common(target: RedisTarget, socket_timeout: float, connect_timeout: float

@@ -13,8 +13,8 @@ from typing import Any, Literal
 import uvicorn
 from starlette.types import ASGIApp
 
-from vitalscope.runtime import StartupError
 from vitalscope.server.limits import EdgeLimits, limited_protocol
+from vitalscope.server.procs.sockets import BACKLOG, bound
 
 GRACEFUL_SHUTDOWN_S = 10
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -23,15 +23,9 @@ Companion = Callable[["MainServer"], Coroutine[Any, Any, None]]
 
 
 def bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(2048)
+    """The one listening socket of a single-process server, inheritable by its children."""
+    sock = bound(host, port, reuse_port=False)
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -70,13 +71,14 @@ def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
         url = local_url(sock)
         server = MainServer(build_asgi(runtime), settings.log_level,
                             edge_limits(settings.http), companion)
-        if runtime.role is Role.SERVE:
-            runtime.datadir.publish_server(url)
-        click.echo(f"Vitalscope {runtime.role} listening on {url}", err=True)
+        # Only `serve` owns a data folder that CLI commands look for a server in.
+        serving = (runtime.datadir.serving(url) if runtime.role is Role.SERVE
+                   else contextlib.nullcontext())
         try:
-            server.run(sockets=[sock])
+            with serving:
+                click.echo(f"Vitalscope {runtime.role} listening on {url}", err=True)
+                server.run(sockets=[sock])
         finally:
-            runtime.datadir.unpublish_server()
             sock.close()
     finally:
         runtime.close()

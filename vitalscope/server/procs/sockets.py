@@ -11,11 +11,13 @@ from vitalscope.runtime import StartupError
 BACKLOG = 2048
 
 
-def _shared(host: str, port: int) -> socket.socket:
+def bound(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """A TCP socket bound to the configured address, or a StartupError naming it."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -27,12 +29,12 @@ def _shared(host: str, port: int) -> socket.socket:
 def reserve(host: str, port: int) -> socket.socket:
     """The parent's claim on the port (port 0: the kernel picks one): bound, never listening,
     so it takes no connection, and the port stays the run's while children restart."""
-    return _shared(host, port)
+    return bound(host, port, reuse_port=True)
 
 
 def listen(host: str, port: int) -> socket.socket:
     """One process's listening socket on the run's port."""
-    sock = _shared(host, port)
+    sock = bound(host, port, reuse_port=True)
     sock.listen(BACKLOG)
     return sock
 
