@@ -22,6 +22,9 @@ DEFAULT_RANGE = "24h"
 MAX_CUSTOM_SPAN = timedelta(days=90)
 # The 1m tier keeps 3 days; a window starting earlier than this reads the 1h tier.
 MINUTE_TIER_AGE = timedelta(days=2, hours=23)
+# The vital 1h tiers keep 17 days (migration 0070); a window whose previous period (the
+# comparison deltas) starts earlier than this reads the 1d tier, which keeps 400 days.
+HOUR_TIER_AGE = timedelta(days=16)
 SEGMENT_VALUE = re.compile(r"^[A-Za-z0-9 ._:/()+-]{1,64}$")
 PAGE_GROUP = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 # `from` / `to`: an ISO 8601 date or date and time, UTC unless it has a zone. The same text is
@@ -84,7 +87,7 @@ class Window:
 def pick_tier(span: timedelta, start: datetime, now: datetime) -> Tier:
     if span <= timedelta(hours=6) and start >= now - MINUTE_TIER_AGE:
         return TIERS[0]
-    if span <= timedelta(days=8):
+    if span <= timedelta(days=8) and start - span >= now - HOUR_TIER_AGE:
         return TIERS[1]
     return TIERS[2]
 

@@ -126,5 +126,7 @@ def lab_vitals(client: Client, check: str, since: datetime,
 
 
 def lab_vs_field(client: Client, site: str, since: datetime) -> list[LabVsField]:
+    """The field side comes from vitals_1m, which keeps 3 days (migration 0070); the
+    dashboard's lab-vs-field panel reads the vitals_pages tiers instead."""
     return [LabVsField(**r) for r in _rows(client, "lab_vs_field",
                                            {"site": site, "since": since})]
