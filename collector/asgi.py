@@ -24,7 +24,7 @@ from collector.enrich.event_window import OUT_OF_WINDOW, EventWindow
 from collector.enrich.urls import UrlNormaliser
 from collector.entry_size import check_context_size, check_entry_size
 from collector.errors import IngestError, from_decode, from_validation
-from collector.http import Headers, header_map, query_param, refuse, respond
+from collector.http import Headers, header_map, no_content, query_param, refuse, respond
 from collector.payload import ch_time, encode_entry
 from collector.rows import beacon_rows
 from collector.server_timings_wire import SERVER_TIMINGS_DECODER, ServerTimingsBatch
@@ -169,7 +169,9 @@ class IngestApp:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error, cors)
             return
-        await respond(send, 204, headers=[*cors, *_dropped_header(dropped)])
+        if dropped:
+            cors += _dropped_header(dropped)
+        await no_content(send, cors)
 
     async def _ingest_beacon(self, scope: Scope, receive: Receive,
                              headers: dict[bytes, bytes], site: Site) -> int:

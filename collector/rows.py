@@ -60,12 +60,12 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
     context = (ctx.page_group, ctx.url, nav, ctx.device, ctx.browser, ctx.browser_version,
                ctx.os, ctx.country, connection, release)
     tail = None
-    times: dict[float, str] = {}  # events of a beacon often share a timestamp
+    last_ts, ts = None, ""  # events of a beacon often share a timestamp: formatted once
     for event in b.e:
-        ts = times.get(event.ts)
-        if ts is None:
-            at = round(event.ts + offset)  # never after its arrival (min() costs a call)
-            ts = times[event.ts] = ch_time(at if at < received else received)
+        if event.ts != last_ts:
+            last_ts = event.ts
+            at = round(last_ts + offset)  # never after its arrival (min() costs a call)
+            ts = ch_time(at if at < received else received)
         if type(event) is Vital:
             attr = event.a
             value = event.val
