@@ -38,6 +38,9 @@ log = logging.getLogger("vitalscope.collector")
 SCHEMA = files("collector").joinpath("schema/beacon-v1.json").read_bytes()
 MAX_SERVER_TIMINGS_BODY = 1024 * 1024
 _BEACON_TYPES = (b"text/plain", b"application/json", b"")
+# What browsers send for a beacon, accepted without parsing the header (each is one of the
+# types above).
+_BEACON_TYPES_AS_SENT = frozenset((b"text/plain;charset=UTF-8", *_BEACON_TYPES))
 _PREFLIGHT_MAX_AGE = b"86400"
 
 
@@ -176,11 +179,13 @@ class IngestApp:
     async def _ingest_beacon(self, scope: Scope, receive: Receive,
                              headers: dict[bytes, bytes], site: Site) -> int:
         """Queues the beacon's rows; returns how many of its events were out of window."""
-        if _media_type(headers) not in _BEACON_TYPES:
+        if (headers.get(b"content-type", b"") not in _BEACON_TYPES_AS_SENT
+                and _media_type(headers) not in _BEACON_TYPES):
             raise IngestError(415, "unsupported_media_type",
                               "Content-Type must be text/plain or application/json",
                               "Content-Type")
-        body = await read_body(receive, _content_length(headers), _gzip(headers), MAX_BODY)
+        body = await read_body(receive, _content_length(headers),
+                               b"content-encoding" in headers and _gzip(headers), MAX_BODY)
         try:
             beacon = BEACON_DECODER.decode(body)
         except msgspec.ValidationError as exc:

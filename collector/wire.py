@@ -204,17 +204,12 @@ class BeaconDecoder:
     def decode(self, data: bytes | str) -> Beacon:
         beacon = self._decoder.decode(data)
         ids = [event.id for event in beacon.e]
-        joined = beacon.pv + beacon.sid + "".join(ids)
-        # ASCII letters and digits once `-` and `_` are gone: the pattern, without a regex
-        # engine's cost per character. Anything else is judged id by id by the pattern.
-        if not (joined.isascii() and joined.encode().translate(None, b"-_").isalnum()):
+        if _ID_RUN.fullmatch(beacon.pv + beacon.sid + "".join(ids)) is None:
             for path, value in (("$.pv", beacon.pv), ("$.sid", beacon.sid),
                                 *((f"$.e[{i}].id", event_id) for i, event_id in enumerate(ids))):
                 if _ID_RUN.fullmatch(value) is None:
                     raise _pattern_error(ID_PATTERN, path)
-        head = beacon.url[:8]  # an ASCII scheme is the common case; the pattern judges the rest
-        if not (head.isascii() and head.lower().startswith(("http://", "https://"))) and (
-                _URL.match(beacon.url) is None):
+        if _URL.match(beacon.url) is None:
             raise _pattern_error(URL_PATTERN, "$.url")
         return beacon
 

@@ -9,12 +9,9 @@ view that started more than the window ago was recorded by its first beacon."""
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from collector.context import BeaconContext
 
 OUT_OF_WINDOW = "out_of_window"
-_TS = attrgetter("ts")
 
 
 class EventWindow:
@@ -36,8 +33,10 @@ class EventWindow:
         if not earliest <= beacon.st <= latest:
             context.dropped_events = len(beacon.e)
             return OUT_OF_WINDOW
-        times = list(map(_TS, beacon.e))  # the common case, all in the window, judged in C
-        if not times or (earliest <= min(times) and max(times) <= latest):
+        for event in beacon.e:
+            if not earliest <= event.ts <= latest:
+                break
+        else:
             return None
         kept = [event for event in beacon.e if earliest <= event.ts <= latest]
         context.dropped_events = len(beacon.e) - len(kept)
