@@ -17,7 +17,13 @@ Two baselines in the same process, under the same harness: a no-op ASGI app that
 body and answers 204 (what the loop and ASGI plumbing cost; `own` = collector - no-op), and
 `json.loads` + `json.dumps` of the same beacon (a plain C decode-and-encode, the unit of the
 printed ratio). The last line is one JSON object; with --tree, `own_vs_<i>` is this tree's
-own microseconds over tree i's."""
+own microseconds over tree i's.
+
+With --callgrind, also the instructions per beacon of each stage of the path run on its own
+over the same number of beacons (decoding, client key, context, every enrichment step, fold
+check, rows, entry encoding), with the garbage collector off: what each stage costs by
+itself. The rest of `own` is the route, headers, body, response, the appender's await and the
+collector's passes over the requests waiting for it."""
 
 from __future__ import annotations
 
@@ -37,7 +43,9 @@ HERE = Path(__file__).resolve().parent.parent
 def _counts(workdir: Path, requests: int) -> dict[str, float]:
     """Instructions per request of each region callgrind dumped (see _Marker)."""
     counts: dict[str, float] = {}
-    for dump in workdir.glob("callgrind.out.*"):
+    # In the order they were dumped (the file names end in the dump's number).
+    for dump in sorted(workdir.glob("callgrind.out.*"),
+                       key=lambda path: int(path.suffix[1:]) if path.suffix[1:].isdigit() else 0):
         region = summary = None
         for line in dump.read_text(errors="replace").splitlines():
             if line.startswith("desc: Trigger: Client Request: "):
@@ -74,6 +82,8 @@ def _run_tree(tree: Path, batches: int, batch: int, callgrind: bool) -> dict[str
             result = {f"{region}_kinstr": round(count / 1000, 2)
                       for region, count in counts.items()}
             result["own_kinstr"] = round(counts["collector"] / 1000 - counts["noop"] / 1000, 2)
+            result["stages_kinstr"] = {region[len("stage:"):]: result.pop(f"{region}_kinstr")
+                                       for region in counts if region.startswith("stage:")}
             result["own_vs_json"] = round(result["own_kinstr"] / result["json_kinstr"], 3)
     result["tree"] = str(tree)
     return result
@@ -102,6 +112,14 @@ def main(argv: list[str]) -> int:
               f"no-op {result['noop_' + unit]:6.1f}, own {result['own_' + unit]:7.1f} = "
               f"{result['own_vs_json']:.2f}x json decode+encode "
               f"({result['json_' + unit]:.1f})")
+    if args.callgrind:
+        print(f"{'stage (kinstr per beacon, gc off)':>34}"
+              + "".join(f"{Path(r['tree']).name[:12]:>13}" for r in results))
+        for stage in results[0]["stages_kinstr"]:
+            print(f"{stage:>34}" + "".join(
+                f"{r['stages_kinstr'].get(stage, float('nan')):13.1f}" for r in results))
+        print(f"{'rest of own (route, body, appender, gc)':>34}" + "".join(
+            f"{r['own_kinstr'] - sum(r['stages_kinstr'].values()):13.1f}" for r in results))
     figures: dict[str, Any] = {"unit": unit, "trees": results}
     for index, other in enumerate(results[1:], start=1):
         ratio = results[0][f"own_{unit}"] / other[f"own_{unit}"]
@@ -229,6 +247,57 @@ def _measure_json(bodies: list[list[bytes]]) -> float:
     return best / 1000
 
 
+def _measure_stages(ingest: Any, app: Any, bodies: list[bytes], marker: _Marker) -> None:
+    """Each stage of the beacon path over all the bodies, one marker region per stage; the
+    first round warms the caches and is not counted."""
+    import gc
+
+    gc.disable()
+    try:
+        _stages(ingest, app, bodies, None)
+        _stages(ingest, app, bodies, marker)
+    finally:
+        gc.enable()
+
+
+def _stages(ingest: Any, app: Any, bodies: list[bytes], marker: _Marker | None) -> None:
+    from collector.context import BeaconContext
+    from collector.entry_size import check_context_size
+    from collector.http import header_map
+    from collector.payload import encode_entry
+    from collector.rows import beacon_rows
+    from collector.wire import BEACON_DECODER
+
+    def region(name: str, run: Any, items: list[Any]) -> list[Any]:
+        if marker is not None:
+            marker.start()
+        out = [run(item) for item in items]
+        if marker is not None:
+            marker.dump(f"stage:{name}")
+        return out
+
+    site = next(iter(ingest.sites.by_key.values()))
+    scopes = [_scope(body, index) for index, body in enumerate(bodies)]
+    headers = [header_map(scope["headers"]) for scope in scopes]
+    indexes = list(range(len(bodies)))
+    beacons = region("decode", BEACON_DECODER.decode, bodies)
+    region("client key", lambda i: app._client_now(scopes[i], headers[i]), indexes)
+    received = int(time.time() * 1000)
+    contexts = region("context", lambda i: BeaconContext(
+        site, beacons[i], received, headers[i].get(b"user-agent", b"").decode("latin-1"),
+        headers[i], trusted_peer=False), indexes)
+    for step in app.steps:
+        region(f"step {step.name}", step.run, contexts)
+
+    def fold_check(context: Any) -> None:
+        app.fold.all_known(context)
+        check_context_size(context, app.settings.max_entry_bytes)
+
+    region("fold check, size floor", fold_check, contexts)
+    rows = region("rows", lambda context: beacon_rows(context, app.urls), contexts)
+    region("entry encoding", lambda r: encode_entry(site.name, r, one_scope=True), rows)
+
+
 _MARKER_C = """#include <valgrind/callgrind.h>
 void vs_start(void) { CALLGRIND_START_INSTRUMENTATION; CALLGRIND_ZERO_STATS; }
 void vs_dump(const char *name) { CALLGRIND_DUMP_STATS_AT(name); }
@@ -279,6 +348,8 @@ def _measure(batches: int, batch: int, marker: _Marker) -> dict[str, float]:
                 marker.dump("collector")
                 noop = await _measure_app(_noop_app, noop_bodies)
                 marker.dump("noop")
+                if marker.lib is not None:
+                    _measure_stages(ingest, app, _beacons(batches * batch), marker)
             finally:
                 await ingest.appender.stop()
             return {"collector_us": collector, "noop_us": noop}

@@ -24,7 +24,7 @@ from collector.enrich.event_window import OUT_OF_WINDOW, EventWindow
 from collector.enrich.urls import UrlNormaliser
 from collector.entry_size import check_context_size, check_entry_size
 from collector.errors import IngestError, from_decode, from_validation
-from collector.http import Headers, header_map, query_param, refuse, respond
+from collector.http import Headers, header_map, no_content, query_param, refuse, respond
 from collector.payload import ch_time, encode_entry
 from collector.rows import beacon_rows
 from collector.server_timings_wire import SERVER_TIMINGS_DECODER, ServerTimingsBatch
@@ -38,6 +38,9 @@ log = logging.getLogger("vitalscope.collector")
 SCHEMA = files("collector").joinpath("schema/beacon-v1.json").read_bytes()
 MAX_SERVER_TIMINGS_BODY = 1024 * 1024
 _BEACON_TYPES = (b"text/plain", b"application/json", b"")
+# What browsers send for a beacon, accepted without parsing the header (each is one of the
+# types above).
+_BEACON_TYPES_AS_SENT = frozenset((b"text/plain;charset=UTF-8", *_BEACON_TYPES))
 _PREFLIGHT_MAX_AGE = b"86400"
 
 
@@ -169,16 +172,20 @@ class IngestApp:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error, cors)
             return
-        await respond(send, 204, headers=[*cors, *_dropped_header(dropped)])
+        if dropped:
+            cors += _dropped_header(dropped)
+        await no_content(send, cors)
 
     async def _ingest_beacon(self, scope: Scope, receive: Receive,
                              headers: dict[bytes, bytes], site: Site) -> int:
         """Queues the beacon's rows; returns how many of its events were out of window."""
-        if _media_type(headers) not in _BEACON_TYPES:
+        if (headers.get(b"content-type", b"") not in _BEACON_TYPES_AS_SENT
+                and _media_type(headers) not in _BEACON_TYPES):
             raise IngestError(415, "unsupported_media_type",
                               "Content-Type must be text/plain or application/json",
                               "Content-Type")
-        body = await read_body(receive, _content_length(headers), _gzip(headers), MAX_BODY)
+        body = await read_body(receive, _content_length(headers),
+                               b"content-encoding" in headers and _gzip(headers), MAX_BODY)
         try:
             beacon = BEACON_DECODER.decode(body)
         except msgspec.ValidationError as exc:
@@ -202,13 +209,19 @@ class IngestApp:
         rows = beacon_rows(context, self.urls)
         payload = check_entry_size(encode_entry(site.name, rows, one_scope=True),
                                    self.settings.max_entry_bytes)
+        counts = {table: len(table_rows) for table, table_rows in rows.items()}
+        dropped = context.dropped_events
+        # Nothing built from the beacon stays referenced while the request waits for Redis:
+        # with many requests waiting, the garbage collector's passes over those objects cost
+        # more than building them did.
+        del beacon, context, rows
         await self.appender.append(site.name, self._site_limit(site), client,
                                    self.settings.client_rate_limit, payload)
         metrics.HOT.accepted["beacon"] += 1
         events = metrics.HOT.events
-        for table, table_rows in rows.items():
-            events[table] += len(table_rows)
-        return context.dropped_events
+        for table, count in counts.items():
+            events[table] += count
+        return dropped
 
     async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope["headers"])

@@ -21,11 +21,15 @@ async def read_body(receive: Receive, content_length: int | None,
                     gzip: bool, limit: int = MAX_BODY) -> bytes:
     if content_length is not None and content_length > limit:
         raise _too_large(limit, "body")
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body", False):
+        raw = message.get("body", b"")  # the whole body in one message: a beacon's way
+        if len(raw) > limit:
+            raise _too_large(limit, "body")
+        return inflate(raw, limit) if gzip else raw
     chunks: list[bytes] = []
     size = 0
-    more = True
-    while more:
-        message = await receive()
+    while True:
         if message["type"] == "http.disconnect":
             raise IngestError(400, "disconnected", "client went away before the body ended")
         chunk = message.get("body", b"")
@@ -33,7 +37,9 @@ async def read_body(receive: Receive, content_length: int | None,
         if size > limit:
             raise _too_large(limit, "body")
         chunks.append(chunk)
-        more = bool(message.get("more_body", False))
+        if not message.get("more_body", False):
+            break
+        message = await receive()
     raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     return inflate(raw, limit) if gzip else raw
 

@@ -127,7 +127,9 @@ class ClientIdentity:
         secret = self.secret.current()
         if secret is None:
             return None
-        material, trusted = self.resolve(peer, headers)
+        material, trusted = self._peer(peer)
+        if trusted and self.header is not None:  # a proxy's forwarded client (resolve())
+            material, trusted = self.resolve(peer, headers)
         return self._hash(material, secret), trusted
 
     async def identify(self, peer: str, headers: dict[bytes, bytes]) -> tuple[str, bool]:

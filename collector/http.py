@@ -23,6 +23,13 @@ async def respond(send: Send, status: int, body: bytes = b"", headers: Headers |
     await send({"type": "http.response.body", "body": body})
 
 
+async def no_content(send: Send, headers: Headers) -> None:
+    """204 with these headers: the list becomes the response's (extended, not copied)."""
+    headers.append(_NO_CONTENT)
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
 async def refuse(send: Send, error: IngestError, headers: Headers | None = None) -> None:
     await respond(send, error.status, error.body(), [*(headers or []), *error.headers])
 
