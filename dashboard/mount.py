@@ -57,7 +57,7 @@ def mount_dashboard(app: FastAPI, runtime: Runtime) -> Warmer:
     csp.add(PREFIX + "/", dashboard_policy(dash_app, settings.self_monitoring_url))
     wsgi: ASGIApp = WSGIMiddleware(dash_app.server)  # type: ignore[assignment]
     app.mount(PREFIX, login.LoginRequired(ImmutableAssets(wsgi), app.state.guard))
-    return Warmer(service, [(page.path, page.layout) for page in PAGES])
+    return Warmer(service, [(page.path, page.read_default_view) for page in PAGES])
 
 
 def self_monitoring_script(site_key: str, collector: str | None) -> dict[str, str]:

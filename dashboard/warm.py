@@ -30,7 +30,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import redis
 
@@ -43,8 +42,8 @@ log = logging.getLogger("vitalscope.dashboard.warm")
 POLL_S = 0.5
 STOP_TIMEOUT_S = 10.0
 
-# A page's content for the service, filters and URL parameters: `Page.layout`.
-Render = Callable[[DashboardService, Filters, dict[str, str]], Any]
+# Runs the queries of a page's default view: `Page.read_default_view`.
+Render = Callable[[DashboardService, Filters], object]
 
 
 def warm_period(fresh_s: float) -> float:
@@ -151,7 +150,7 @@ class Warmer:
                     return False
                 started = time.perf_counter()
                 try:
-                    render(self._warming, f, {})
+                    render(self._warming, f)
                 except Exception as exc:  # a page that fails here fails for readers too
                     failed = True
                     log.warning("warming %s of %s failed: %s", path, site,

@@ -37,6 +37,12 @@ def _count(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
+def _misses() -> float:
+    return sum(sample.value for family in REGISTRY.collect()
+               if family.name == "vitalscope_dashboard_cache_misses"
+               for sample in family.samples if sample.name.endswith("_total"))
+
+
 def _queries(client: redis.Redis, site: str, generation: int | str) -> set[str]:
     """Named queries with a result cached for the site's data generation."""
     return {key.decode().split(":")[5]
@@ -56,7 +62,7 @@ def test_only_the_newest_viewed_sites_are_warmed_with_the_numbers_unchanged(
     runtime = Runtime(settings, Role.SERVE, DataDir(settings.data_dir),
                       redis_url=redis_server.url, clickhouse=clickhouse)
     service = DashboardService(runtime)
-    warmer = Warmer(service, [(page.path, page.layout) for page in PAGES])
+    warmer = Warmer(service, [(page.path, page.read_default_view) for page in PAGES])
     # Dash's notice about DataTable's future, raised when a table is built in-process.
     warnings.filterwarnings("ignore", "\nThe dash_table.DataTable will be removed",
                             DeprecationWarning)
@@ -81,6 +87,11 @@ def test_only_the_newest_viewed_sites_are_warmed_with_the_numbers_unchanged(
     assert _queries(redis_client, "shop", 1) >= PAGE_QUERIES
     assert not redis_client.keys("vs:dash:q:blog:*")
     assert not redis_client.keys("vs:dash:q:docs:*")
+    # Every page's default view is warm: rendered now, not one query misses.
+    misses = _misses()
+    for page in PAGES:
+        page.layout(service, Filters("shop", "24h"), {})
+    assert _misses() == misses
 
     # A reader now gets the warm results, exact hits, equal to what no cache computes.
     f = Filters("shop", "24h")
