@@ -56,12 +56,11 @@ class Warmer:
     def __init__(self, service: DashboardService, pages: Sequence[tuple[str, Render]]) -> None:
         self.service = service
         self.pages = list(pages)
-        self.redis: redis.Redis = service.runtime.redis
-        settings = service.runtime.settings
-        self.collector = settings.collector
+        self.collector = service.runtime.settings.collector
         self.period = warm_period(service.layer.cache.fresh_s)
-        self.enabled = (service.layer.cache.enabled and service.layer.cache.fresh_s > 0
-                        and service.views.enabled)
+        # The views are recorded only with the cache, its budget and warm_sites all on.
+        self.enabled = service.views.enabled
+        self.redis: redis.Redis | None = service.views.client
         self._warming = service.warming()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -93,6 +92,7 @@ class Warmer:
     def tick(self) -> None:
         """Warms each viewed site whose data generation moved since this process last looked,
         when it may."""
+        assert self.redis is not None
         active = self.service.views.active()
         for site in [s for s in self._seen if s not in active]:
             del self._seen[site]  # bounded by the active sites
@@ -131,6 +131,7 @@ class Warmer:
 
     def behind(self) -> bool:
         """More than one batch waits in the ingest queue: the flusher needs the machine."""
+        assert self.redis is not None
         pipe = self.redis.pipeline(transaction=False)
         pipe.xlen(keys.STREAM)
         pipe.get(keys.STREAM_BYTES)
