@@ -6,7 +6,8 @@ A named stage of the dashboard (`dashboard-warmer`, a background service of ever
 that serves the dashboard: `serve`'s first process, each `vitalscope dashboard` replica). It
 runs there, not beside the flusher, because the flusher (collector/) must not know the
 dashboard's pages, and the dashboard has them in its registry (web/registry.py): a page added
-there is warmed with no list to keep. It learns of flushes from the site generations the
+there is warmed with no list to keep (`Page.read_default_view`: its `reads` where drawing
+costs, else its layout). It learns of flushes from the site generations the
 flusher bumps in Redis, polled every `POLL_S` for the viewed sites only.
 
 Bounds, so it never costs ingest or readers more than a little:
@@ -103,8 +104,9 @@ class Warmer:
         for (site, ranges), raw in zip(active.items(), generations, strict=True):
             generation = int(raw) if raw is not None else 0
             seen = self._seen.get(site)
-            if seen == generation or (seen is None and generation == 0):
-                # Nothing new; or never flushed: what is there was computed by the view.
+            if seen is None or seen == generation:
+                # Nothing new since the view (whose request computed what it showed) or the
+                # last warm.
                 self._seen[site] = generation
                 continue
             if self._stop.is_set():
@@ -116,13 +118,10 @@ class Warmer:
                                   ex=max(1, round(self.period))):
                 self._skip(site, generation, "budget")
                 continue
-            self._seen[site], before = generation, seen
+            self._seen[site] = generation
             if not self.warm(site, ranges):  # stopped: tried again once it may
                 self.redis.delete(keys.dashboard_warm(site))
-                if before is None:
-                    del self._seen[site]
-                else:
-                    self._seen[site] = before
+                self._seen[site] = seen
 
     def _skip(self, site: str, generation: int, reason: str) -> None:
         if self._noted.get(site) != (generation, reason):

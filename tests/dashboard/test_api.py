@@ -198,26 +198,31 @@ def test_a_viewed_site_is_warmed_by_a_flush_alone(seeded: Seeded) -> None:
         assert added.status_code == 201, added.text
         viewed = api.get("/api/v1/overview", params={"site": "warmed"}).json()
         assert viewed["metrics"][0]["samples"] == 0
+        key = added.json()["key"]
+        headers = {"Origin": "https://warmed.example", "User-Agent": CHROME_UA,
+                   "Content-Type": "text/plain"}
         deadline = time.monotonic() + 60
-        while True:  # the collector learns of the new site's key within moments
-            sent = api.post(f"/v1/beacon?k={added.json()['key']}",
-                            content=json.dumps(beacon(url="https://warmed.example/a")),
-                            headers={"Origin": "https://warmed.example",
-                                     "User-Agent": CHROME_UA, "Content-Type": "text/plain"})
-            if sent.status_code != 403 or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        assert sent.status_code == 204, sent.text
+        # A beacon at a time until a warming is done: the warmer takes the generation it
+        # first sees as the view's, so the flush of the first beacon may pass unwarmed.
         while _metric(api, "vitalscope_dashboard_warm_runs_total", outcome="done") < 1:
             assert time.monotonic() < deadline, "no warming within 60 s"
-            time.sleep(0.2)
+            sent = api.post(f"/v1/beacon?k={key}", headers=headers,
+                            content=json.dumps(beacon(url="https://warmed.example/a")))
+            # 403 until the collector learns of the new site's key, within moments.
+            assert sent.status_code in (204, 403), sent.text
+            time.sleep(0.5)
         hits = _metric(api, "vitalscope_dashboard_cache_hits_total", query="overview_summary",
                        kind="exact")
         misses = _metric(api, "vitalscope_dashboard_cache_misses_total",
                          query="overview_summary")
+        budget = _metric(api, "vitalscope_dashboard_cache_hits_total",
+                         query="overview_summary", kind="budget")
         warm = api.get("/api/v1/overview", params={"site": "warmed"}).json()
-        assert warm["metrics"][0]["samples"] == 1  # the beacon's, from the warm results
+        assert warm["metrics"][0]["samples"] >= 1  # beacons, from the warm results
+        # Exact hits, or within the budget when a later beacon's flush moved the generation.
         assert _metric(api, "vitalscope_dashboard_cache_hits_total", query="overview_summary",
-                       kind="exact") == hits + 2
+                       kind="exact") + _metric(api, "vitalscope_dashboard_cache_hits_total",
+                                               query="overview_summary",
+                                               kind="budget") == hits + budget + 2
         assert _metric(api, "vitalscope_dashboard_cache_misses_total",
                        query="overview_summary") == misses
