@@ -80,9 +80,11 @@ class QueryCache:
         assert self.client is not None
         self.client.set(key, json.dumps(value), ex=self.ttl_s)
 
-    def lookup(self, site: str, query: str, params: dict[str, Any]) -> Lookup:
+    def lookup(self, site: str, query: str, params: dict[str, Any],
+               refresh: bool = False) -> Lookup:
         """Two round trips for a hit of either kind: the generation with the newest result's
-        record, then the rows."""
+        record, then the rows. `refresh` (warming, dashboard/warm.py): only an exact hit
+        counts, a result within the budget is a miss to compute again."""
         assert self.client is not None
         now = self.clock()
         digest = params_digest(params)
@@ -97,7 +99,7 @@ class QueryCache:
             latest = json.loads(found[1])
             if int(latest["g"]) != generation:
                 age = now - float(latest["t"])
-                if latest["live"] and 0 <= age < self.fresh_s:
+                if latest["live"] and 0 <= age < self.fresh_s and not refresh:
                     rows = self.get(keys.dashboard_result(site, int(latest["g"]), query,
                                                           digest))
                     if rows is not None:

@@ -12,7 +12,9 @@ from starlette.types import ASGIApp
 from dashboard import alerts_api, api, api_errors, api_synthetics, login
 from dashboard.asset_caching import ImmutableAssets
 from dashboard.service import DashboardService
+from dashboard.warm import Warmer
 from dashboard.web.plotly_bundle import IMMUTABLE, ROUTE, PlotlyBundle, find_bundle
+from dashboard.web.registry import PAGES
 from dashboard.web.shell import PREFIX, create_dash
 from vitalscope.runtime import Runtime
 from vitalscope.server.secheaders import CspPolicies
@@ -30,7 +32,9 @@ def dashboard_policy(dash_app: Dash, collector: str | None = None) -> str:
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
-def mount_dashboard(app: FastAPI, runtime: Runtime) -> None:
+def mount_dashboard(app: FastAPI, runtime: Runtime) -> Warmer:
+    """Mounts the dashboard; returns its background service (the warmer) for the role's
+    services to run."""
     service = DashboardService(runtime)
     app.state.dashboard = service
     app.include_router(login.router)
@@ -53,6 +57,7 @@ def mount_dashboard(app: FastAPI, runtime: Runtime) -> None:
     csp.add(PREFIX + "/", dashboard_policy(dash_app, settings.self_monitoring_url))
     wsgi: ASGIApp = WSGIMiddleware(dash_app.server)  # type: ignore[assignment]
     app.mount(PREFIX, login.LoginRequired(ImmutableAssets(wsgi), app.state.guard))
+    return Warmer(service, [(page.path, page.read_default_view) for page in PAGES])
 
 
 def self_monitoring_script(site_key: str, collector: str | None) -> dict[str, str]:

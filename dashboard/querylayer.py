@@ -42,11 +42,24 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+# Warming yields to inserts and to the reads of people: one thread of ClickHouse work, and
+# the lowest query priority (ClickHouse pauses it while queries of a higher one run).
+WARM_SETTINGS = {"max_threads": 1, "priority": 10}
+
+
 class QueryLayer:
-    def __init__(self, client_factory: Callable[[], Client], cache: QueryCache) -> None:
+    def __init__(self, client_factory: Callable[[], Client], cache: QueryCache,
+                 warming: bool = False) -> None:
         self._client_factory = client_factory
         self._local = threading.local()
         self.cache = cache
+        self.warming = warming
+
+    def warmer(self) -> QueryLayer:
+        """The layer of dashboard/warm.py: every query not cached for the site's current data
+        generation is computed (at low priority) and stored, and nothing is counted as a hit
+        or miss of the people reading the dashboard."""
+        return QueryLayer(self._client_factory, self.cache, warming=True)
 
     def client(self) -> Client:
         # One client per thread: Dash callbacks and API requests run in a thread pool.
@@ -67,18 +80,20 @@ class QueryLayer:
         lookup = None
         if self.cache.enabled:
             try:
-                lookup = self.cache.lookup(site, query, params)
+                lookup = self.cache.lookup(site, query, params, refresh=self.warming)
             except redis.RedisError:
                 lookup = None  # Redis trouble costs speed, not answers
             if lookup is not None and lookup.rows is not None:
-                metrics.CACHE_HITS.labels(query, "exact" if lookup.outcome == "hit"
-                                          else "budget").inc()
-                metrics.QUERY_SECONDS.labels(query, "cache").observe(
-                    time.perf_counter() - started)
+                if not self.warming:
+                    metrics.CACHE_HITS.labels(query, "exact" if lookup.outcome == "hit"
+                                              else "budget").inc()
+                    metrics.QUERY_SECONDS.labels(query, "cache").observe(
+                        time.perf_counter() - started)
                 return cast(list[Row], lookup.rows)
-            if lookup is not None:
+            if lookup is not None and not self.warming:
                 metrics.CACHE_MISSES.labels(query).inc()
-        result = self.client().query(named_query(f"dashboard.{query}"), parameters=params)
+        result = self.client().query(named_query(f"dashboard.{query}"), parameters=params,
+                                     settings=WARM_SETTINGS if self.warming else None)
         rows = [
             {name: _json_value(value) for name, value in zip(result.column_names, row,
                                                               strict=True)}
@@ -89,6 +104,6 @@ class QueryLayer:
         if lookup is not None:
             with contextlib.suppress(redis.RedisError):
                 self.cache.store(lookup, rows)
-        metrics.QUERY_SECONDS.labels(query, "clickhouse").observe(
+        metrics.QUERY_SECONDS.labels(query, "warm" if self.warming else "clickhouse").observe(
             time.perf_counter() - started)
         return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from datetime import datetime
@@ -9,6 +10,7 @@ from datetime import datetime
 from dashboard.cache import QueryCache
 from dashboard.filters import FilterError, Filters, parse_filters
 from dashboard.querylayer import QueryLayer
+from dashboard.views import ViewLog
 from vitalscope.runtime import Runtime
 from vitalscope.sites import SiteRepository
 from vitalscope.sourcemaps.store import SourcemapStore
@@ -31,10 +33,20 @@ class DashboardService:
         self.layer = QueryLayer(runtime.new_clickhouse_client,
                                 QueryCache(runtime.redis if ttl else None, ttl,
                                            settings.cache_fresh_s))
+        # Views recorded for warming (dashboard/warm.py), which needs the cache's budget.
+        self.views = ViewLog(runtime.redis if ttl and settings.cache_fresh_s else None,
+                             settings.warm_sites, settings.warm_view_s)
         self._sites: tuple[float, list[str]] = (0.0, [])
         self._lock = threading.Lock()
         # One cache of parsed source maps for the Errors page and the API alike.
         self.symbolicator = Symbolicator(runtime.settings.sourcemaps.cache_entries)
+
+    def warming(self) -> DashboardService:
+        """This service with the warming query layer (QueryLayer.warmer), for dashboard/warm.py
+        to render pages with."""
+        clone = copy.copy(self)
+        clone.layer = self.layer.warmer()
+        return clone
 
     def sourcemaps(self) -> SourcemapStore:
         settings = self.runtime.settings
@@ -61,4 +73,5 @@ class DashboardService:
             self._sites = (0.0, [])
             if f.site not in self.sites():
                 raise UnknownSite(f.site)
+        self.views.record(f)
         return f

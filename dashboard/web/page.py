@@ -17,6 +17,8 @@ from dashboard.service import DashboardService
 Layout = Callable[[DashboardService, Filters, dict[str, str]], list[Any]]
 # Registers the page's own Dash callbacks (paging, pickers, forms, live blocks).
 Callbacks = Callable[[dash.Dash, DashboardService], None]
+# The panel reads of the page's default view for the service and filters, without drawing.
+Reads = Callable[[DashboardService, Filters], object]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,18 @@ class Page:
     # tick re-renders the whole page. A page that keeps state the reader is using (a table's
     # paging, a half-typed form) names the blocks instead, and the rest stays as it is.
     live: tuple[str, ...] = ()
+    # What the default view reads, without drawing it, where drawing costs (the Overview's
+    # Plotly figures take most of its render): warming (dashboard/warm.py) calls this instead
+    # of `layout`. tests/dashboard/test_warm.py checks that no page rendered after warming
+    # misses a query.
+    reads: Reads | None = None
+
+    def read_default_view(self, service: DashboardService, f: Filters) -> None:
+        """Runs every query of the page's default view (no URL parameters) for `f`."""
+        if self.reads is not None:
+            self.reads(service, f)
+        else:
+            self.layout(service, f, {})
 
     def __post_init__(self) -> None:
         if not self.path.startswith("/") or (self.path != "/" and self.path.endswith("/")):

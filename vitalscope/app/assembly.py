@@ -99,7 +99,8 @@ def build_app(runtime: Runtime, *, ingest: bool = True,
     ingesting = ingest and runtime.role in (Role.SERVE, Role.COLLECTOR)
     ingest_part = Ingest(runtime) if ingesting else None
     guard = Guard(runtime)
-    services = ServiceGroup(_services(runtime, ingest_part, guard, extra_services))
+    # The ingest processes (`extra_services`) are added last, after the dashboard's warmer.
+    services = ServiceGroup(_services(runtime, ingest_part, guard, ()))
     app = FastAPI(
         title="Vitalscope", version=vitalscope.__version__, lifespan=services.lifespan,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
@@ -129,6 +130,7 @@ def build_app(runtime: Runtime, *, ingest: bool = True,
     if runtime.role in (Role.SERVE, Role.DASHBOARD):
         from dashboard.mount import mount_dashboard  # Dash loads only where it is served
 
-        mount_dashboard(app, runtime)
+        services.services.append(mount_dashboard(app, runtime))
+    services.services.extend(extra_services)
     openapi.install(app, runtime)
     return app

@@ -30,6 +30,20 @@ class DashboardSettings(BaseModel):
         "this far behind. The first new data after a quiet spell still shows at once. 0: "
         "every new insert recomputes (no budget).",
     )
+    warm_sites: int = Field(
+        default=20, ge=0, le=1000,
+        description="Sites whose default views are warmed after flushes: the most recently "
+        "viewed ones, at most this many. After new data for such a site, one low-priority "
+        "background worker per dashboard process recomputes the queries of every page's "
+        "default view (at each preset range viewed) into the cache, at most once per "
+        "`cache_fresh_s`, skipped while the flusher is behind. 0 (or `cache_fresh_s: 0`): "
+        "off.",
+    )
+    warm_view_s: int = Field(
+        default=900, ge=1, le=86400,
+        description="Seconds a dashboard view (page or API request) of a site keeps its "
+        "default views warmed.",
+    )
     session_hours: float = Field(
         default=12, gt=0, le=720,
         description="Hours a dashboard login lasts at most, however active (absolute expiry).",

@@ -89,6 +89,17 @@ def dashboard_latest(site: str, query: str, digest: str) -> str:
     return f"vs:dash:latest:{site}:{query}:{digest}"
 
 
+# Which sites the dashboard showed lately, at which preset range: a sorted set of
+# `range:site` scored by the time of the last view, bounded (dashboard/views.py).
+DASHBOARD_VIEWS = "vs:dash:views"
+
+
+def dashboard_warm(site: str) -> str:
+    """Held (with an expiry) while a site's default views count as warmed, so every dashboard
+    process together warms a site at most once per period (dashboard/warm.py)."""
+    return f"vs:dash:warm:{site}"
+
+
 # Sign-in. Nothing here holds a raw address, account name or session id: each is a keyed
 # hash (see `vitalscope.auth.guard.Guard`).
 SESSION = "vs:{auth}:session:"  # prefix of `session`

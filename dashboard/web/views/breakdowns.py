@@ -94,4 +94,5 @@ def register(app: dash.Dash, service: DashboardService) -> None:
         return new
 
 
-PAGE = Page("/breakdowns", "Breakdowns", render, callbacks=(register,))
+PAGE = Page("/breakdowns", "Breakdowns", render, callbacks=(register,),
+            reads=lambda service, f: breakdowns.breakdown(service.layer, f, *options({})))

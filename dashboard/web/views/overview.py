@@ -191,4 +191,9 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     return [head, *rows, _traffic_row(service, f)]
 
 
-PAGE = Page("/", "Overview", render)
+def _reads(service: DashboardService, f: Filters) -> object:
+    return (overview.overview(service.layer, f), overview.series(service.layer, f),
+            errors.error_rate(service.layer, f))
+
+
+PAGE = Page("/", "Overview", render, reads=_reads)

@@ -98,4 +98,5 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
     ]
 
 
-PAGE = Page("/server-timing", "Server timing & cache", render)
+PAGE = Page("/server-timing", "Server timing & cache", render,
+            reads=lambda service, f: servertiming.server_timing(service.layer, f))
