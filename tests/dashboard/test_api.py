@@ -7,16 +7,29 @@ import csv
 import io
 import json
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.collector.beacons import CHROME_UA, beacon
-from tests.dashboard.conftest import Seeded
+from tests.dashboard.conftest import Seeded, start_seeded
 
 # t-digest rollups against quantileExact on raw rows: well under half a percent here.
 REL = 0.005
+
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    # The shipped freshness budget, which warming needs (the suite's servers run without
+    # it); only the last test writes, so no read here waits on it.
+    state = start_seeded(tmp_path_factory.mktemp("api"), VITALSCOPE_DASHBOARD__REFRESH_S="2",
+                         VITALSCOPE_DASHBOARD__CACHE_FRESH_S="30")
+    yield state
+    assert state.server.stop() == 0
+    assert "Traceback" not in state.server.logs(), state.server.logs()
 
 
 def test_api_needs_login(seeded: Seeded) -> None:

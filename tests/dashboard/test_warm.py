@@ -75,7 +75,7 @@ def test_only_the_newest_viewed_sites_are_warmed_with_the_numbers_unchanged(
     for site in SITES:
         SiteRepository(clickhouse).add(site, [f"https://{site}.example"])
     settings = settings.model_copy(update={
-        "dashboard": settings.dashboard.model_copy(update={"warm_sites": 1}),
+        "dashboard": settings.dashboard.model_copy(update={"warm_sites": 1, "cache_fresh_s": 30}),
         "collector": settings.collector.model_copy(update={"flush_max_entries": 2})})
     runtime = Runtime(settings, Role.SERVE, DataDir(settings.data_dir),
                       redis_url=redis_server.url, clickhouse=clickhouse)
