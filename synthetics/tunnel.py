@@ -104,11 +104,9 @@ class Tunnel:
         version, count = await reader.readexactly(2)
         methods = await reader.readexactly(count)
         if version != VERSION or NO_AUTH not in methods:
-            writer.write(bytes((VERSION, NO_ACCEPTABLE_METHOD)))
-            await writer.drain()
+            await _send(writer, bytes((VERSION, NO_ACCEPTABLE_METHOD)))
             return None
-        writer.write(bytes((VERSION, NO_AUTH)))
-        await writer.drain()
+        await _send(writer, bytes((VERSION, NO_AUTH)))
         version, command, _, kind = await reader.readexactly(4)
         if kind == IPV4:
             host = str(ipaddress.IPv4Address(await reader.readexactly(4)))
@@ -138,16 +136,23 @@ async def _open(addresses: list[str], port: int
     return None
 
 
-async def _reply(writer: asyncio.StreamWriter, code: int) -> None:
-    writer.write(bytes((VERSION, code, 0, IPV4, 0, 0, 0, 0, 0, 0)))
+async def _send(writer: asyncio.StreamWriter, data: bytes) -> None:
+    # uvloop raises RuntimeError, not an OSError, for a write to a transport the other side
+    # has already closed (a browser giving up while the tunnel dials out).
+    if writer.is_closing():
+        raise ConnectionResetError("the other side closed the connection")
+    writer.write(data)
     await writer.drain()
+
+
+async def _reply(writer: asyncio.StreamWriter, code: int) -> None:
+    await _send(writer, bytes((VERSION, code, 0, IPV4, 0, 0, 0, 0, 0, 0)))
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         while data := await reader.read(CHUNK):
-            writer.write(data)
-            await writer.drain()
+            await _send(writer, data)
     except OSError:
         # A side reset or closed its socket (a page left mid-download, the browser closed
         # the context): the connection is over, which is no error of the run.
