@@ -67,7 +67,13 @@ DeviceClass = Literal["mobile", "tablet", "desktop"]
 EffectiveType = Literal["slow-2g", "2g", "3g", "4g"]
 
 
-class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+# gc=False on every class of the model: a decoded beacon is a tree (nothing in it refers
+# back to what holds it), so the garbage collector need not track or traverse its objects,
+# which it otherwise does many times for each of the requests waiting for Redis.
+
+
+class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True,
+             gc=False):
     """The script behind a slow interaction: the longest script of the interaction's Long
     Animation Frames (INP attribution)."""
 
@@ -82,7 +88,8 @@ class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
         "the script's duration in ms (its part of the interaction)"))] | None = None
 
 
-class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True,
+                  gc=False):
     """What explains a vital: target element, resource, event and sub-part timings; for INP
     the script behind it, for LCP the resource's delivery type and render-blocking status."""
 
@@ -98,7 +105,7 @@ class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
 
 
 class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=True,
-            omit_defaults=True):
+            omit_defaults=True, gc=False):
     """One Web Vitals report."""
 
     id: _BeaconEventId
@@ -116,7 +123,7 @@ class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=Tr
 
 
 class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_fields=True,
-                        omit_defaults=True):
+                        omit_defaults=True, gc=False):
     """One PerformanceServerTiming entry of the navigation (or a matched resource)."""
 
     id: _BeaconEventId
@@ -128,7 +135,7 @@ class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_
 
 
 class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=True,
-              omit_defaults=True):
+              omit_defaults=True, gc=False):
     """A JS error or a failed resource load, deduplicated per page view by the SDK."""
 
     id: _BeaconEventId
@@ -146,7 +153,7 @@ class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=Tr
 
 
 class RouteChange(msgspec.Struct, tag="route", tag_field="t", forbid_unknown_fields=True,
-                  omit_defaults=True):
+                  omit_defaults=True, gc=False):
     """An SPA route change that started this (soft) page view."""
 
     id: _BeaconEventId
@@ -158,7 +165,8 @@ class RouteChange(msgspec.Struct, tag="route", tag_field="t", forbid_unknown_fie
 Event = Vital | ServerTimingEntry | JsError | RouteChange
 
 
-class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True,
+             gc=False):
     """One beacon: the page-view context and a batch of events (wire format v1)."""
 
     v: Version
