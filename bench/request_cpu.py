@@ -8,10 +8,11 @@ Each tree (this checkout, then every --tree, e.g. an older commit's `git archive
 in a process of its own that imports `collector` and `vitalscope` from that tree. There the
 real ingest app is built (no chDB and no Redis: the site index is filled in memory, the
 appender's Lua call and the cardinality admission's Redis call answer at once, the day's
-client secret is fixed) and driven on uvloop as uvicorn drives it: K concurrent requests per
-batch, each with its own page-view id. A batch's cost is the loop thread's CPU time
-(`time.thread_time_ns`: time the process is not scheduled is not counted), and the figure is
-the minimum over N batches divided by K: the run least disturbed by other processes.
+client secret is fixed), with the garbage collector's settings of a serving process, and
+driven on uvloop as uvicorn drives it: K concurrent requests per batch, each with its own
+page-view id. A batch's cost is the loop thread's CPU time (`time.thread_time_ns`: time the
+process is not scheduled is not counted), and the figure is the minimum over N batches
+divided by K: the run least disturbed by other processes.
 
 Two baselines in the same process, under the same harness: a no-op ASGI app that reads the
 body and answers 204 (what the loop and ASGI plumbing cost; `own` = collector - no-op), and
@@ -187,6 +188,16 @@ def _ingest_app(tmp: Path) -> Any:
     return ingest, app
 
 
+def _serving_process_gc() -> None:
+    """The garbage collector's settings a serving process of the tree has (none in trees
+    from before vitalscope/server/gc_tuning.py)."""
+    try:
+        from vitalscope.server.gc_tuning import tune_gc
+    except ImportError:
+        return
+    tune_gc()
+
+
 async def _noop_app(scope: Any, receive: Any, send: Any) -> None:
     await receive()
     await send({"type": "http.response.start", "status": 204,
@@ -332,6 +343,7 @@ def _measure(batches: int, batch: int, marker: _Marker) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory(prefix="vs-request-cpu-") as tmp:
         ingest, app = _ingest_app(Path(tmp))
+        _serving_process_gc()
 
         def fresh() -> list[list[bytes]]:
             flat = _beacons(batches * batch)

@@ -147,6 +147,8 @@ class IngestApp:
     # -- routes --------------------------------------------------------------------------
 
     async def beacon(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # One coroutine for the whole beacon path (a coroutine per part costs its creation,
+        # frame and await on every beacon).
         method = scope["method"]
         headers = header_map(scope["headers"])
         origin = headers.get(b"origin")
@@ -167,7 +169,50 @@ class IngestApp:
                     (b"access-control-allow-headers", b"Content-Type, Content-Encoding"),
                     (b"access-control-max-age", _PREFLIGHT_MAX_AGE)])
                 return
-            dropped = await self._ingest_beacon(scope, receive, headers, site)
+            # What follows queues the beacon's rows; `dropped`: how many of its events were
+            # out of window.
+            if (headers.get(b"content-type", b"") not in _BEACON_TYPES_AS_SENT
+                    and _media_type(headers) not in _BEACON_TYPES):
+                raise IngestError(415, "unsupported_media_type",
+                                  "Content-Type must be text/plain or application/json",
+                                  "Content-Type")
+            body = await read_body(receive, _content_length(headers),
+                                   b"content-encoding" in headers and _gzip(headers), MAX_BODY)
+            try:
+                beacon = BEACON_DECODER.decode(body)
+            except msgspec.ValidationError as exc:
+                raise from_validation(exc) from None
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                raise from_decode(exc, body) from None
+            client, trusted_peer = (self._client_now(scope, headers)
+                                    or await self._client(scope, headers))
+            context = BeaconContext(site, beacon, int(time.time() * 1000),
+                                    headers.get(b"user-agent", b"").decode("latin-1"), headers,
+                                    trusted_peer=trusted_peer)
+            reason = enrich(self.steps, context)
+            dropped = context.dropped_events
+            if dropped:
+                metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(dropped)
+            if reason is not None:
+                metrics.DROPPED.labels(reason).inc()
+            else:
+                if not self.fold.all_known(context):
+                    await self.fold.beacon(context)
+                check_context_size(context, self.settings.max_entry_bytes)
+                rows = beacon_rows(context, self.urls)
+                payload = check_entry_size(encode_entry(site.name, rows, one_scope=True),
+                                           self.settings.max_entry_bytes)
+                counts = {table: len(table_rows) for table, table_rows in rows.items()}
+                # Nothing built from the beacon stays referenced while the request waits for
+                # Redis: with many requests waiting, the garbage collector's passes over
+                # those objects cost more than building them did.
+                del beacon, context, rows
+                await self.appender.append(site.name, self._site_limit(site), client,
+                                           self.settings.client_rate_limit, payload)
+                metrics.HOT.accepted["beacon"] += 1
+                events = metrics.HOT.events
+                for table, count in counts.items():
+                    events[table] += count
         except IngestError as error:
             metrics.REJECTED.labels(error.code).inc()
             await refuse(send, error, cors)
@@ -175,53 +220,6 @@ class IngestApp:
         if dropped:
             cors += _dropped_header(dropped)
         await no_content(send, cors)
-
-    async def _ingest_beacon(self, scope: Scope, receive: Receive,
-                             headers: dict[bytes, bytes], site: Site) -> int:
-        """Queues the beacon's rows; returns how many of its events were out of window."""
-        if (headers.get(b"content-type", b"") not in _BEACON_TYPES_AS_SENT
-                and _media_type(headers) not in _BEACON_TYPES):
-            raise IngestError(415, "unsupported_media_type",
-                              "Content-Type must be text/plain or application/json",
-                              "Content-Type")
-        body = await read_body(receive, _content_length(headers),
-                               b"content-encoding" in headers and _gzip(headers), MAX_BODY)
-        try:
-            beacon = BEACON_DECODER.decode(body)
-        except msgspec.ValidationError as exc:
-            raise from_validation(exc) from None
-        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-            raise from_decode(exc, body) from None
-        client, trusted_peer = (self._client_now(scope, headers)
-                                or await self._client(scope, headers))
-        context = BeaconContext(site, beacon, int(time.time() * 1000),
-                                headers.get(b"user-agent", b"").decode("latin-1"), headers,
-                                trusted_peer=trusted_peer)
-        reason = enrich(self.steps, context)
-        if context.dropped_events:
-            metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(context.dropped_events)
-        if reason is not None:
-            metrics.DROPPED.labels(reason).inc()
-            return context.dropped_events
-        if not self.fold.all_known(context):
-            await self.fold.beacon(context)
-        check_context_size(context, self.settings.max_entry_bytes)
-        rows = beacon_rows(context, self.urls)
-        payload = check_entry_size(encode_entry(site.name, rows, one_scope=True),
-                                   self.settings.max_entry_bytes)
-        counts = {table: len(table_rows) for table, table_rows in rows.items()}
-        dropped = context.dropped_events
-        # Nothing built from the beacon stays referenced while the request waits for Redis:
-        # with many requests waiting, the garbage collector's passes over those objects cost
-        # more than building them did.
-        del beacon, context, rows
-        await self.appender.append(site.name, self._site_limit(site), client,
-                                   self.settings.client_rate_limit, payload)
-        metrics.HOT.accepted["beacon"] += 1
-        events = metrics.HOT.events
-        for table, count in counts.items():
-            events[table] += count
-        return dropped
 
     async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope["headers"])

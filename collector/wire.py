@@ -67,7 +67,13 @@ DeviceClass = Literal["mobile", "tablet", "desktop"]
 EffectiveType = Literal["slow-2g", "2g", "3g", "4g"]
 
 
-class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+# gc=False on every class of the model: a decoded beacon is a tree (nothing in it refers
+# back to what holds it), so the garbage collector need not track or traverse its objects,
+# which it otherwise does many times for each of the requests waiting for Redis.
+
+
+class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True,
+             gc=False):
     """The script behind a slow interaction: the longest script of the interaction's Long
     Animation Frames (INP attribution)."""
 
@@ -82,7 +88,8 @@ class Script(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
         "the script's duration in ms (its part of the interaction)"))] | None = None
 
 
-class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True,
+                  gc=False):
     """What explains a vital: target element, resource, event and sub-part timings; for INP
     the script behind it, for LCP the resource's delivery type and render-blocking status."""
 
@@ -98,8 +105,11 @@ class Attribution(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
 
 
 class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=True,
-            omit_defaults=True):
+            omit_defaults=True, gc=False):
     """One Web Vitals report."""
+
+    # The metric's own bound (VALUE_CAPS) is checked by BeaconDecoder, which refuses with the
+    # error a check in msgspec's pass gives (_CappedVital).
 
     id: _BeaconEventId
     ts: EpochMs
@@ -109,14 +119,9 @@ class Vital(msgspec.Struct, tag="vital", tag_field="t", forbid_unknown_fields=Tr
     r: Rating | None = None
     a: Attribution | None = None
 
-    def __post_init__(self) -> None:
-        cap = VALUE_CAPS.get(self.n)
-        if cap is not None and self.val > cap:
-            raise ValueError(f"val: {self.n} must be <= {cap}")
-
 
 class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_fields=True,
-                        omit_defaults=True):
+                        omit_defaults=True, gc=False):
     """One PerformanceServerTiming entry of the navigation (or a matched resource)."""
 
     id: _BeaconEventId
@@ -128,7 +133,7 @@ class ServerTimingEntry(msgspec.Struct, tag="st", tag_field="t", forbid_unknown_
 
 
 class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=True,
-              omit_defaults=True):
+              omit_defaults=True, gc=False):
     """A JS error or a failed resource load, deduplicated per page view by the SDK."""
 
     id: _BeaconEventId
@@ -146,7 +151,7 @@ class JsError(msgspec.Struct, tag="err", tag_field="t", forbid_unknown_fields=Tr
 
 
 class RouteChange(msgspec.Struct, tag="route", tag_field="t", forbid_unknown_fields=True,
-                  omit_defaults=True):
+                  omit_defaults=True, gc=False):
     """An SPA route change that started this (soft) page view."""
 
     id: _BeaconEventId
@@ -158,7 +163,8 @@ class RouteChange(msgspec.Struct, tag="route", tag_field="t", forbid_unknown_fie
 Event = Vital | ServerTimingEntry | JsError | RouteChange
 
 
-class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True,
+             gc=False):
     """One beacon: the page-view context and a batch of events (wire format v1)."""
 
     v: Version
@@ -183,6 +189,23 @@ class Beacon(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     sdk: Annotated[str, Meta(max_length=32)] | None = None
 
 
+class _CappedVital(Vital, tag="vital"):
+    """A Vital checked against its metric's bound as msgspec decodes it: which error a beacon
+    with several faults gets depends on where the check runs (msgspec stops at the first
+    fault in document order), so refusals are decoded again with this check in place."""
+
+    def __post_init__(self) -> None:
+        cap = VALUE_CAPS.get(self.n)
+        if cap is not None and self.val > cap:
+            raise ValueError(f"val: {self.n} must be <= {cap}")
+
+
+class _CappedBeacon(Beacon):
+    # Only ever decoded to raise its error: mypy's invariance of list does not apply.
+    e: Annotated[list[_CappedVital | ServerTimingEntry | JsError | RouteChange],
+                 Meta(min_length=1, max_length=MAX_EVENTS)]  # type: ignore[assignment]
+
+
 # Whole-string forms of the patterns (ids: a run of one or more; an id's length is checked
 # by msgspec, so the beacon's ids joined must be one run of these characters).
 _ID_RUN = re.compile(r"[A-Za-z0-9_-]*")
@@ -195,14 +218,27 @@ def _pattern_error(pattern: str, path: str) -> msgspec.ValidationError:
 
 
 class BeaconDecoder:
-    """msgspec's decoding and validation, then the id and URL patterns of the whole beacon
-    in two regex calls (see _BeaconId)."""
+    """msgspec's decoding and validation, then the vitals' bounds (one loop: a __post_init__
+    per vital cost a Python call each) and the id and URL patterns of the whole beacon in two
+    regex calls (see _BeaconId)."""
 
     def __init__(self) -> None:
         self._decoder = msgspec.json.Decoder(Beacon)
+        self._capped = msgspec.json.Decoder(_CappedBeacon)
 
     def decode(self, data: bytes | str) -> Beacon:
-        beacon = self._decoder.decode(data)
+        try:
+            beacon = self._decoder.decode(data)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            # A vital over its bound before this fault in the document is what a single
+            # pass with the bound check would have refused.
+            self._capped.decode(data)
+            raise
+        caps = VALUE_CAPS
+        for event in beacon.e:
+            if type(event) is Vital and event.n in caps and event.val > caps[event.n]:
+                self._capped.decode(data)  # raises the error of the first vital over its cap
+                raise msgspec.ValidationError(f"val: {event.n} must be <= {caps[event.n]}")
         ids = [event.id for event in beacon.e]
         if _ID_RUN.fullmatch(beacon.pv + beacon.sid + "".join(ids)) is None:
             for path, value in (("$.pv", beacon.pv), ("$.sid", beacon.sid),

@@ -13,6 +13,7 @@ from vitalscope.app.cli.common import setup_logging
 from vitalscope.app.processes import ChildSpec
 from vitalscope.datadir import DataDir
 from vitalscope.runtime import Role, Runtime
+from vitalscope.server.gc_tuning import tune_gc
 from vitalscope.server.limits import edge_limits
 from vitalscope.server.procs import child, sockets
 from vitalscope.server.procs import metrics as process_metrics
@@ -52,6 +53,7 @@ def main() -> int:
         sock = sockets.listen(spec.host, spec.port)
         server = MainServer(app, settings.log_level, edge_limits(settings.http))
         child.watch_parent(lambda: setattr(server, "should_exit", True))
+        tune_gc()
         try:
             server.run(sockets=[sock])
         finally:

@@ -24,6 +24,7 @@ import click
 from vitalscope.app.assembly import build_asgi
 from vitalscope.config import Settings
 from vitalscope.runtime import Runtime
+from vitalscope.server.gc_tuning import tune_gc
 from vitalscope.server.limits import edge_limits
 from vitalscope.server.procs import metrics as process_metrics
 from vitalscope.server.procs import sockets
@@ -75,6 +76,7 @@ def serve_with_ingest_processes(runtime: Runtime, count: int) -> None:
         with runtime.datadir.serving(url):
             click.echo(f"Vitalscope serve listening on {url} ({count} ingest processes)",
                        err=True)
+            tune_gc()
             server.run(sockets=[private])
     finally:
         if private is not None:

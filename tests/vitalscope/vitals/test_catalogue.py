@@ -51,6 +51,20 @@ def test_the_wire_bounds_each_metric_by_its_catalogue_cap() -> None:
             BEACON_DECODER.decode(_beacon(metric.name, cap + 1))
 
 
+def test_a_beacon_with_several_faults_is_refused_for_the_first_in_the_document() -> None:
+    over = msgspec.json.decode(_beacon("CLS", 101.0))["e"][0]
+    for events, path in (([over, {"t": "vital", "id": "x", "ts": 1, "n": "LCP", "val": -1}],
+                          r"CLS must be <= 100 - at `\$.e\[0\]`"),
+                         ([{"t": "vital", "id": "x", "ts": 1, "n": "LCP", "val": -1}, over],
+                          r"`\$.e\[0\].val`"),
+                         ([{**over, "id": "bad id!"}], r"CLS must be <= 100")):
+        document = {**msgspec.json.decode(_beacon("CLS", 0.0)), "e": events}
+        with pytest.raises(msgspec.ValidationError, match=path):
+            BEACON_DECODER.decode(msgspec.json.encode(document))
+    with pytest.raises(msgspec.ValidationError, match="CLS must be <= 100"):  # then a bad JSON
+        BEACON_DECODER.decode(_beacon("CLS", 101.0)[:-2] + b", oops")
+
+
 def test_rules_and_the_api_take_exactly_the_catalogue() -> None:
     field = RuleConfig.model_json_schema()["properties"]["metric"]
     assert [o for o in field["anyOf"] if "enum" in o] == [{"enum": list(METRIC_NAMES),

@@ -14,6 +14,7 @@ from vitalscope.app.assembly import build_asgi
 from vitalscope.app.cli.common import load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime, StartupError
+from vitalscope.server.gc_tuning import tune_gc
 from vitalscope.server.limits import edge_limits
 from vitalscope.server.procs.group import process_count
 from vitalscope.server.runner import Companion, MainServer, bind, local_url
@@ -77,6 +78,7 @@ def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
         try:
             with serving:
                 click.echo(f"Vitalscope {runtime.role} listening on {url}", err=True)
+                tune_gc()
                 server.run(sockets=[sock])
         finally:
             sock.close()
