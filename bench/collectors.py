@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import emit
+from bench.common import emit, machine_line
 from bench.loadgen import KEY, ORIGIN
 
 ROOT = Path(__file__).parents[1]
@@ -64,9 +64,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="per throughput run")
     parser.add_argument("--connections", type=int, default=64, help="in total, every run")
     args = parser.parse_args(argv)
-    print(f"collectors benchmark: {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}, {args.connections} connections, {args.seconds:.0f} s "
-          "per run")
+    print(machine_line("collectors benchmark", f"{args.connections} connections, "
+                                               f"{args.seconds:.0f} s per run"))
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="vs-bench-cluster-") as tmp:
         config = Path(tmp) / "vitalscope.yaml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import statistics
 import time
@@ -46,3 +47,10 @@ def summary(values: list[float]) -> dict[str, float]:
 def emit(figures: dict[str, Any]) -> None:
     """The last line of every benchmark: one JSON object."""
     print(json.dumps(figures, sort_keys=True))
+
+
+def machine_line(name: str, detail: str) -> str:
+    """The first line of a benchmark: what ran and on how loaded a machine (its figures are
+    read against that)."""
+    return (f"{name}: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+            f"{detail}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from bench.common import emit
+from bench.common import emit, machine_line
 from bench.hostile_beacons import typical_beacon
 from bench.memory import _Collector
 from vitalscope.redisstore import keys
@@ -106,8 +106,7 @@ def main(argv: list[str]) -> int:
                         help="beacons queued (default: 2 batches of flush_max_entries)")
     parser.add_argument("--threads", type=int, default=16, help="concurrent posts")
     args = parser.parse_args(argv)
-    print(f"flush benchmark: {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}, {args.beacons:,} beacons")
+    print(machine_line("flush benchmark", f"{args.beacons:,} beacons"))
     from vitalscope.config import load_settings
     from vitalscope.runtime import Role, Runtime
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import ingest_processes
-from bench.common import emit, free_port
+from bench.common import emit, free_port, machine_line
 
 BEACON_PATH = "/v1/beacon?k=pk_bench_ingest_000001"
 
@@ -117,9 +117,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--processes-only", action="store_true",
                         help="only the processes comparison")
     args = parser.parse_args(argv)
-    print(f"ingest benchmark: {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}, {args.connections} connections, {args.seconds:.0f} s "
-          "per run")
+    print(machine_line("ingest benchmark", f"{args.connections} connections, "
+                                           f"{args.seconds:.0f} s per run"))
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="vs-bench-") as tmp:
         if args.processes > 1:
