@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Route
 
 from tests.dashboard.conftest import ARTIFACTS
 from tests.support import forked
@@ -239,3 +239,40 @@ def test_api_refuses_hostile_input(alert_server: AlertServer, path: str,
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
     assert alert_server.api("/deliveries").json()["attempts"]  # still there
+
+
+def test_an_expire_click_outlives_a_refresh_that_rewrites_the_buttons(
+        page: Page, alert_server: AlertServer) -> None:
+    """The click's request is held until the live refresh has re-rendered the table (a new
+    silence made elsewhere changes it): the re-rendered buttons must not cancel the click."""
+    first = alert_server.cli("silence", "add", "--matcher", "rule=shop-errors", "--duration",
+                             "1h", "--comment", "expired while refreshed", "--json")
+    assert first.returncode == 0, first.stderr
+    silence_id = json.loads(first.stdout)["id"]
+    row = page.locator("#al-silences tbody tr", has_text="expired while refreshed")
+    row.wait_for(timeout=15000)
+    held: list[Route] = []
+
+    def hold_the_expire(route: Route) -> None:
+        body = route.request.post_data or ""
+        if not held and "al-expire" in body and "al-silence-msg" in body:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/_dash-update-component?*", hold_the_expire)
+    row.locator("button", has_text="Expire").click()
+    for _ in range(100):  # Playwright calls the handler only while one of its calls waits
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the click sent no expire request"
+    second = alert_server.cli("silence", "add", "--matcher", "rule=checkout-lcp",
+                              "--duration", "1h", "--comment", "made mid-click", "--json")
+    assert second.returncode == 0, second.stderr
+    page.wait_for_selector("#al-silences tr:has-text('made mid-click')", timeout=15000)
+    held[0].continue_()
+    page.wait_for_selector(f"#al-silence-msg:has-text('Silence {silence_id} expired')")
+    page.unroute("**/_dash-update-component?*")
+    states = {s["id"]: s["state"] for s in alert_server.api("/silences").json()["silences"]}
+    assert states[silence_id] == "expired"

@@ -40,9 +40,10 @@ def _count(name: str, **labels: str) -> float:
 
 def _same(shown: object, computed: object) -> None:
     """Equal, counts and text exactly; quantiles and means as ClickHouse computes them
-    twice: their float sums and t-digest merges depend on thread and part order."""
+    twice: their float sums and t-digest merges depend on thread and part order, and a
+    t-digest quantile is documented to within 1% (a CI run saw 0.18% between two merges)."""
     if isinstance(shown, float) or isinstance(computed, float):
-        assert shown == pytest.approx(computed, rel=1e-3)
+        assert shown == pytest.approx(computed, rel=1e-2)
     elif isinstance(shown, dict) and isinstance(computed, dict):
         assert shown.keys() == computed.keys()
         for key, value in shown.items():

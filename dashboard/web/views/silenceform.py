@@ -9,7 +9,7 @@ from typing import Any
 
 import dash
 import flask
-from dash import ALL, Input, Output, State, ctx, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from alerting.silences import SilenceError, SilenceStore
@@ -33,6 +33,7 @@ def form(default_s: float) -> html.Div:
                   maxLength=MAX_COMMENT, style={"width": "260px"}),
         html.Button("Silence", id="al-silence-add", n_clicks=0),
         html.Div(id="al-silence-msg", className="vs-sub"),
+        dcc.Store(id="al-expire-request"),
     ], className="vs-row vs-silence-form")
 
 
@@ -94,15 +95,28 @@ def register(app: dash.Dash, service: DashboardService) -> None:
         return (f"Silence {made.id} created until {data.iso(made.ends_at)}.",
                 table.children, "")
 
+    # A click becomes a request in the browser at once, outside the live block. Had the
+    # buttons fed the server callback, a refresh re-rendering them (0 clicks) while the
+    # click's request was in flight would supersede it, and Dash drops a superseded answer.
+    app.clientside_callback(
+        """function(clicks) {
+            const ctx = window.dash_clientside.callback_context;
+            const clicked = ctx.triggered_id;
+            if (!clicked || !ctx.triggered.length || !ctx.triggered[0].value) {
+                return window.dash_clientside.no_update;
+            }
+            return {id: clicked.index, at: Date.now()};
+        }""",
+        Output("al-expire-request", "data"),
+        Input({"type": "al-expire", "index": ALL}, "n_clicks"), prevent_initial_call=True)
+
     @app.callback(Output("al-silence-msg", "children", allow_duplicate=True),
                   Output("al-silences-box", "children", allow_duplicate=True),
-                  Input({"type": "al-expire", "index": ALL}, "n_clicks"),
-                  prevent_initial_call=True)
-    def expire(clicks: list[int | None]) -> tuple[Any, ...]:
-        # Re-rendered buttons also trigger this with 0 clicks: only a real click counts.
-        if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
+                  Input("al-expire-request", "data"), prevent_initial_call=True)
+    def expire(request: dict[str, Any] | None) -> tuple[Any, ...]:
+        if not isinstance(request, dict) or not isinstance(request.get("id"), str):
             raise PreventUpdate
-        silence_id = str(ctx.triggered_id["index"])
+        silence_id = request["id"][:64]
         try:
             store.expire(silence_id)
         except SilenceError as exc:
