@@ -98,7 +98,7 @@ def register(app: dash.Dash, service: DashboardService) -> None:
     # A click becomes a request in the browser at once, outside the live block. Had the
     # buttons fed the server callback, a refresh re-rendering them (0 clicks) while the
     # click's request was in flight would supersede it, and Dash drops a superseded answer.
-    app.clientside_callback(
+    app.clientside_callback(  # type: ignore[no-untyped-call]  # Dash leaves it untyped
         """function(clicks) {
             const ctx = window.dash_clientside.callback_context;
             const clicked = ctx.triggered_id;
