@@ -25,12 +25,15 @@ class EnginePage(Protocol):
         """The JSON value of a JavaScript expression in the page."""
 
 
-def wait_for(page: EnginePage, expression: str, timeout_s: float = 30.0) -> None:
-    """Waits until `expression` is truthy in the page."""
+def wait_for(page: EnginePage, expression: str, timeout_s: float = 30.0,
+             explain: str = "null") -> None:
+    """Waits until `expression` is truthy in the page; on timeout the message also holds the
+    page's value of `explain`, the state that tells why."""
     deadline = time.monotonic() + timeout_s
     while not page.evaluate(expression):
-        assert time.monotonic() < deadline, (
-            f"{page.engine}: still false after {timeout_s} s: {expression}")
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{page.engine}: still false after {timeout_s} s: "
+                                 f"{expression}; {explain} = {page.evaluate(explain)!r}")
         time.sleep(0.1)
 
 

@@ -20,6 +20,10 @@ from tests.support.ports import free_port
 
 SERVER_TIMING = "cache;desc=HIT, app;dur=53"
 HERO_DELAY_S = 0.15
+# Pages answer after a moment: WebKit's clock counts whole milliseconds, a local answer can
+# start at 0, and a responseStart of 0 is left out as web-vitals leaves it out (the bogus
+# entry some browsers give), so a test expecting TTFB would depend on the scheduler.
+PAGE_DELAY_S = 0.005
 
 # The hero image is the largest element (LCP) and sits above the banner that is inserted
 # later, so the shift moves only #below (the CLS source). #slow blocks the main thread for
@@ -38,6 +42,10 @@ $head
 <p id="view">home</p></div>
 </main>
 <script>
+// What the page itself saw, for a test's failure message: errors and visibility changes.
+window.seen = {errors: [], visibility: [document.visibilityState]};
+addEventListener('error', (e) => window.seen.errors.push(String(e.message)));
+addEventListener('visibilitychange', () => window.seen.visibility.push(document.visibilityState));
 setTimeout(() => {
   const b = document.createElement('div'); b.id = 'banner';
   document.getElementById('slot').appendChild(b);
@@ -106,6 +114,7 @@ def _handler(site: ShopSite) -> type[BaseHTTPRequestHandler]:
                 time.sleep(HERO_DELAY_S)  # a resource load the LCP sub-parts can see
                 self._send(200, "image/png", HERO)
             elif path in site.pages:
+                time.sleep(PAGE_DELAY_S)
                 self._send(200, "text/html; charset=utf-8", site.pages[path].encode(),
                            {"Server-Timing": SERVER_TIMING})
             elif path in site.files:

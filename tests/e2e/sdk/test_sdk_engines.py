@@ -22,6 +22,9 @@ pytestmark = pytest.mark.browser
 
 STARTED = "!!sessionStorage.vs_sid"
 KEPT = f"localStorage['vs_q{KEY}'] || ''"
+# Why a beacon is not where a test waits for it: the page's own record, the browser's state.
+EXPLAIN = (f"({{seen: window.seen, ready: document.readyState, online: navigator.onLine, "
+           f"kept: {KEPT}, sdk: performance.getEntriesByType('resource').map((r) => r.name)}})")
 # Beacons of this page the collector has answered (sent with fetch, so in Resource Timing).
 ANSWERED = ("performance.getEntriesByType('resource')"
             ".filter((r) => new URL(r.name).pathname === '/v1/beacon').length")
@@ -83,7 +86,7 @@ def visit_while_unreachable(page: EnginePage, site: ShopSite, collector: Collect
         page.goto(down)
         wait_for(page, STARTED)
         page.click("#boom")
-        wait_for(page, f"({KEPT}).includes('boom from the test page')")
+        wait_for(page, f"({KEPT}).includes('boom from the test page')", explain=EXPLAIN)
         # Counted on a page of the site without the SDK: nothing adds to them meanwhile.
         page.goto(plain)
         kept = page.evaluate(f"JSON.parse({KEPT}).length")
