@@ -23,7 +23,8 @@ from vitalscope.storage.sql import named_query
 Row = dict[str, Any]
 ROLLUP_TABLES = frozenset(
     f"{family}_{tier}" for family in ("vitals_dims", "vitals_pages", "server_timings_tier",
-                                      "errors_tier", "page_views_tier")
+                                      "errors_tier", "page_views_tier", "errors_site",
+                                      "page_views_site")
     for tier in ("1m", "1h", "1d")
 )
 

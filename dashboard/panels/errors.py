@@ -40,7 +40,7 @@ def _slot_s(window: Window, slots: int) -> int:
 
 def _page_views(layer: QueryLayer, f: Filters, window: Window) -> int:
     rows = layer.run("errors_page_views", f.site, {
-        "table": window.table("page_views_tier"), **window.params()})
+        "table": window.table("page_views_site"), **window.params()})
     return int(rows[0]["page_views"]) if rows else 0
 
 
@@ -164,9 +164,9 @@ def error_rate(layer: QueryLayer, f: Filters) -> ErrorRate:
     window = f.window()
     views = {r["bucket"]: int(r["page_views"]) for r in layer.run(
         "errors_page_views_series", f.site,
-        {"table": window.table("page_views_tier"), **window.params()})}
+        {"table": window.table("page_views_site"), **window.params()})}
     errs = {r["bucket"]: r for r in layer.run(
-        "errors_series", f.site, {"table": window.table("errors_tier"), **window.params()})}
+        "errors_series", f.site, {"table": window.table("errors_site"), **window.params()})}
     points: list[RatePoint] = []
     for bucket in sorted(views.keys() | errs.keys()):
         seen = views.get(bucket, 0)
@@ -183,7 +183,7 @@ def error_rate(layer: QueryLayer, f: Filters) -> ErrorRate:
 def _errored_page_views(layer: QueryLayer, f: Filters, window: Window) -> int:
     # Distinct over the window: a page view with errors in two buckets counts once.
     rows = layer.run("errors_errored_page_views", f.site, {
-        "table": window.table("errors_tier"), **window.params()})
+        "table": window.table("errors_site"), **window.params()})
     return int(rows[0]["page_views"]) if rows else 0
 
 

@@ -5,6 +5,9 @@ Migrations are written once, for one node. On a cluster each table becomes a Rep
 `ON CLUSTER`, and materialized views read and write the local tables so each shard rolls up
 its own rows. Writers insert into the local tables (`insert_table`), which keeps
 `insert_deduplication_token` working per replica; readers query the Distributed names.
+A migration that fills a new table from existing ones (`TRUNCATE TABLE x` then `INSERT INTO
+x SELECT ...`) empties the local tables on every node, then runs the INSERT once, from the
+node that migrates: it reads every shard and writes through the Distributed table.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ _ALTER = re.compile(r"^ALTER TABLE (\w+)\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _ENGINE = re.compile(r"ENGINE\s*=\s*(\w*MergeTree)(?:\(([^)]*)\))?", re.IGNORECASE)
 _ORDER_BY = re.compile(r"ORDER BY\s+(\([^)]*\)|\w+)", re.IGNORECASE)
 _FROM = re.compile(r"\b(FROM|JOIN)\s+(\w+)\b", re.IGNORECASE)
+_TRUNCATE = re.compile(r"^TRUNCATE TABLE (\w+)$", re.IGNORECASE)
+_INSERT_SELECT = re.compile(r"^INSERT INTO (\w+)\s+(SELECT\b.*)$", re.IGNORECASE | re.DOTALL)
 _COLUMN_CHANGE = re.compile(r"^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b", re.IGNORECASE)
 
 
@@ -88,4 +93,10 @@ def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str
         if _COLUMN_CHANGE.match(rest):
             rendered.append(f"ALTER TABLE {name}{on} {rest}")
         return rendered
+    if match := _TRUNCATE.match(text):
+        return [f"TRUNCATE TABLE {match.group(1)}{LOCAL_SUFFIX}{on}"]
+    if match := _INSERT_SELECT.match(text):
+        # Synchronous: the migration is done when every shard has its rows.
+        return [f"INSERT INTO {match.group(1)} SETTINGS insert_distributed_sync = 1 "
+                f"{match.group(2)}"]
     raise ClusterRenderError(f"cannot render for a cluster: {text[:80]!r}")

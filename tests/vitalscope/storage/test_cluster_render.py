@@ -13,10 +13,25 @@ def rendered() -> list[str]:
     return [s for statements in render(load_migrations(), "prod").values() for s in statements]
 
 
+def _backfill(statement: str) -> bool:
+    return statement.startswith("INSERT INTO ")
+
+
 def test_every_statement_runs_on_cluster(rendered: list[str]) -> None:
     assert rendered
     assert all(" ON CLUSTER prod " in s or " ON CLUSTER prod(" in s.replace(" (", "(")
-               for s in rendered)
+               or s.endswith(" ON CLUSTER prod") for s in rendered if not _backfill(s))
+
+
+def test_a_backfill_empties_every_node_then_inserts_once_through_distributed_tables() -> None:
+    tables = {"errors_tier_1h", "errors_site_1h"}
+    assert render_statement("TRUNCATE TABLE errors_site_1h", "prod", tables) == [
+        "TRUNCATE TABLE errors_site_1h_local ON CLUSTER prod"]
+    (insert,) = render_statement(
+        "INSERT INTO errors_site_1h\nSELECT site, bucket FROM errors_tier_1h GROUP BY site, "
+        "bucket", "prod", tables)
+    assert insert == ("INSERT INTO errors_site_1h SETTINGS insert_distributed_sync = 1 "
+                      "SELECT site, bucket FROM errors_tier_1h GROUP BY site, bucket")
 
 
 def test_tables_become_replicated_local_tables_with_distributed_fronts(rendered: list[str]) -> None:
@@ -70,7 +85,7 @@ def test_the_real_parser_reads_every_rendered_statement(
         formatted = clickhouse.command("SELECT formatQuerySingleLine({q:String})",
                                        parameters={"q": statement})
         assert isinstance(formatted, str), statement
-        assert " ON CLUSTER prod" in formatted, formatted
+        assert _backfill(statement) or " ON CLUSTER prod" in formatted, formatted
         for engine in ("ReplicatedMergeTree(", "ReplicatedReplacingMergeTree(",
                        "ReplicatedAggregatingMergeTree(", "Distributed(prod, "):
             assert (engine in statement) == (engine in formatted), formatted

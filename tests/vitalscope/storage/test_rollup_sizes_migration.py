@@ -92,7 +92,8 @@ def test_upgrading_an_install_with_data_keeps_every_panels_numbers(settings: Set
                       "WHERE bucket < now() - INTERVAL 17 DAY")
         assert _count(client, hourly_old) > 0
 
-        assert [m.version for m in Migrator(client).apply()] == [VERSION]
+        upto = [m for m in load_migrations() if m.version <= VERSION]
+        assert [m.version for m in Migrator(client, migrations=upto).apply()] == [VERSION]
         _merge(client)  # what background merges do: apply the new TTLs and codecs
         after = _panels(layer, now)
         assert not list(_differences(after, before))
