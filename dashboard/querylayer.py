@@ -24,7 +24,7 @@ Row = dict[str, Any]
 ROLLUP_TABLES = frozenset(
     f"{family}_{tier}" for family in ("vitals_dims", "vitals_pages", "server_timings_tier",
                                       "errors_tier", "page_views_tier", "errors_site",
-                                      "page_views_site")
+                                      "page_views_site", "errors_by_group")
     for tier in ("1m", "1h", "1d")
 )
 

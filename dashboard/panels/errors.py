@@ -51,20 +51,21 @@ def _enrich(layer: QueryLayer, f: Filters, window: Window, groups: list[Row],
     if not groups:
         return []
     prints = [int(g["group_id"]) for g in groups]
-    table = window.table("errors_tier")
+    by_dims = window.table("errors_tier")  # the top values: per page group, browser, release
     history = {r["group_id"]: r for r in layer.run(
         "errors_history", f.site, {"fingerprints": prints})}
     newest = layer.run("errors_newest_release", f.site, {})
     newest_release = newest[0]["release"] if newest else ""
     slot_s = _slot_s(window, slots)
     trend: dict[str, list[int]] = {}
-    for r in layer.run("errors_trend", f.site, {"table": table, **window.params(),
+    for r in layer.run("errors_trend", f.site, {"table": window.table("errors_by_group"),
+                                               **window.params(),
                                                "fingerprints": prints, "slot_s": slot_s}):
         counts = trend.setdefault(r["group_id"], [0] * slots)
         if 0 <= int(r["slot"]) < slots:
             counts[int(r["slot"])] += int(r["occurrences"])
     values: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in layer.run("errors_top_values", f.site, {"table": table, **window.params(),
+    for r in layer.run("errors_top_values", f.site, {"table": by_dims, **window.params(),
                                                     "fingerprints": prints, "limit": top}):
         values.setdefault((r["group_id"], r["dim"]), []).append(
             {"value": r["val"], "occurrences": r["occurrences"], "page_views": r["page_views"]})
@@ -100,7 +101,7 @@ def groups(layer: QueryLayer, f: Filters, *, sort: str = "occurrences",
     if not 0 <= page <= 10**6:
         raise FilterError("page", "0 to 1e6")
     window = f.window()
-    params: dict[str, Any] = {"table": window.table("errors_tier"), **window.params(),
+    params: dict[str, Any] = {"table": window.table("errors_by_group"), **window.params(),
                               "sort": sort, "descending": int(descending),
                               "limit": page_size, "offset": page * page_size}
     rows = layer.run("errors_groups", f.site, params)
@@ -120,8 +121,8 @@ def group_detail(layer: QueryLayer, f: Filters, fingerprint: int, symbolicator: 
                  store: SourcemapStore) -> dict[str, Any] | None:
     """None when the group has no occurrence in the window."""
     window = f.window()
-    table = window.table("errors_tier")
-    found = layer.run("errors_group", f.site, {"table": table, **window.params(),
+    found = layer.run("errors_group", f.site, {"table": window.table("errors_by_group"),
+                                               **window.params(),
                                                "fingerprint": fingerprint})
     if not found:
         return None

@@ -1,7 +1,8 @@
-"""Migration 0080 (the site-wide page view and error tiers) on an install that already holds
-page views and errors in all three tiers' ages: the site-wide queries give from the new
-tables what they gave from the 0050 tiers, a repeated run of the migration changes nothing,
-and what is inserted afterwards reaches the new tables through their views."""
+"""Migrations 0080 (site-wide page view and error tiers) and 0081 (error tiers per group) on an
+install that already holds page views and errors in all three tiers' ages: the queries moved
+to the new tables give what they gave from the 0050 tiers, a repeated run of the migrations
+changes nothing, and what is inserted afterwards reaches the new tables through their
+views."""
 
 from __future__ import annotations
 
@@ -18,17 +19,23 @@ from vitalscope.config import Settings
 from vitalscope.storage.clickhouse import connect
 from vitalscope.storage.migrator import Migrator, load_migrations
 
-VERSION = 80
+VERSIONS = [80, 81]
 ERROR_COLUMNS = ["site", "ts", "received_at", "event_id", "page_view_id", "session_id",
                  "fingerprint", "error_type", "message", "occurrences", "page_group", "url",
                  "browser", "release"]
 VIEW_COLUMNS = ["site", "started_at", "received_at", "page_view_id", "session_id", "url",
                 "page_group", "browser", "release"]
-# (new table family, old table family, query) for each site-wide query.
-QUERIES = (("page_views_site", "page_views_tier", "errors_page_views"),
-           ("page_views_site", "page_views_tier", "errors_page_views_series"),
-           ("errors_site", "errors_tier", "errors_series"),
-           ("errors_site", "errors_tier", "errors_errored_page_views"))
+# (new table family, old table family, query, its other parameters) for each moved query.
+QUERIES: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    ("page_views_site", "page_views_tier", "errors_page_views", {}),
+    ("page_views_site", "page_views_tier", "errors_page_views_series", {}),
+    ("errors_site", "errors_tier", "errors_series", {}),
+    ("errors_site", "errors_tier", "errors_errored_page_views", {}),
+    ("errors_by_group", "errors_tier", "errors_groups",
+     {"sort": "occurrences", "descending": 1, "limit": 25, "offset": 0}),
+    ("errors_by_group", "errors_tier", "errors_group", {"fingerprint": 2}),
+    ("errors_by_group", "errors_tier", "errors_trend", {"fingerprints": [1, 2], "slot_s": 600}),
+)
 
 
 def _seed(client: Client, site: str, at: datetime, tag: str, views: int) -> None:
@@ -63,10 +70,10 @@ def _windows(now: datetime) -> list[Any]:
 def _answers(layer: QueryLayer, now: datetime, old: bool) -> list[Any]:
     out = []
     for window in _windows(now):
-        for new_family, old_family, query in QUERIES:
+        for new_family, old_family, query, params in QUERIES:
             table = window.table(old_family if old else new_family)
-            out.append((window.tier.name, query,
-                        layer.run(query, "shop", {"table": table, **window.params()})))
+            out.append((window.tier.name, query, layer.run(
+                query, "shop", {"table": table, **window.params(), **params})))
     return out
 
 
@@ -75,7 +82,7 @@ def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
     client: Client = connect(settings, create_database=True)
     try:
         Migrator(client, migrations=[m for m in load_migrations()
-                                     if m.version < VERSION]).apply()
+                                     if m.version < VERSIONS[0]]).apply()
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         for site in ("shop", "blog"):
             _seed(client, site, now - timedelta(minutes=30), f"{site}-recent", 24)
@@ -85,12 +92,13 @@ def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
         before = _answers(layer, now, old=True)
         assert all(rows for _, _, rows in before), before  # every tier holds data
 
-        assert [m.version for m in Migrator(client).apply()] == [VERSION]
+        assert [m.version for m in Migrator(client).apply()] == VERSIONS
         assert _answers(layer, now, old=False) == before
         # A run that died after its refills is repeated whole: the same numbers again.
-        (migration,) = [m for m in load_migrations() if m.version == VERSION]
-        for statement in migration.statements():
-            client.command(statement)
+        for migration in load_migrations():
+            if migration.version in VERSIONS:
+                for statement in migration.statements():
+                    client.command(statement)
         assert _answers(layer, now, old=False) == before
 
         # New rows reach the new tables through their views, as the panel shows.
