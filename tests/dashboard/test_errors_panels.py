@@ -84,6 +84,22 @@ def test_error_rate_per_bucket_and_over_the_window(service: DashboardService,
     assert (data["page_views"], data["errored_page_views"], data["occurrences"]) == (15, 4, 5)
 
 
+def test_the_windows_totals_count_a_page_view_once_however_many_rows_and_buckets_it_has(
+        service: DashboardService, seeded: Client) -> None:
+    """A page view sent in three beacons is one page view, in its bucket and over the window
+    (the window's total is the buckets' sum); one with errors in both buckets is one errored
+    page view over the window, and one in each bucket's points."""
+    _page_views(seeded, EARLY, "/a", 3, "a")  # later beacons of pv-a-0 .. pv-a-2
+    _page_views(seeded, EARLY, "/a", 1, "a")
+    seeded.insert("js_errors", [_error(LATE, "pv-a-0", 7, "EvalError", "/a")],
+                  column_names=ERROR_COLUMNS)
+    data = errors.error_rate(service.layer, parse_filters("shop", "1h"))
+    by_t = {p["t"]: p for p in data["points"]}
+    assert by_t[_bucket(EARLY)]["page_views"] == 10
+    assert by_t[_bucket(LATE)]["errored_page_views"] == 2  # pv-a-3 and pv-a-0
+    assert (data["page_views"], data["errored_page_views"], data["occurrences"]) == (15, 4, 6)
+
+
 def test_error_rate_of_a_bucket_with_errors_but_no_page_view_is_none(
         service: DashboardService, clickhouse: Client) -> None:
     clickhouse.insert("js_errors", [_error(EARLY, "pv-x", 9, "Error", "/x")],

@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS page_views_site_1m
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMMDD(bucket)
 -- Serves: errors_page_views (a site's page views in a window: the denominator of an error
--- group's share and of the Overview's error rate) and errors_page_views_series (per bucket).
+-- group's share) and errors_page_views_series (per bucket: the Overview's error rate, whose
+-- window total is the buckets' sum).
 ORDER BY (site, bucket)
 TTL bucket + INTERVAL 3 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
@@ -50,8 +51,8 @@ CREATE TABLE IF NOT EXISTS errors_site_1m
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMMDD(bucket)
--- Serves: errors_series (a site's errors per bucket: the numerator of the Overview's error
--- rate) and errors_errored_page_views (distinct page views with an error in a window).
+-- Serves: errors_series (a site's errors per bucket and distinct page views with an error
+-- over the window, in one read: the numerator of the Overview's error rate).
 ORDER BY (site, bucket)
 TTL bucket + INTERVAL 3 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
@@ -82,9 +83,11 @@ CREATE TABLE IF NOT EXISTS page_views_site_1h
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 -- Serves: errors_page_views (a site's page views in a window: the denominator of an error
--- group's share and of the Overview's error rate) and errors_page_views_series (per bucket).
+-- group's share) and errors_page_views_series (per bucket: the Overview's error rate, whose
+-- window total is the buckets' sum).
 ORDER BY (site, bucket)
-TTL bucket + INTERVAL 400 DAY DELETE
+-- 17 days like the vital hourly tiers (0070): older windows read the daily tier.
+TTL bucket + INTERVAL 17 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS page_views_site_1h_mv TO page_views_site_1h AS
@@ -111,10 +114,11 @@ CREATE TABLE IF NOT EXISTS errors_site_1h
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
--- Serves: errors_series (a site's errors per bucket: the numerator of the Overview's error
--- rate) and errors_errored_page_views (distinct page views with an error in a window).
+-- Serves: errors_series (a site's errors per bucket and distinct page views with an error
+-- over the window, in one read: the numerator of the Overview's error rate).
 ORDER BY (site, bucket)
-TTL bucket + INTERVAL 400 DAY DELETE
+-- 17 days like the vital hourly tiers (0070): older windows read the daily tier.
+TTL bucket + INTERVAL 17 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS errors_site_1h_mv TO errors_site_1h AS
@@ -142,7 +146,8 @@ CREATE TABLE IF NOT EXISTS page_views_site_1d
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 -- Serves: errors_page_views (a site's page views in a window: the denominator of an error
--- group's share and of the Overview's error rate) and errors_page_views_series (per bucket).
+-- group's share) and errors_page_views_series (per bucket: the Overview's error rate, whose
+-- window total is the buckets' sum).
 ORDER BY (site, bucket)
 TTL bucket + INTERVAL 400 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
@@ -171,8 +176,8 @@ CREATE TABLE IF NOT EXISTS errors_site_1d
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
--- Serves: errors_series (a site's errors per bucket: the numerator of the Overview's error
--- rate) and errors_errored_page_views (distinct page views with an error in a window).
+-- Serves: errors_series (a site's errors per bucket and distinct page views with an error
+-- over the window, in one read: the numerator of the Overview's error rate).
 ORDER BY (site, bucket)
 TTL bucket + INTERVAL 400 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
@@ -192,3 +197,8 @@ INSERT INTO errors_site_1d
 SELECT site, bucket, sum(occurrences) AS occurrences, uniqMergeState(page_views) AS page_views
 FROM errors_tier_1d
 GROUP BY site, bucket;
+
+-- The 0050 hourly tiers are read only within 16 days too (page_views_tier_1h by nothing now,
+-- errors_tier_1h by an error's top values): 17 days like the new ones.
+ALTER TABLE page_views_tier_1h MODIFY TTL bucket + INTERVAL 17 DAY DELETE;
+ALTER TABLE errors_tier_1h MODIFY TTL bucket + INTERVAL 17 DAY DELETE;

@@ -72,7 +72,8 @@ PARTITION BY toYYYYMM(bucket)
 -- Serves: errors_groups (every group of a site in a window: the site prefix, partitions
 -- pruned by bucket), errors_group (one fingerprint) and errors_trend (fingerprint IN ...).
 ORDER BY (site, fingerprint, bucket)
-TTL bucket + INTERVAL 400 DAY DELETE
+-- 17 days like the vital hourly tiers (0070): older windows read the daily tier.
+TTL bucket + INTERVAL 17 DAY DELETE
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS errors_by_group_1h_mv TO errors_by_group_1h AS
