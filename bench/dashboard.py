@@ -36,6 +36,7 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels import errors
 from dashboard.panels.common import TOP_N
+from dashboard.panels.pages import hour_window
 from dashboard.querylayer import QueryLayer
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
@@ -169,6 +170,15 @@ def _run(args: argparse.Namespace, distribution: str, tmp: Path,
          {"table": window.table("server_timings_tier"), **base, "limit": TOP_N},
          "raw_server_timings_series", base),
     ]
+    # The Pages drill-down's attribution of the most viewed page group (the densest rows),
+    # over the window widened to whole hours as the hourly rollups are read.
+    if groups:
+        top_group = {**hour_window(window).params(), "page_group": groups[0]}
+        panels += [
+            ("drill-down elements", "page_targets", top_group, "raw_page_targets", top_group),
+            ("drill-down nav types", "page_navigation_types", top_group,
+             "raw_page_navigation_types", top_group),
+        ]
     filters = parse_filters(site, "30d")
     shown = errors.groups(cold, filters)["groups"]
     prints = [int(g["fingerprint"]) for g in shown]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from itertools import product
 from typing import Any
 
 import httpx
@@ -134,8 +135,9 @@ def test_attribution_is_stored_and_the_scripts_and_navigation_panels_equal_raw_s
     with InProcessCollector(dashboard) as server, httpx.Client(
             base_url=server.url, timeout=30,
             headers={"Authorization": f"Bearer {TOKEN}"}) as api:
-        for group in (None, "/cart", "/product/:id"):
-            answer = api.get("/api/v1/scripts", params={"site": "shop", "range": "24h",
+        # A day and a month of hours: the same answers as the raw rows.
+        for range_, group in product(("24h", "30d"), (None, "/cart", "/product/:id")):
+            answer = api.get("/api/v1/scripts", params={"site": "shop", "range": range_,
                                                        **({"page_group": group} if group
                                                           else {})})
             assert answer.status_code == 200, answer.text
@@ -153,15 +155,21 @@ def test_attribution_is_stored_and_the_scripts_and_navigation_panels_equal_raw_s
         bad = api.get("/api/v1/scripts", params={"site": "shop", "page_group": "\x01"})
         assert bad.status_code == 422
 
-        detail = api.get("/api/v1/pages/detail", params={"site": "shop",
-                                                          "page_group": "/cart"}).json()
         raw = clickhouse.query(
             "SELECT nav_type, metric, count(), "
             "quantilesTDigest(0.5, 0.75, 0.9, 0.95)(value)[2] FROM vitals "
             "WHERE page_group = '/cart' GROUP BY 1, 2").result_rows
-        assert {(n["nav_type"], n["metric"]): (n["samples"], n["p75"])
-                for n in detail["navigation_types"]} == {
-            (nav, metric): (count, p75) for nav, metric, count, p75 in raw}
+        raw_targets = clickhouse.query(
+            "SELECT metric, attr_target, count(), countIf(rating = 'poor') FROM vitals "
+            "WHERE page_group = '/cart' AND attr_target != '' GROUP BY 1, 2").result_rows
+        for range_ in ("30d", "24h"):
+            detail = api.get("/api/v1/pages/detail", params={
+                "site": "shop", "page_group": "/cart", "range": range_}).json()
+            assert {(n["nav_type"], n["metric"]): (n["samples"], n["p75"])
+                    for n in detail["navigation_types"]} == {
+                (nav, metric): (count, p75) for nav, metric, count, p75 in raw}
+            assert {(e["metric"], e["target"], e["samples"], e["poor"])
+                    for e in detail["worst_elements"]} == set(raw_targets)
         soft_lcp = next(n for n in detail["navigation_types"]
                         if (n["nav_type"], n["metric"]) == ("soft", "LCP"))
         assert (soft_lcp["samples"], soft_lcp["rating"]) == (3, "good")
