@@ -144,6 +144,29 @@ def test_errors_table_sorts_on_the_server_and_draws_sparklines(service: Dashboar
     assert errors_view.table_rows(service, f, 1, None)[0] == []
 
 
+def test_a_groups_top_values_per_dimension_equal_the_raw_rows(
+        service: DashboardService, clickhouse: Client) -> None:
+    """Page groups, browsers and releases of one group: each dimension ranked on its own by
+    occurrences and cut at its own limit, with the distinct page views of each value."""
+    thrown = []
+    for i in range(12):
+        row = _error(EARLY, f"pv-{i % 7}", 5, "TypeError", f"/p{i % 4}", occurrences=1 + i % 3)
+        row[-2], row[-1] = ("Chrome", "Firefox", "Safari")[i % 3], f"r{i % 5}"
+        row[3] = f"e-{i}"
+        thrown.append(row)
+    clickhouse.insert("js_errors", thrown, column_names=ERROR_COLUMNS)
+    f = parse_filters("shop", "1h")
+    detail = errors.groups(service.layer, f)["groups"][0]
+    for dim, column in (("top_pages", "page_group"), ("browsers", "browser"),
+                        ("releases", "release")):
+        raw = clickhouse.query(
+            f"SELECT {column}, sum(occurrences) AS n, uniqExact(page_view_id) FROM js_errors "
+            f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT {errors.TOP_VALUES}"
+        ).result_rows
+        assert [(v["value"], v["occurrences"], v["page_views"]) for v in detail[dim]] == [
+            tuple(r) for r in raw], dim
+
+
 def test_sparkline_scales_to_the_busiest_slot() -> None:
     assert errors_view.sparkline([0, 1, 4, 8]) == " ▁▄█"
     assert errors_view.sparkline([0, 0]) == "  "
