@@ -199,8 +199,8 @@ FROM errors_tier_1d
 GROUP BY site, bucket;
 
 -- The 0050 hourly tiers are read only within 16 days too (page_views_tier_1h by nothing now,
--- errors_tier_1h by an error's top values): 17 days like the new ones. After the refills, and
--- the hourly tables refilled from them (here and in 0081) keep 17 days themselves, so a
--- repeated run loses nothing by it.
+-- errors_tier_1h by an error's top values): 17 days like the new ones. The hourly tables
+-- refilled from them (here and in 0081) keep only 17 days themselves, so a repeated run
+-- refilling from trimmed tiers loses nothing.
 ALTER TABLE page_views_tier_1h MODIFY TTL bucket + INTERVAL 17 DAY DELETE;
 ALTER TABLE errors_tier_1h MODIFY TTL bucket + INTERVAL 17 DAY DELETE;
