@@ -30,8 +30,15 @@ DIR="$(cd "$DIR" && pwd)"
 PIDS="$DIR/pids"    # "name pid" lines, written as each process starts: what `down` stops
 LOGS="$DIR/logs"
 
-free_port() {
-  "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# N distinct free ports, one per line: every socket stays bound until all are picked (ports
+# picked one at a time could repeat, and two roles then race for one port).
+free_ports() {
+  "$PYTHON" -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in held))' "$1"
 }
 
 # Starts "$@" in the background with its output in logs/NAME.log and records its pid.
@@ -61,19 +68,22 @@ down() {
   stop_redis  # the stores last: Redis after every role that writes to it
 }
 
-# Polls URL until it answers 2xx; fails early when the process NAME exits.
+# Polls BASE_URL/PATH until it answers 2xx and the process NAME has said it listens on
+# BASE_URL (an answer alone could come from another process holding that port); fails early
+# when NAME exits.
 wait_ready() {
-  local name=$1 url=$2 pid
+  local name=$1 base=$2 path=$3 pid
   pid=$(awk -v n="$name" '$1 == n { print $2 }' "$PIDS")
   local deadline=$((SECONDS + READY_TIMEOUT_S))
-  until curl -fs -o /dev/null --max-time 5 "$url"; do
+  until grep -qF "listening on $base" "$LOGS/$name.log" \
+      && curl -fs -o /dev/null --max-time 5 "$base$path"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "dev-cluster: $name exited before it was ready; last lines of $LOGS/$name.log:" >&2
       tail -n 20 "$LOGS/$name.log" >&2
       return 1
     fi
     if [ $SECONDS -ge $deadline ]; then
-      echo "dev-cluster: $name not ready at $url after ${READY_TIMEOUT_S} s" >&2
+      echo "dev-cluster: $name not ready at $base$path after ${READY_TIMEOUT_S} s" >&2
       return 1
     fi
     sleep 0.5
@@ -105,12 +115,14 @@ up() {
   : >"$PIDS"
   trap 'echo "dev-cluster: up failed; stopping what it started" >&2; down' ERR
 
-  local ch_port
-  ch_port=$(free_port)
+  # ClickHouse, 2 collectors, 2 workers, a dashboard.
+  local -a ports
+  mapfile -t ports < <(free_ports 6)
+  local ch_port=${ports[0]}
   start clickhouse "$PYTHON" -m vitalscope dev clickhouse-http --path "$DIR/clickhouse" \
     --port "$ch_port"
   start_redis
-  wait_ready clickhouse "http://127.0.0.1:$ch_port/ping"
+  wait_ready clickhouse "http://127.0.0.1:$ch_port" /ping
 
   local token
   token=$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))')
@@ -134,11 +146,12 @@ up() {
     false
   }
 
-  local role i port collectors="" workers="" dashboard=""
+  local role i port collectors="" workers="" dashboard="" next=1
   local -a ready=()
   for role in collector collector worker worker dashboard; do
     i=$(grep -c "^$role" "$PIDS" || true)
-    port=$(free_port)
+    port=${ports[next]}
+    next=$((next + 1))
     start "$role$((i + 1))" "$PYTHON" -m vitalscope "$role" --port "$port"
     ready+=("$role$((i + 1)) http://127.0.0.1:$port")
     case $role in
@@ -149,7 +162,7 @@ up() {
   done
   local entry
   for entry in "${ready[@]}"; do
-    wait_ready "${entry%% *}" "${entry#* }/readyz"
+    wait_ready "${entry%% *}" "${entry#* }" /readyz
   done
   trap - ERR
 

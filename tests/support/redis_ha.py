@@ -28,7 +28,7 @@ from typing import Any
 
 import redis
 
-from tests.support.ports import free_port
+from tests.support.ports import free_ports
 from vitalscope.redisstore.embedded import find_redis_server
 
 SERVICE = "vitalscope"
@@ -47,10 +47,13 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _cluster_port() -> int:
-    """A free port whose cluster bus port (10000 above it) is free too."""
+def _cluster_port(taken: list[int]) -> int:
+    """A free port whose cluster bus port (10000 above it) is free too, and neither is one of
+    the ports `taken` for other nodes (freed again, they would pass the check)."""
     for _ in range(200):
         port = random.randint(20000, 55535)
+        if any(port in (other, other + 10000) or port + 10000 == other for other in taken):
+            continue
         try:
             with socket.socket() as one, socket.socket() as bus:
                 one.bind(("127.0.0.1", port))
@@ -141,12 +144,12 @@ class RedisHA:
     # -- Sentinel ----------------------------------------------------------------------------
 
     def start_sentinel(self) -> RedisHA:
-        master = free_port()
+        master, *replicas_and_sentinels = free_ports(6)
+        replicas, sentinels = replicas_and_sentinels[:2], replicas_and_sentinels[2:]
         self._server("master", master, *REPLICA_ACKS)
-        for _ in range(2):
-            self._server("replica", free_port(), "--replicaof", "127.0.0.1", str(master),
+        for replica in replicas:
+            self._server("replica", replica, "--replicaof", "127.0.0.1", str(master),
                          *REPLICA_ACKS)
-        sentinels = [free_port() for _ in range(3)]
         for port in sentinels:
             folder = self.directory / f"sentinel-{port}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -207,7 +210,9 @@ class RedisHA:
     # -- Cluster -----------------------------------------------------------------------------
 
     def start_cluster(self, masters: int = 3) -> RedisHA:
-        ports = [_cluster_port() for _ in range(masters)]
+        ports: list[int] = []
+        for _ in range(masters):
+            ports.append(_cluster_port(ports))
         for port in ports:
             self._server("cluster", port, "--cluster-enabled", "yes",
                          "--cluster-config-file", "nodes.conf",
