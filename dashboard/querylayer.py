@@ -24,7 +24,7 @@ Row = dict[str, Any]
 ROLLUP_TABLES = frozenset(
     f"{family}_{tier}" for family in ("vitals_dims", "vitals_pages", "server_timings_tier",
                                       "errors_tier", "page_views_tier", "errors_site",
-                                      "page_views_site", "errors_by_group")
+                                      "page_views_site", "page_views_reach", "errors_by_group")
     for tier in ("1m", "1h", "1d")
 )
 
@@ -73,9 +73,9 @@ class QueryLayer:
     def run(self, query: str, site: str, params: dict[str, Any]) -> list[Row]:
         """Rows of `dashboard/queries/<query>.sql` as JSON-able dicts (cached or not, the
         same shape)."""
-        table = params.get("table")
-        if table is not None and table not in ROLLUP_TABLES:
-            raise ValueError(f"not a rollup table: {table}")
+        for name, value in params.items():  # `table`, `reach_table`, ...: Identifiers
+            if (name == "table" or name.endswith("_table")) and value not in ROLLUP_TABLES:
+                raise ValueError(f"not a rollup table: {value}")
         params = {**params, "site": site}
         started = time.perf_counter()
         lookup = None

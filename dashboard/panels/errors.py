@@ -40,7 +40,8 @@ def _slot_s(window: Window, slots: int) -> int:
 
 def _page_views(layer: QueryLayer, f: Filters, window: Window) -> int:
     rows = layer.run("errors_page_views", f.site, {
-        "table": window.table("page_views_site"), **window.params()})
+        "reach_table": window.table("page_views_reach"), "table": window.table("page_views_site"),
+        **window.params()})
     return int(rows[0]["page_views"]) if rows else 0
 
 

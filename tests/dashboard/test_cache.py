@@ -70,6 +70,9 @@ def test_tables_outside_the_rollup_list_are_refused(settings: Settings,
     layer = QueryLayer(lambda: connect(settings), QueryCache(redis_client, 0))
     with pytest.raises(ValueError, match="not a rollup table"):
         layer.run("overview_summary", "shop", {"table": "vitals"})
+    with pytest.raises(ValueError, match="not a rollup table: page_views"):
+        layer.run("errors_page_views", "shop", {"reach_table": "page_views",
+                                                "table": "page_views_site_1d"})
 
 
 def _count(name: str, **labels: str) -> float:

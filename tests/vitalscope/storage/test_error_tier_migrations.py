@@ -26,8 +26,8 @@ ERROR_COLUMNS = ["site", "ts", "received_at", "event_id", "page_view_id", "sessi
 VIEW_COLUMNS = ["site", "started_at", "received_at", "page_view_id", "session_id", "url",
                 "page_group", "browser", "release"]
 # (new table family, old table family, query, its other parameters) for each moved query.
+# errors_page_views moved on to 0082's reach tier: test_page_view_reach_migration.py.
 QUERIES: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
-    ("page_views_site", "page_views_tier", "errors_page_views", {}),
     ("page_views_site", "page_views_tier", "errors_page_views_series", {}),
     ("errors_site", "errors_tier", "errors_series", {}),
     ("errors_by_group", "errors_tier", "errors_groups",
@@ -91,7 +91,8 @@ def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
         before = _answers(layer, now, old=True)
         assert all(rows for _, _, rows in before), before  # every tier holds data
 
-        assert [m.version for m in Migrator(client).apply()] == VERSIONS
+        assert [m.version for m in Migrator(client, migrations=[
+            m for m in load_migrations() if m.version <= VERSIONS[-1]]).apply()] == VERSIONS
         # Hourly error tiers, old and new, keep what a window on them can read (16 days).
         hourly = client.query(
             "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()"
