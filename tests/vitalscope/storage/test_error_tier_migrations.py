@@ -15,9 +15,8 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels import errors
 from dashboard.querylayer import QueryLayer
+from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
-from vitalscope.storage.clickhouse import connect
-from vitalscope.storage.migrator import Migrator, load_migrations
 
 VERSIONS = [80, 81]
 ERROR_COLUMNS = ["site", "ts", "received_at", "event_id", "page_view_id", "session_id",
@@ -78,10 +77,7 @@ def _answers(layer: QueryLayer, now: datetime, old: bool) -> list[Any]:
 
 def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
         settings: Settings) -> None:
-    client: Client = connect(settings, create_database=True)
-    try:
-        Migrator(client, migrations=[m for m in load_migrations()
-                                     if m.version < VERSIONS[0]]).apply()
+    with install_before(settings, VERSIONS[0]) as client:
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         for site in ("shop", "blog"):
             _seed(client, site, now - timedelta(minutes=30), f"{site}-recent", 24)
@@ -91,8 +87,7 @@ def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
         before = _answers(layer, now, old=True)
         assert all(rows for _, _, rows in before), before  # every tier holds data
 
-        assert [m.version for m in Migrator(client, migrations=[
-            m for m in load_migrations() if m.version <= VERSIONS[-1]]).apply()] == VERSIONS
+        assert upgrade_to(client, VERSIONS[-1]) == VERSIONS
         # Hourly error tiers, old and new, keep what a window on them can read (16 days).
         hourly = client.query(
             "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()"
@@ -101,10 +96,7 @@ def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
         assert len(hourly) == 5 and all("toIntervalDay(17)" in engine for _, engine in hourly)
         assert _answers(layer, now, old=False) == before
         # A run that died after its refills is repeated whole: the same numbers again.
-        for migration in load_migrations():
-            if migration.version in VERSIONS:
-                for statement in migration.statements():
-                    client.command(statement)
+        run_again(client, VERSIONS)
         assert _answers(layer, now, old=False) == before
 
         # New rows reach the new tables through their views, as the panel shows.
@@ -112,6 +104,3 @@ def test_upgrading_keeps_the_site_wide_numbers_and_a_second_run_changes_nothing(
         rate = errors.error_rate(layer, parse_filters("shop", "1h", now=now))
         assert (rate["page_views"], rate["errored_page_views"]) == (24 + 6, 8 + 2)
         assert _answers(layer, now, old=False) == _answers(layer, now, old=True)
-    finally:
-        client.command(f"DROP DATABASE IF EXISTS {settings.clickhouse_database}")
-        client.close()

@@ -14,9 +14,8 @@ from dashboard.cache import QueryCache
 from dashboard.filters import Filters, parse_filters
 from dashboard.panels import errors
 from dashboard.querylayer import QueryLayer
+from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
-from vitalscope.storage.clickhouse import connect
-from vitalscope.storage.migrator import Migrator, load_migrations
 
 VERSION = 82
 VIEW_COLUMNS = ["site", "started_at", "received_at", "page_view_id", "session_id", "url",
@@ -73,10 +72,7 @@ def _new(layer: QueryLayer, now: datetime) -> list[int]:
 
 def test_the_errors_denominator_keeps_its_numbers_across_the_raw_retention(
         settings: Settings) -> None:
-    client: Client = connect(settings, create_database=True)
-    try:
-        Migrator(client, migrations=[m for m in load_migrations()
-                                     if m.version < VERSION]).apply()
+    with install_before(settings, VERSION) as client:
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         for site, views in (("shop", 1), ("blog", 2)):  # blog: another site, not counted
             _seed(client, site, now - timedelta(minutes=30), f"{site}-recent", 24 * views)
@@ -92,17 +88,14 @@ def test_the_errors_denominator_keeps_its_numbers_across_the_raw_retention(
         before = _old(client, now)
         assert before == [24, 30, 36, 40 + 50, 50]
 
-        assert [m.version for m in Migrator(client).apply()] == [VERSION]
+        assert upgrade_to(client, VERSION) == [VERSION]
         layer = QueryLayer(lambda: client, QueryCache(None, 0))
         assert _new(layer, now) == before
         # Only what the raw table still held went into the reach tier.
         assert client.command("SELECT min(bucket) > now() - INTERVAL 90 DAY"
                               " FROM page_views_reach_1d WHERE site = 'shop'") == 1
         # A run that died after its refills is repeated whole: the same numbers again.
-        for migration in load_migrations():
-            if migration.version == VERSION:
-                for statement in migration.statements():
-                    client.command(statement)
+        run_again(client, [VERSION])
         assert _new(layer, now) == before
 
         # New page views reach the new tables through their views, as the Errors page shows.
@@ -110,6 +103,3 @@ def test_the_errors_denominator_keeps_its_numbers_across_the_raw_retention(
         assert _new(layer, now)[0] == 24 + 6
         assert errors.groups(layer, parse_filters("shop", "1h", now=now))["page_views"] == 30
         assert _new(layer, now) == _old(client, now)
-    finally:
-        client.command(f"DROP DATABASE IF EXISTS {settings.clickhouse_database}")
-        client.close()

@@ -18,9 +18,8 @@ from dashboard.panels.overview import overview, series
 from dashboard.panels.pages import pages
 from dashboard.querylayer import QueryLayer
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
+from tests.support.upgrades import install_before, upgrade_to
 from vitalscope.config import Settings
-from vitalscope.storage.clickhouse import connect
-from vitalscope.storage.migrator import Migrator, load_migrations
 
 VERSION = 70
 # The spans of the preset ranges (1m, 1h, 1h and 1d tier), as fixed custom windows so the
@@ -74,10 +73,7 @@ def _merge(client: Client) -> None:
 
 
 def test_upgrading_an_install_with_data_keeps_every_panels_numbers(settings: Settings) -> None:
-    client: Client = connect(settings, create_database=True)
-    try:
-        earlier = [m for m in load_migrations() if m.version < VERSION]
-        Migrator(client, migrations=earlier).apply()
+    with install_before(settings, VERSION) as client:
         now = datetime.now(UTC)
         seed(client, now)  # recent and 2-5 days old
         client.insert("vitals", vitals_rows("shop", now, 300,
@@ -92,8 +88,7 @@ def test_upgrading_an_install_with_data_keeps_every_panels_numbers(settings: Set
                       "WHERE bucket < now() - INTERVAL 17 DAY")
         assert _count(client, hourly_old) > 0
 
-        upto = [m for m in load_migrations() if m.version <= VERSION]
-        assert [m.version for m in Migrator(client, migrations=upto).apply()] == [VERSION]
+        assert upgrade_to(client, VERSION) == [VERSION]
         _merge(client)  # what background merges do: apply the new TTLs and codecs
         after = _panels(layer, now)
         assert not list(_differences(after, before))
@@ -104,6 +99,3 @@ def test_upgrading_an_install_with_data_keeps_every_panels_numbers(settings: Set
             "SELECT column, compression_codec FROM system.columns "
             "WHERE database = currentDatabase() AND table = 'vitals_dims_1h'").result_rows}
         assert codecs["value_q"] == codecs["hist"] == codecs["samples"] == "CODEC(ZSTD(3))"
-    finally:
-        client.command(f"DROP DATABASE IF EXISTS {settings.clickhouse_database}")
-        client.close()
