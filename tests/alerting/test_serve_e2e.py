@@ -59,7 +59,9 @@ def test_slow_beacons_end_as_one_signed_webhook(tmp_path: Path, receiver: Receiv
         (alert,) = body["alerts"]
         assert (alert["rule"], alert["status"]) == ("checkout-lcp", "firing")
         assert alert["labels"]["page_group"] == "/checkout"
-        assert alert["details"]["samples"] == 25 and 4000 <= alert["value"] <= 4024
+        # The rule fires at the first evaluation that sees its 20 samples; flushes (every
+        # 0.3 s) may still be bringing the last of the 25, so the count is 20 to 25.
+        assert 20 <= alert["details"]["samples"] <= 25 and 4000 <= alert["value"] <= 4024
     finally:
         assert server.stop(signal.SIGTERM) == 0
     assert "Traceback" not in server.logs()
