@@ -46,8 +46,8 @@ def ch_time(epoch_ms: int) -> str:
 def _scope_of(columns: tuple[int, ...]) -> Callable[[list[Any]], str]:
     if len(columns) == 1:  # the page view id: a string already
         return itemgetter(columns[0])
-    values = itemgetter(*columns)
-    return lambda row: "\x1f".join(map(str, values(row)))
+    values = itemgetter(*columns)  # String columns: their values are str already
+    return lambda row: "\x1f".join(values(row))
 
 
 # Per table with event ids, a row's event id and its scope (C getters: these run on every
