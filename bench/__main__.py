@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "memory": "bench.memory",
     "page_weight": "bench.page_weight",
     "pages_sort": "bench.pages_sort",
+    "quantile_state": "bench.quantile_state",
     "request_cpu": "bench.request_cpu",
     "startup": "bench.startup",
     "sdk_size": "bench.sdk_size",

@@ -1,0 +1,27 @@
+-- bench quantile_state: vitals_navs_1h with one sumMap of counts per logarithmic bucket
+-- {ratio} wide instead of the t-digest state (buckets as in loghist_dims.sql).
+CREATE TABLE loghist_navs
+(
+    site       LowCardinality(String),
+    page_group LowCardinality(String),
+    nav_type   LowCardinality(String),
+    metric     LowCardinality(String),
+    bucket     DateTime('UTC') CODEC(Delta(4), ZSTD(1)),
+    lh         SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(3))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (site, page_group, nav_type, metric, bucket)
+-- Wide parts at any size: per-column bytes are what is compared.
+SETTINGS min_bytes_for_wide_part = 0
+AS SELECT
+    site,
+    page_group,
+    nav_type,
+    metric,
+    toStartOfHour(ts) AS bucket,
+    sumMap(map(toUInt16(if(value <= 0, 0, greatest(1, round(
+        log(value * if(metric = 'CLS', 1000, 1)) / log(1 + {ratio:Float64})) + 1))),
+        toUInt64(1))) AS lh
+FROM vitals
+GROUP BY site, page_group, nav_type, metric, bucket
