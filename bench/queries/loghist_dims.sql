@@ -1,7 +1,6 @@
 -- bench quantile_state: the vitals_dims tier at one grain with, instead of the t-digest state
--- and the fixed-width histogram, one sumMap of counts per logarithmic bucket {ratio} wide
--- (bucket k holds values near (1 + ratio)^(k - 1); CLS is scaled by 1000 first, 0 is
--- bucket 0). Same keys, same raw samples as the dims views.
+-- and the fixed-width histogram, the counts per logarithmic bucket of _loghist_counts.sql.
+-- Same keys, same raw samples as the dims views.
 CREATE TABLE loghist_dims
 (
     site   LowCardinality(String),
@@ -22,9 +21,7 @@ AS SELECT
     d.2 AS val,
     metric,
     toStartOfInterval(ts, toIntervalSecond({grain_s:UInt32}), 'UTC') AS bucket,
-    sumMap(map(toUInt16(if(value <= 0, 0, greatest(1, round(
-        log(value * if(metric = 'CLS', 1000, 1)) / log(1 + {ratio:Float64})) + 1))),
-        toUInt64(1))) AS lh
+    -- include: _loghist_counts
 FROM vitals
 ARRAY JOIN [('all', ''), ('device', toString(device)), ('browser', toString(browser)),
             ('os', toString(os)), ('country', toString(country)),

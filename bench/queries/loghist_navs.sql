@@ -1,5 +1,5 @@
--- bench quantile_state: vitals_navs_1h with one sumMap of counts per logarithmic bucket
--- {ratio} wide instead of the t-digest state (buckets as in loghist_dims.sql).
+-- bench quantile_state: vitals_navs_1h with the counts per logarithmic bucket of
+-- _loghist_counts.sql instead of the t-digest state.
 CREATE TABLE loghist_navs
 (
     site       LowCardinality(String),
@@ -20,8 +20,6 @@ AS SELECT
     nav_type,
     metric,
     toStartOfHour(ts) AS bucket,
-    sumMap(map(toUInt16(if(value <= 0, 0, greatest(1, round(
-        log(value * if(metric = 'CLS', 1000, 1)) / log(1 + {ratio:Float64})) + 1))),
-        toUInt64(1))) AS lh
+    -- include: _loghist_counts
 FROM vitals
 GROUP BY site, page_group, nav_type, metric, bucket
