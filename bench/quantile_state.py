@@ -26,11 +26,12 @@ from vitalscope.storage.sql import named_query
 
 DATABASE = "bench"
 HOUR_TIER_DAYS = 17  # what vitals_dims_1h keeps (migration 0070)
-# today's table -> (its state columns, how the prototype rebuilds it: query and parameters)
+# today's table -> (its state columns, how the prototype rebuilds it: query and parameters).
+# The daily dims last: the quantiles are read from the loghist_dims table it leaves.
 TIERS: dict[str, tuple[tuple[str, ...], str, dict[str, Any]]] = {
     "vitals_dims_1h": (("value_q", "hist"), "loghist_dims", {"grain_s": 3600}),
-    "vitals_dims_1d": (("value_q", "hist"), "loghist_dims", {"grain_s": 86400}),
     "vitals_navs_1h": (("value_q",), "loghist_navs", {}),
+    "vitals_dims_1d": (("value_q", "hist"), "loghist_dims", {"grain_s": 86400}),
 }
 QUANTILES = (0.75, 0.95)
 
@@ -98,10 +99,7 @@ def main(argv: list[str]) -> int:
                                        "since": start.replace(tzinfo=None)})
                 sizes[table] = _column_bytes(client, [query], ["lh"])[query]
             by_ratio[ratio] = sizes
-            # Quantiles from the daily tier: the loghist_dims table left is the hourly one.
-            _build(client, "loghist_dims", {**TIERS["vitals_dims_1d"][2], "ratio": ratio,
-                                            "since": datetime(1970, 1, 1)})
-            accuracy = {}
+            accuracy = {}  # from the daily loghist_dims just built
             for q in QUANTILES:
                 rows: list[tuple[Any, ...]] = []
                 for site in SITES:

@@ -1,6 +1,7 @@
 -- bench quantile_state: the {q} quantile of a site's metrics, site-wide and per device, from
--- the daily loghist_dims states merged (the bucket's centre value), from the daily t-digest
--- states merged, and exactly from the raw samples.
+-- the daily loghist_dims states merged (the centre value of the bucket holding the sample
+-- quantileExact picks: 0-based rank floor(q * n), the first bucket counting more than q * n),
+-- from the daily t-digest states merged, and exactly from the raw samples.
 WITH estimates AS
 (
     SELECT dim, val, metric, arraySort(mapKeys(merged)) AS keys,
@@ -20,7 +21,7 @@ SELECT e.dim AS dim, e.val AS val, e.metric AS metric,
 FROM
 (
     SELECT dim, val, metric,
-           keys[arrayFirstIndex(c -> c >= {q:Float64} * running[-1], running)] AS k
+           keys[arrayFirstIndex(c -> c > {q:Float64} * running[-1], running)] AS k
     FROM estimates
 ) AS e
 INNER JOIN

@@ -26,6 +26,8 @@ VITAL_COLUMNS = ["site", "metric", "ts", "received_at", "event_id", "page_view_i
                  "attr_parts"]
 TIMING_COLUMNS = ["site", "source", "ts", "received_at", "event_id", "page_view_id",
                   "page_group", "name", "duration", "cache_status"]
+PAGE_VIEW_COLUMNS = ["site", "started_at", "received_at", "page_view_id", "session_id", "url",
+                     "page_group", "browser", "release"]
 RECENT = timedelta(minutes=40)
 
 

@@ -15,6 +15,7 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels import errors
 from dashboard.querylayer import QueryLayer
+from tests.support.rum_seed import PAGE_VIEW_COLUMNS
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 
@@ -22,8 +23,6 @@ VERSIONS = [80, 81]
 ERROR_COLUMNS = ["site", "ts", "received_at", "event_id", "page_view_id", "session_id",
                  "fingerprint", "error_type", "message", "occurrences", "page_group", "url",
                  "browser", "release"]
-VIEW_COLUMNS = ["site", "started_at", "received_at", "page_view_id", "session_id", "url",
-                "page_group", "browser", "release"]
 # (new table family, old table family, query, its other parameters) for each moved query.
 # errors_page_views moved on to 0082's reach tier: test_page_view_reach_migration.py.
 QUERIES: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
@@ -53,7 +52,7 @@ def _seed(client: Client, site: str, at: datetime, tag: str, views: int) -> None
                                fingerprint, "TypeError", f"boom {fingerprint}",
                                1 + fingerprint % 2, group, f"https://{site}.example{group}",
                                browser, "r1"])
-    client.insert("page_views", page_views, column_names=VIEW_COLUMNS)
+    client.insert("page_views", page_views, column_names=PAGE_VIEW_COLUMNS)
     client.insert("js_errors", thrown, column_names=ERROR_COLUMNS)
 
 

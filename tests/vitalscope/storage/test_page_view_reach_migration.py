@@ -14,12 +14,11 @@ from dashboard.cache import QueryCache
 from dashboard.filters import Filters, parse_filters
 from dashboard.panels import errors
 from dashboard.querylayer import QueryLayer
+from tests.support.rum_seed import PAGE_VIEW_COLUMNS
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 
 VERSION = 82
-VIEW_COLUMNS = ["site", "started_at", "received_at", "page_view_id", "session_id", "url",
-                "page_group", "browser", "release"]
 # The page views of before 0082: what errors_page_views read until then.
 OLD_QUERY = """SELECT uniqMerge(page_views) FROM {table:Identifier}
 WHERE site = {site:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}"""
@@ -35,7 +34,7 @@ def _seed(client: Client, site: str, at: datetime, tag: str, views: int) -> None
         row = [site, moment, moment, f"pv-{tag}-{i}", "s", f"https://{site}.example{group}",
                group, browser, "r1"]
         rows += [row, [*row[:2], moment + timedelta(seconds=5), *row[3:]]]
-    client.insert("page_views", rows, column_names=VIEW_COLUMNS)
+    client.insert("page_views", rows, column_names=PAGE_VIEW_COLUMNS)
 
 
 def _filters(now: datetime) -> list[Filters]:

@@ -3,7 +3,7 @@
 -- (0080) hold up to 65,536 hashes (256 KiB) each; a 30-day window merged 30 of them, about
 -- 30 ms at 2 M page views, a fifth of the Errors table's cold time. uniqCombined(14) is exact
 -- while a bucket holds few page views and then a 12 KiB HyperLogLog (about 0.8 % standard
--- error): the same window merges in about 3 ms. page_views_site keeps serving the Overview's
+-- error): the same window merges in about 7 ms. page_views_site keeps serving the Overview's
 -- error rate, whose per-bucket counts stay exact to 65,536 page views a bucket.
 --
 -- Filled from the raw page views (the states cannot be made from uniq states), which keep
