@@ -125,3 +125,20 @@ def test_examples_at_the_edges(change: dict[str, Any]) -> None:
     _agree(document)
     document["e"][1]["cnt"] = 3.0
     _agree(document)
+
+
+# Characters a regex or an isalnum()-style check could let through or refuse wrongly: other
+# scripts' letters and digits, full-width forms, spaces and controls, a surrogate's escape,
+# characters just outside the allowed ranges.
+@pytest.mark.parametrize("middle", [
+    "٣", "５", "é", "ß", "Ⅷ", " ", "\t", "\x00", "\x7f", "😀", "e\u0301", "\\ud800", "+", "/",
+    "=", ".", "~", "@", "[", "`", "{", ":", "-", "_", "Z", "z", "0", "9",
+])
+@pytest.mark.parametrize("path", [("pv",), ("sid",), ("e", 0, "id"), ("e", 1, "id")])
+def test_id_characters_get_the_same_verdict(path: tuple[Any, ...], middle: str) -> None:
+    document: Any = beacon(n_vitals=2, n_timings=0)
+    node = document
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = node[path[-1]][:4] + middle + node[path[-1]][4:]
+    _agree(document)
