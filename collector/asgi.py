@@ -24,7 +24,7 @@ from collector.enrich.event_window import OUT_OF_WINDOW, EventWindow
 from collector.enrich.urls import UrlNormaliser
 from collector.entry_size import check_context_size, check_entry_size
 from collector.errors import IngestError, from_decode, from_validation
-from collector.http import Headers, header_map, no_content, query_param, refuse, respond
+from collector.http import NO_CONTENT, Headers, header_map, query_param, refuse, respond
 from collector.payload import ch_time, encode_entry
 from collector.rows import beacon_rows
 from collector.server_timings_wire import SERVER_TIMINGS_DECODER, ServerTimingsBatch
@@ -188,7 +188,7 @@ class IngestApp:
                                     or await self._client(scope, headers))
             context = BeaconContext(site, beacon, int(time.time() * 1000),
                                     headers.get(b"user-agent", b"").decode("latin-1"), headers,
-                                    trusted_peer=trusted_peer)
+                                    trusted_peer)
             reason = enrich(self.steps, context)
             dropped = context.dropped_events
             if dropped:
@@ -202,7 +202,8 @@ class IngestApp:
                 rows = beacon_rows(context, self.urls)
                 payload = check_entry_size(encode_entry(site.name, rows, one_scope=True),
                                            self.settings.max_entry_bytes)
-                counts = {table: len(table_rows) for table, table_rows in rows.items()}
+                # zip and map, not a comprehension: no function frame of its own (Python 3.11).
+                counts = dict(zip(rows, map(len, rows.values()), strict=True))
                 # Nothing built from the beacon stays referenced while the request waits for
                 # Redis: with many requests waiting, the garbage collector's passes over
                 # those objects cost more than building them did.
@@ -219,7 +220,11 @@ class IngestApp:
             return
         if dropped:
             cors += _dropped_header(dropped)
-        await no_content(send, cors)
+        # 204 sent here rather than through a helper coroutine: one frame less a beacon. The
+        # headers list becomes the response's.
+        cors.append(NO_CONTENT)
+        await send({"type": "http.response.start", "status": 204, "headers": cors})
+        await send({"type": "http.response.body", "body": b""})
 
     async def server_timings(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope["headers"])

@@ -46,11 +46,14 @@ class DailySecret:
         self.redis = redis
         self._day = -1
         self._secret = b""
+        # The UTC day of _secret as epoch seconds [from, until): current() compares the
+        # clock with them (no int() and division on every request).
+        self._from = self._until = 0.0
         self._fetching: dict[int, asyncio.Task[bytes]] = {}
 
     def current(self) -> bytes | None:
         """Today's secret if this process has it (every request but the day's first few)."""
-        return self._secret if int(time.time()) // DAY_S == self._day else None
+        return self._secret if self._from <= time.time() < self._until else None
 
     async def get(self) -> bytes:
         day = int(time.time()) // DAY_S
@@ -70,6 +73,7 @@ class DailySecret:
                 self._fetching.pop(day, None)
         if day >= self._day:
             self._day, self._secret = day, secret
+            self._from, self._until = float(day * DAY_S), float((day + 1) * DAY_S)
         return secret
 
     async def _fetch(self, day: int) -> bytes:

@@ -23,6 +23,8 @@ class BeaconContext(msgspec.Struct, gc=False):
     received_ms: int
     user_agent: str = ""
     headers: dict[bytes, bytes] = {}
+    # Given positionally on every beacon (a keyword costs msgspec a lookup by name).
+    trusted_peer: bool = False  # the TCP peer is a trusted proxy (its headers are believed)
     # Filled by the enrichment steps.
     offset_ms: float = 0.0
     browser: str = ""
@@ -39,7 +41,6 @@ class BeaconContext(msgspec.Struct, gc=False):
     # vital event id -> the script behind it, scrubbed and classified (enrich/scripts.py)
     scripts: dict[str, ScriptSource] = {}
     dropped_events: int = 0  # events outside the accepted time window (enrich/event_window.py)
-    trusted_peer: bool = False  # the TCP peer is a trusted proxy (its headers are believed)
 
     def client_ms(self, value: float) -> int:
         """A client-clock time on the server's clock (skew removed)."""

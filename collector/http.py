@@ -8,7 +8,7 @@ from collector.errors import IngestError
 
 Headers = list[tuple[bytes, bytes]]
 JSON = b"application/json"
-_NO_CONTENT = (b"content-length", b"0")
+NO_CONTENT = (b"content-length", b"0")
 
 
 async def respond(send: Send, status: int, body: bytes = b"", headers: Headers | None = None,
@@ -18,16 +18,9 @@ async def respond(send: Send, status: int, body: bytes = b"", headers: Headers |
         out.append((b"content-type", content_type))
         out.append((b"content-length", str(len(body)).encode()))
     else:
-        out.append(_NO_CONTENT)
+        out.append(NO_CONTENT)
     await send({"type": "http.response.start", "status": status, "headers": out})
     await send({"type": "http.response.body", "body": body})
-
-
-async def no_content(send: Send, headers: Headers) -> None:
-    """204 with these headers: the list becomes the response's (extended, not copied)."""
-    headers.append(_NO_CONTENT)
-    await send({"type": "http.response.start", "status": 204, "headers": headers})
-    await send({"type": "http.response.body", "body": b""})
 
 
 async def refuse(send: Send, error: IngestError, headers: Headers | None = None) -> None:

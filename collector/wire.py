@@ -242,11 +242,12 @@ class BeaconDecoder:
             self._capped.decode(data)
             raise
         caps = VALUE_CAPS
-        for event in beacon.e:
+        ids = []
+        for event in beacon.e:  # one pass for the caps and the ids
+            ids.append(event.id)
             if type(event) is Vital and event.n in caps and event.val > caps[event.n]:
                 self._capped.decode(data)  # raises the error of the first vital over its cap
                 raise msgspec.ValidationError(f"val: {event.n} must be <= {caps[event.n]}")
-        ids = [event.id for event in beacon.e]
         if not _id_characters_only(beacon.pv + beacon.sid + "".join(ids)):
             for path, value in (("$.pv", beacon.pv), ("$.sid", beacon.sid),
                                 *((f"$.e[{i}].id", event_id) for i, event_id in enumerate(ids))):

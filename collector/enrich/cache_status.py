@@ -4,7 +4,6 @@ miss, ... (the SDK reports the raw entries; dashboards want a status)."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from collector.context import BeaconContext
 from collector.wire import ServerTimingEntry
@@ -34,15 +33,32 @@ def cache_status(name: str, description: str | None) -> str:
     return ""
 
 
-# Entries repeat (`cache;desc=HIT` on every page): each distinct one is read once. Keys are
-# bounded strings (64 + 256 characters), so at most ~1 MiB.
-_cached_status = lru_cache(maxsize=4096)(cache_status)
+# Entries repeat (`cache;desc=HIT` on every page): each distinct one is read once, then found
+# with two dict lookups (an lru_cache's key tuple and recency list cost twice that on every
+# entry). Keys are bounded strings (64 + 256 characters); past MAX_KNOWN entries the cache
+# starts again empty, so it holds at most ~1 MiB.
+MAX_KNOWN = 4096
+_known: dict[str, dict[str | None, str]] = {}
+_known_count = 0
+
+
+def _learn(name: str, description: str | None) -> str:
+    global _known_count
+    if _known_count >= MAX_KNOWN:
+        _known.clear()
+        _known_count = 0
+    status = _known.setdefault(name, {})[description] = cache_status(name, description)
+    _known_count += 1
+    return status
 
 
 def derive_cache_status(context: BeaconContext) -> str | None:
     for event in context.beacon.e:
         if type(event) is ServerTimingEntry:  # exact type: isinstance on a Struct costs ~10x
-            status = _cached_status(event.n, event.desc)
+            by_description = _known.get(event.n)
+            status = by_description.get(event.desc) if by_description is not None else None
+            if status is None:
+                status = _learn(event.n, event.desc)
             if status:
                 context.cache_status[event.id] = status
     return None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
+import collector.enrich.cache_status as cache_statuses
 from collector.context import BeaconContext
-from collector.enrich.cache_status import cache_status
+from collector.enrich.cache_status import cache_status, derive_cache_status
 from collector.enrich.scripts import ScriptParty, party
 from collector.enrich.urls import UrlNormaliser, default_group
 from collector.rows import error_fingerprint
-from collector.wire import BEACON_DECODER
+from collector.wire import BEACON_DECODER, MAX_EVENTS
 from vitalscope.config.collector import PageGroupRule
 from vitalscope.sites import Site
 
@@ -27,6 +29,29 @@ from vitalscope.sites import Site
 ])
 def test_cache_status(name: str, description: str | None, status: str) -> None:
     assert cache_status(name, description) == status
+
+
+def _timings_context(entries: list[tuple[str, str]]) -> BeaconContext:
+    events = [{"t": "st", "id": f"s{i}", "ts": 1.7e12, "n": name, "desc": description}
+              for i, (name, description) in enumerate(entries)]
+    raw = msgspec.json.encode({"v": 1, "pv": "pv-00000001", "sid": "sid-00000001",
+                               "url": "https://shop.example/", "st": 1.7e12, "sent": 1.7e12,
+                               "e": events})
+    return BeaconContext(Site("shop", "pk_x", "h", ()), BEACON_DECODER.decode(raw), 2)
+
+
+def test_the_cache_of_statuses_stays_bounded_and_right_past_its_bound() -> None:
+    # Every description new (a hostile sender's), then the common ones again.
+    for start in range(0, 3 * cache_statuses.MAX_KNOWN, MAX_EVENTS):
+        context = _timings_context([("cache", f"HIT {i}")
+                                    for i in range(start, start + MAX_EVENTS)])
+        derive_cache_status(context)
+        assert set(context.cache_status.values()) == {"hit"}
+        assert len(context.cache_status) == MAX_EVENTS
+        assert sum(map(len, cache_statuses._known.values())) <= cache_statuses.MAX_KNOWN
+    context = _timings_context([("cdn-cache", "MISS"), ("db", "HIT"), ("Cache", "stale")])
+    derive_cache_status(context)
+    assert context.cache_status == {"s0": "miss", "s2": "stale"}
 
 
 @pytest.mark.parametrize(("path", "group"), [
