@@ -202,8 +202,7 @@ class IngestApp:
                 rows = beacon_rows(context, self.urls)
                 payload = check_entry_size(encode_entry(site.name, rows, one_scope=True),
                                            self.settings.max_entry_bytes)
-                # zip and map, not a comprehension: no function frame of its own (Python 3.11).
-                counts = dict(zip(rows, map(len, rows.values()), strict=True))
+                counts = {table: len(table_rows) for table, table_rows in rows.items()}
                 # Nothing built from the beacon stays referenced while the request waits for
                 # Redis: with many requests waiting, the garbage collector's passes over
                 # those objects cost more than building them did.
