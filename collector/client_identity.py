@@ -44,7 +44,6 @@ class DailySecret:
 
     def __init__(self, redis: aioredis.Redis) -> None:
         self.redis = redis
-        self._day = -1
         self._secret = b""
         # The UTC day of _secret as epoch seconds [from, until): current() compares the
         # clock with them (no int() and division on every request).
@@ -56,9 +55,10 @@ class DailySecret:
         return self._secret if self._from <= time.time() < self._until else None
 
     async def get(self) -> bytes:
+        known = self.current()
+        if known is not None:
+            return known
         day = int(time.time()) // DAY_S
-        if day == self._day:
-            return self._secret
         task = self._fetching.get(day)
         if task is None:
             task = self._fetching[day] = asyncio.create_task(self._fetch(day))
@@ -71,8 +71,8 @@ class DailySecret:
         finally:
             if task.done():
                 self._fetching.pop(day, None)
-        if day >= self._day:
-            self._day, self._secret = day, secret
+        if day * DAY_S >= self._from:  # not older than the secret already held
+            self._secret = secret
             self._from, self._until = float(day * DAY_S), float((day + 1) * DAY_S)
         return secret
 

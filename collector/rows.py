@@ -110,7 +110,7 @@ def beacon_rows(ctx: BeaconContext, scrub: UrlNormaliser) -> Rows:
         elif type(event) is RouteChange and event.dur is not None:
             route_ms = event.dur
     # Conditionals rather than min(): a builtin's call costs more than the comparison.
-    started = round(b.st + offset)  # ctx.client_ms inlined
+    started = round(b.st + offset)  # ctx.client_ms(b.st) without a method call
     # Viewports fit UInt16 in practice; the wire format allows more, so clamp, not wrap.
     width, height = int(b.vw or 0), int(b.vh or 0)
     page_view = [

@@ -5,8 +5,10 @@ back into an address. The country header counts only from a trusted proxy."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from ipaddress import ip_address
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 import redis
 from clickhouse_connect.driver.client import Client
 
+from collector.client_identity import DAY_S, DailySecret
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
@@ -24,7 +27,7 @@ from tests.support.redis_replies import as_bytes, stream
 from vitalscope.config import Settings
 from vitalscope.forwarded import parse_address
 from vitalscope.redisstore import keys
-from vitalscope.redisstore.client import sync_client
+from vitalscope.redisstore.client import async_client, sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
 
 # A refill of one request per 20 s: the counts of 429 below hold however slowly a loaded
@@ -178,3 +181,29 @@ def test_the_country_header_counts_only_from_a_trusted_proxy(
     assert countries([]) == [""]
     assert countries(["10.0.0.0/8"]) == [""]
 
+
+
+def test_the_day_secret_is_kept_for_its_utc_day_only(
+        redis_server: EmbeddedRedis, monkeypatch: pytest.MonkeyPatch) -> None:
+    day = int(time.time()) // DAY_S
+    clock = [day * DAY_S + 0.5]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+
+    async def run() -> None:
+        secret = DailySecret(async_client(redis_server.url))
+        assert secret.current() is None  # nothing fetched yet
+        first = await secret.get()
+        assert secret.current() == first == await secret.get()
+        stored = sync_client(redis_server.url).get(keys.client_day_key(day))
+        assert stored == first  # every process buckets alike: the secret is Redis's
+        clock[0] = (day + 1) * DAY_S - 0.001  # the day's last moment: still its secret
+        assert secret.current() == first
+        clock[0] = (day + 1) * DAY_S  # the next UTC day: fetched anew, not reused
+        assert secret.current() is None
+        second = await secret.get()
+        assert second != first and secret.current() == second
+        clock[0] = day * DAY_S + 10  # a clock that steps back does not get the new day's
+        assert secret.current() is None
+        await secret.redis.aclose()
+
+    asyncio.run(run())
