@@ -15,8 +15,9 @@ from dash.exceptions import PreventUpdate
 from dashboard.filters import RANGES, FilterError
 from dashboard.metrics import DIMENSIONS
 from dashboard.service import DashboardService
-from dashboard.web import urlstate
+from dashboard.web import refresh, urlstate
 from dashboard.web.components import message
+from dashboard.web.page import Page
 from dashboard.web.registry import BY_PATH, PAGES
 
 log = logging.getLogger("vitalscope.dashboard")
@@ -31,7 +32,7 @@ def _route(pathname: str | None) -> str:
 def _layout(refresh_s: int) -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh=False),
-        dcc.Interval(id="tick", interval=max(refresh_s, 1) * 1000, disabled=refresh_s == 0),
+        *refresh.components(refresh_s),
         html.Div([html.Span("Vitalscope", className="vs-brand"),
                   html.Nav(id="nav", className="vs-nav"),
                   html.A("Log out", href="/logout", id="logout")], className="vs-header"),
@@ -112,16 +113,21 @@ def create_dash(service: DashboardService,
                          className="active" if page.path == current else "")
                 for page in PAGES]
 
-    @app.callback(Output("content", "children"), Input("url", "pathname"),
-                  Input("url", "search"), Input("tick", "n_intervals"))
-    def content(pathname: str | None, search: str | None, _tick: int | None) -> Any:
+    @app.callback(Output("content", "children"), Output(refresh.LIVE, "data"),
+                  Input("url", "pathname"), Input("url", "search"),
+                  Input(refresh.TICK, "n_intervals"),
+                  **refresh.paused_while_running(service.settings.refresh_s))
+    def content(pathname: str | None, search: str | None, tick: int | None) -> Any:
         route = _route(pathname)
         page = BY_PATH.get(route)
         if page is None:
-            return message(f"No page at {pathname}.", "error")
-        if ctx.triggered_id == "tick" and page.live:
+            return message(f"No page at {pathname}.", "error"), no_update
+        if ctx.triggered_id == refresh.TICK and page.live:
             # The page refreshes its live blocks itself, keeping what the reader is using.
-            raise PreventUpdate
+            return no_update, tick
+        return _render(page, route, search), no_update
+
+    def _render(page: Page, route: str, search: str | None) -> Any:
         params = urlstate.parse(search)
         if not params.get("site"):
             if not service.sites():

@@ -4,11 +4,12 @@ on the raw table, filters in the URL, drill-down, live refresh, logout."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, Response
+from playwright.sync_api import Browser, Page, Request, Response
 
 from dashboard.web.plotly_bundle import IMMUTABLE, locked_version
 from tests.dashboard.conftest import ARTIFACTS, Seeded
@@ -91,6 +92,52 @@ def test_p75_shown_equals_raw_and_a_filter_change_updates_url_and_numbers(
     # Live refresh (every 2 s here) keeps the selection.
     page.wait_for_timeout(4500)
     assert "range=7d" in page.url and page.inner_text("#samples-LCP") == "2,100 samples"
+
+
+def _is_refresh(request: Request) -> bool:
+    if "/_dash-update-component" not in request.url or not request.post_data:
+        return False
+    changed = json.loads(request.post_data).get("changedPropIds", [])
+    return bool({"tick.n_intervals", "live-tick.data"} & set(changed))
+
+
+@pytest.mark.parametrize("path", ["", "pages"])
+def test_a_refresh_slower_than_its_interval_is_asked_once_at_a_time(
+        page: Page, seeded: Seeded, path: str) -> None:
+    """Every answer takes 5 s, the refresh interval is 2 s: the page must wait for each
+    refresh (the router's, then on a live page its blocks') before asking the next, or a slow
+    server would pile up stale renders, and still refresh."""
+    page.goto(f"{seeded.server.url}/dashboard/{path}?site=shop&range=1h")
+    page.wait_for_selector(PAGES[path])
+    page.wait_for_load_state("networkidle")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 5000,
+                                                  "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    in_flight: set[Request] = set()
+    most_in_flight = [0]
+    answered: list[Request] = []
+
+    def asked(request: Request) -> None:
+        if _is_refresh(request):
+            in_flight.add(request)
+            most_in_flight[0] = max(most_in_flight[0], len(in_flight))
+
+    def ended(request: Request) -> None:
+        if request in in_flight:
+            in_flight.discard(request)
+            answered.append(request)
+
+    page.on("request", asked)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+    page.wait_for_timeout(17_000)
+    assert most_in_flight[0] == 1
+    assert len(answered) >= 2
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+                                                  "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
 
 
 def test_segment_filter_goes_to_the_url(page: Page, seeded: Seeded) -> None:

@@ -15,6 +15,7 @@ import httpx
 
 from tests.support import forked
 from tests.support.ports import free_port
+from vitalscope.server import stack_dump
 
 VITALSCOPE = [sys.executable, "-m", "vitalscope"]
 
@@ -96,6 +97,9 @@ class ServeProcess:
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
+                # Where it is stuck, in the log this error shows (vitalscope/server/stack_dump.py).
+                self.process.send_signal(stack_dump.SIGNAL)
+                time.sleep(1.0)
                 self.process.kill()
                 self.process.wait()
                 raise AssertionError(

@@ -15,14 +15,14 @@ from typing import Any
 
 import dash
 import plotly.utils
-from dash import Input, Output, State, dcc, html
+from dash import Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.filters import FilterError, Filters
 from dashboard.metrics import BY_NAME
 from dashboard.panels import alerts as data
 from dashboard.service import DashboardService
-from dashboard.web import urlstate
+from dashboard.web import refresh, urlstate
 from dashboard.web.components import message, table
 from dashboard.web.page import Page
 from dashboard.web.views import silenceform
@@ -169,9 +169,10 @@ def render(service: DashboardService, f: Filters, params: dict[str, str]) -> lis
 def register(app: dash.Dash, service: DashboardService) -> None:
     @app.callback(Output("al-live-a", "children"), Output("al-live-b", "children"),
                   Output("al-live-signatures", "data"),
-                  Input("tick", "n_intervals"), State("url", "search"),
-                  State("al-live-signatures", "data"), prevent_initial_call=True)
-    def refresh(_tick: int | None, search: str | None,
+                  refresh.live_tick(), State("url", "search"),
+                  State("al-live-signatures", "data"), prevent_initial_call=True,
+                  **refresh.paused_while_running(service.settings.refresh_s))
+    def refresh_blocks(_tick: int | None, search: str | None,
                 shown: list[str] | None) -> tuple[Any, Any, list[str]]:
         params = urlstate.parse(search)
         try:

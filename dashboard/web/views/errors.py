@@ -20,7 +20,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.filters import FilterError, Filters, WindowJson
 from dashboard.panels import errors
 from dashboard.service import DashboardService
-from dashboard.web import urlstate
+from dashboard.web import refresh, urlstate
 from dashboard.web.components import figure, fmt_count, graph, message, table, time_axis
 from dashboard.web.page import Page
 
@@ -187,7 +187,8 @@ def register(app: dash.Dash, service: DashboardService) -> None:
         Output("errors-table", "data"), Output("errors-table", "page_count"),
         Output("errors-total", "children"),
         Input("errors-table", "page_current"), Input("errors-table", "sort_by"),
-        Input("tick", "n_intervals"), State("url", "search"), prevent_initial_call=True,
+        refresh.live_tick(), State("url", "search"), prevent_initial_call=True,
+        **refresh.paused_while_running(service.settings.refresh_s),
     )
     def errors_rows(page: int | None, sort_by: list[dict[str, str]] | None,
                     _tick: int | None, search: str | None) -> tuple[Any, ...]:

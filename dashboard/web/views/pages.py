@@ -15,7 +15,7 @@ from dashboard.metrics import BY_NAME, METRIC_NAMES
 from dashboard.panels import errors, pages, scripts
 from dashboard.panels.errors import PageError
 from dashboard.service import DashboardService
-from dashboard.web import urlstate
+from dashboard.web import refresh, urlstate
 from dashboard.web.components import COLORS, csv_link, message, table
 from dashboard.web.page import Page
 from dashboard.web.views import scripts as scripts_view
@@ -159,8 +159,8 @@ def register(app: dash.Dash, service: DashboardService) -> None:
         Output("pages-table", "data"), Output("pages-table", "page_count"),
         Output("pages-total", "children"),
         Input("pages-table", "page_current"), Input("pages-table", "sort_by"),
-        Input("pages-min", "value"), Input("tick", "n_intervals"), State("url", "search"),
-        prevent_initial_call=True,
+        Input("pages-min", "value"), refresh.live_tick(), State("url", "search"),
+        prevent_initial_call=True, **refresh.paused_while_running(service.settings.refresh_s),
     )
     def pages_rows(page: int | None, sort_by: list[dict[str, str]] | None,
                    min_samples: int | None, _tick: int | None, search: str | None

@@ -17,6 +17,7 @@ from vitalscope.runtime import Role, Runtime, StartupError
 from vitalscope.server.gc_tuning import tune_gc
 from vitalscope.server.limits import edge_limits
 from vitalscope.server.procs.group import process_count
+from vitalscope.server import stack_dump
 from vitalscope.server.runner import Companion, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
 from vitalscope.storage.migrator import Migrator
@@ -61,6 +62,7 @@ def serve_runtime(runtime: Runtime, companion: Companion | None = None) -> None:
     with a companion (the demo's servers share the loop) it stays one process."""
     settings = runtime.settings
     count = process_count(settings.http.processes)
+    stack_dump.enable()
     try:
         if runtime.role is Role.SERVE and companion is None and count > 1:
             from vitalscope.app.processes import serve_with_ingest_processes
