@@ -14,10 +14,10 @@ from vitalscope.app.assembly import build_asgi
 from vitalscope.app.cli.common import load, settings_options, user_errors
 from vitalscope.config import Settings
 from vitalscope.runtime import Role, Runtime, StartupError
+from vitalscope.server import stack_dump
 from vitalscope.server.gc_tuning import tune_gc
 from vitalscope.server.limits import edge_limits
 from vitalscope.server.procs.group import process_count
-from vitalscope.server import stack_dump
 from vitalscope.server.runner import Companion, MainServer, bind, local_url
 from vitalscope.sites import SiteRepository
 from vitalscope.storage.migrator import Migrator
