@@ -60,7 +60,10 @@ down() {
   tac "$PIDS" | while read -r name pid; do
     while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "dev-cluster: $name ($pid) ignored SIGTERM for 30 s; killing it" >&2
+      echo "dev-cluster: $name ($pid) ignored SIGTERM for 30 s; killing it (its threads'" \
+        "stacks are at the end of $LOGS/$name.log)" >&2
+      kill -USR1 "$pid" 2>/dev/null || true  # vitalscope/server/stack_dump.py
+      sleep 1
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done

@@ -130,9 +130,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         down = subprocess.run(["bash", str(SCRIPT), "down", str(folder / "run")], env=env,
                               capture_output=True, text=True, timeout=120, check=False)
         assert down.returncode == 0, down.stderr
+        # Every role stopped on SIGTERM; one that did not left its stacks in its log.
+        assert "ignored SIGTERM" not in down.stderr, down.stderr + _stuck_logs(folder / "run")
         for pid in pids:  # everything `up` started is gone
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
+
+
+def _stuck_logs(run: Path) -> str:
+    return "".join(f"\n== {log.name}\n{log.read_text()[-20_000:]}"
+                   for log in sorted((run / "logs").glob("*.log"))
+                   if "most recent call first" in log.read_text())
 
 
 def _post(client: httpx.Client, key: str, body: dict[str, object]) -> int:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 log = logging.getLogger("vitalscope.services")
+# Every service bounds its own stop (a flush deadline, a wait for running jobs); this is the
+# backstop for one whose bound fails, so a SIGTERM still ends the process well within the
+# usual 30 s grace period of process supervisors.
+STOP_BOUND_S = 20.0
 
 
 class Service(Protocol):
@@ -20,11 +25,12 @@ class Service(Protocol):
 
 
 class ServiceGroup:
-    """Starts services in order and stops them in reverse; a failing stop never keeps the
-    others from stopping."""
+    """Starts services in order and stops them in reverse; a failing or stuck stop never keeps
+    the others from stopping."""
 
-    def __init__(self, services: list[Service]) -> None:
+    def __init__(self, services: list[Service], stop_bound_s: float = STOP_BOUND_S) -> None:
         self.services = services
+        self.stop_bound_s = stop_bound_s
         self._started: list[Service] = []
 
     async def start(self) -> None:
@@ -37,8 +43,13 @@ class ServiceGroup:
         while self._started:
             service = self._started.pop()
             try:
-                await service.stop()
+                await asyncio.wait_for(service.stop(), self.stop_bound_s)
                 log.info("stopped %s", service.name)
+            except TimeoutError:
+                # Its unfinished work is what a crash would leave: queued entries stay pending
+                # for the next start, leases expire.
+                log.error("stopping %s took over %.0f s: went on without it", service.name,
+                          self.stop_bound_s)
             except Exception:
                 log.exception("stopping %s failed", service.name)
 
