@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from vitalscope.app.cli.common import load, settings_options, user_errors
 from vitalscope.config import Settings
-from vitalscope.datadir import DataDir
+from vitalscope.datadir import DataDir, FolderLock
 from vitalscope.runtime import Role, Runtime
 from vitalscope.sites import SiteRepository
 from vitalscope.sites.events import announce_sites_changed
@@ -36,15 +37,16 @@ def migrate(print_sql: bool, config: Path | None, data: Path | None) -> None:
     if settings.embedded_clickhouse and DataDir(settings.data_dir).running_server():
         click.echo("The running server applied every migration at start; nothing to do.")
         return
-    if settings.embedded_clickhouse:
-        runtime = Runtime.open(settings, Role.CLI, with_redis=False, migrate=False)
-        runtime.close()  # only to take and check the folder lock the same way serve does
-    client = connect(settings, create_database=True)
-    try:
-        _apply(client, settings)
-        _sync_declared_sites(client, settings)
-    finally:
-        client.close()
+    # The folder's lock, as serve takes it, held while migrating (a fresh folder has no
+    # database yet: the connection below makes it).
+    with (FolderLock(DataDir(settings.data_dir)) if settings.embedded_clickhouse
+          else contextlib.nullcontext()):
+        client = connect(settings, create_database=True)
+        try:
+            _apply(client, settings)
+            _sync_declared_sites(client, settings)
+        finally:
+            client.close()
 
 
 def _sync_declared_sites(client: Client, settings: Settings) -> None:
