@@ -7,6 +7,7 @@ scheduler count in the worker's own process."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +17,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from collector import queue_health, queue_metrics
 from vitalscope.runtime import Role, Runtime
+from vitalscope.server.single_flight import SingleFlight
 
 router = APIRouter(tags=["health"])
 CHECK_TIMEOUT_S = 2.0
+# One thread per check at most, however often probes ask: 3 threads while a store hangs.
+_CHECKS = SingleFlight()
 
 
 @router.get("/healthz")
@@ -62,7 +66,8 @@ async def readyz(request: Request) -> JSONResponse:
     body: dict[str, Any] = {}
     for name, check in checks.items():
         try:
-            detail = await asyncio.wait_for(asyncio.to_thread(check, runtime), CHECK_TIMEOUT_S)
+            detail = await _CHECKS.run(name, functools.partial(check, runtime),
+                                       CHECK_TIMEOUT_S)
             results[name] = "ok"
             if isinstance(detail, dict):
                 body[name] = detail
