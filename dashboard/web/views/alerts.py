@@ -173,7 +173,7 @@ def register(app: dash.Dash, service: DashboardService) -> None:
                   State("al-live-signatures", "data"), prevent_initial_call=True,
                   **refresh.paused_while_running(service.settings.refresh_s))
     def refresh_blocks(_tick: int | None, search: str | None,
-                shown: list[str] | None) -> tuple[Any, Any, list[str]]:
+                       shown: list[str] | None) -> tuple[Any, Any, list[str]]:
         params = urlstate.parse(search)
         try:
             f = service.filters(params.get("site"), params.get("range"), params.get("from"),
