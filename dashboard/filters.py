@@ -20,8 +20,9 @@ RANGES: dict[str, timedelta] = {
 }
 DEFAULT_RANGE = "24h"
 MAX_CUSTOM_SPAN = timedelta(days=90)
-# The 1m tier keeps 3 days; a window starting earlier than this reads the 1h tier.
-MINUTE_TIER_AGE = timedelta(days=2, hours=23)
+# The vital 1m tiers keep 36 hours (migration 0083); a window whose previous period (the
+# comparison deltas) starts earlier than this reads the 1h tier.
+MINUTE_TIER_AGE = timedelta(hours=35)
 # The vital 1h tiers keep 17 days (migration 0070); a window whose previous period (the
 # comparison deltas) starts earlier than this reads the 1d tier, which keeps 400 days.
 HOUR_TIER_AGE = timedelta(days=16)
@@ -85,7 +86,7 @@ class Window:
 
 
 def pick_tier(span: timedelta, start: datetime, now: datetime) -> Tier:
-    if span <= timedelta(hours=6) and start >= now - MINUTE_TIER_AGE:
+    if span <= timedelta(hours=6) and start - span >= now - MINUTE_TIER_AGE:
         return TIERS[0]
     if span <= timedelta(days=8) and start - span >= now - HOUR_TIER_AGE:
         return TIERS[1]

@@ -33,6 +33,17 @@ def test_an_old_short_custom_range_reads_the_hourly_tier() -> None:
 
 
 @pytest.mark.parametrize(("start", "end", "tier"), [
+    ("2026-03-09T10:00", "2026-03-09T16:00", "1m"),  # previous period from 34 h 37 ago
+    ("2026-03-09T09:00", "2026-03-09T15:00", "1h"),  # previous period from 35 h 37 ago
+    ("2026-03-08T12:00", "2026-03-08T13:00", "1h"),  # older than the 1m tier's 36 hours
+])
+def test_windows_the_minute_tier_no_longer_keeps_read_the_hourly_one(start: str, end: str,
+                                                                     tier: str) -> None:
+    window = parse_filters("shop", "custom", start, end, now=NOW).window(NOW)
+    assert window.tier.name == tier
+
+
+@pytest.mark.parametrize(("start", "end", "tier"), [
     ("2026-03-02T15:00", "2026-03-10T14:37", "1h"),  # 8 days to now: previous from 16 d ago
     ("2026-02-20T10:00", "2026-02-20T12:00", "1d"),  # older than the 1h tier's 17 days
     ("2026-02-25T10:00", "2026-03-01T10:00", "1d"),  # its previous period would be
