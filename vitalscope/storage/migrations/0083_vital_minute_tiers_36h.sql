@@ -4,11 +4,11 @@
 -- custom windows) whose previous period (the comparison deltas) starts within
 -- dashboard/filters.py's MINUTE_TIER_AGE (35 h); every other window reads the hourly or daily
 -- tier, which hold the same samples by the hour. A minute row holds few samples (every
--- sample fans out to 8 dimension rows and a page row at minute grain), so the 3 days made
--- the two tables the second and third largest vital rollups (0.15x the raw table's bytes at
--- 10 M Zipf samples over 30 days, issue 18's bench). Like Thanos, which keeps raw
--- resolution for 40 hours before 5-minute and hourly downsampling, minute grain is kept
--- for the recent past, where incidents are looked at.
+-- sample fans out to 8 dimension rows and a page row at minute grain), so 3 days of them
+-- made vitals_dims_1m one of the largest vital rollups (0.15x the raw table's bytes at 10 M
+-- Zipf samples over 30 days, 0.21x at 2 M: issue 18's bench). Minute grain is for the recent past,
+-- where incidents are looked at; Thanos's compactor likewise downsamples data older than
+-- 40 hours to 5-minute points (and to hourly ones after 10 days).
 --
 -- The views still write rows up to 3 days old (0040's filter); those of a late beacon older
 -- than 36 hours are dropped by the next merge. MODIFY TTL also materializes the new TTL in
