@@ -11,7 +11,7 @@ from clickhouse_connect.driver.client import Client
 from prometheus_client import REGISTRY
 
 from dashboard.cache import QueryCache
-from dashboard.filters import parse_filters
+from dashboard.filters import Filters, parse_filters
 from dashboard.panels.overview import Overview, overview
 from dashboard.querylayer import QueryLayer
 from tests.support.rum_seed import VITAL_COLUMNS, raw_p75, seed, vitals_rows
@@ -24,12 +24,19 @@ def _samples(data: Overview) -> int:
     return int(data["metrics"][0]["samples"])
 
 
+def _last_hour(site: str, now: datetime) -> Filters:
+    """The hour before `now` as a fixed window: the `1h` range moves with the clock, and a
+    minute that turns between two reads would make the second a new question (a miss)."""
+    return parse_filters(site, "custom", (now - timedelta(hours=1)).isoformat(),
+                         now.isoformat(), now=now)
+
+
 def test_new_data_shows_once_the_site_generation_moves(
         settings: Settings, clickhouse: Client, redis_client: redis.Redis) -> None:
     now = datetime.now(UTC)
     seed(clickhouse, now)
     layer = QueryLayer(lambda: connect(settings), QueryCache(redis_client, 3600))
-    shop, blog = parse_filters("shop", "1h"), parse_filters("blog", "1h")
+    shop, blog = _last_hour("shop", now), _last_hour("blog", now)
     assert _samples(overview(layer, shop)) == 600
     assert _samples(overview(layer, blog)) == 40
     assert redis_client.keys("vs:dash:q:shop:0:overview_summary:*")
@@ -86,7 +93,7 @@ def test_under_live_ingest_a_result_within_the_freshness_budget_is_served(
     clock = [1000.0]
     layer = QueryLayer(lambda: connect(settings),
                        QueryCache(redis_client, 3600, 30, clock=lambda: clock[0]))
-    shop = parse_filters("shop", "1h", now=now)
+    shop = _last_hour("shop", now)
 
     def counts() -> tuple[float, float, float]:
         return (_count("vitalscope_dashboard_cache_hits_total", query="overview_summary",

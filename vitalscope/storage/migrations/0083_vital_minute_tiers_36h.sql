@@ -10,8 +10,8 @@
 -- where incidents are looked at; Thanos's compactor likewise downsamples data older than
 -- 40 hours to 5-minute points (and to hourly ones after 10 days).
 --
--- The views still write rows up to 3 days old (0040's filter); those of a late beacon older
--- than 36 hours are dropped by the next merge. MODIFY TTL also materializes the new TTL in
+-- The views still take rows up to 3 days old (0040's filter); those of a late beacon older
+-- than 36 hours are dropped as they are written (or by a merge). MODIFY TTL also materializes the new TTL in
 -- the parts already written (ClickHouse's materialize_ttl_after_modify, on by default), so
 -- an upgraded install drops its older minute rows at once; each statement can run twice.
 
