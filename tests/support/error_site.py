@@ -7,12 +7,13 @@ from __future__ import annotations
 import functools
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from tests.support.ports import free_port
 
@@ -73,6 +74,30 @@ def error_site(root: Path) -> Iterator[str]:
         thread.join(5)
 
 
+def _record(collector: str, into: list[str], request: Request) -> None:
+    if request.url.startswith(collector):
+        into.append(request.url)
+
+
+def beacons_answered(context: BrowserContext, collector: str) -> list[str]:
+    """The URLs of the requests to `collector` the context's pages had answered, as they
+    come."""
+    answered: list[str] = []
+    context.on("requestfinished", functools.partial(_record, collector, answered))
+    return answered
+
+
+def leave(page: Page, answered: list[str], timeout_s: float = 30.0) -> None:
+    """Navigates away (pagehide: the SDK sends what it holds) and waits until a beacon has
+    been answered: one still in flight when its context closes is lost, and a loaded machine
+    can take longer than the navigation."""
+    page.goto("about:blank")
+    deadline = time.monotonic() + timeout_s
+    while not answered:
+        assert time.monotonic() < deadline, f"no beacon answered within {timeout_s} s"
+        page.wait_for_timeout(50)
+
+
 def throw_on_pages(browser: Browser, root: Path, origin: str, collector: str, key: str,
                    releases: list[str]) -> None:
     """One page view per release that clicks the button throwing the TypeError (the first
@@ -82,6 +107,7 @@ def throw_on_pages(browser: Browser, root: Path, origin: str, collector: str, ke
         (root / f"p{number}.html").write_text(PAGE.format(collector=collector, key=key,
                                                           release=release))
         context = browser.new_context()
+        answered = beacons_answered(context, collector)
         page = context.new_page()
         page.goto(f"{origin}/p{number}.html")
         page.wait_for_load_state("load")
@@ -89,5 +115,5 @@ def throw_on_pages(browser: Browser, root: Path, origin: str, collector: str, ke
         if number == 0:
             page.click("#other")
         page.wait_for_timeout(200)
-        page.goto("about:blank")
+        leave(page, answered)
         context.close()
