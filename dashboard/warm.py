@@ -23,8 +23,8 @@ Bounds, so it never costs ingest or readers more than a little:
 Warming changes no number: it runs the same panel code on the same query layer, storing
 results under the generation read before each query, exactly as a reader's miss does
 (dashboard/cache.py); it only skips the reuse of older results within the budget. (Its one
-ClickHouse thread sums floats and merges t-digests in another order than a reader's query
-would: the last digits, as between any two runs.)"""
+ClickHouse thread sums floats in another order than a reader's query would: the last
+digits, as between any two runs.)"""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ SELECT
     sum(good) AS good,
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
-    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q) AS q,
+    vitalscope_lh_quantiles(sumMap(value_lh)) AS q,
     sumMap(hist) AS hist
 FROM {table:Identifier}
 WHERE site = {site:String} AND dim = {dim:String} AND metric = {metric:String}

@@ -5,7 +5,7 @@ SELECT
     sum(samples) AS samples,
     sum(good) AS good,
     sum(poor) AS poor,
-    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q)[2] AS p75
+    vitalscope_lh_quantiles(sumMap(value_lh))[2] AS p75
 FROM {table:Identifier}
 WHERE site = {site:String} AND dim = {dim:String} AND val = {val:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

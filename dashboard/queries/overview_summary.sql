@@ -7,7 +7,7 @@ SELECT
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
     sum(value_sum) AS value_sum,
-    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q) AS q,
+    vitalscope_lh_quantiles(sumMap(value_lh)) AS q,
     sumMap(hist) AS hist,
     sumMap(parts_sum) AS parts
 FROM {table:Identifier}

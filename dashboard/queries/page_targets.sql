@@ -4,7 +4,7 @@ SELECT
     target,
     sum(samples) AS samples,
     sum(poor) AS poor,
-    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q)[2] AS p75
+    vitalscope_lh_quantiles(sumMap(value_lh))[2] AS p75
 FROM vitals_targets_1h
 WHERE site = {site:String} AND page_group = {page_group:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

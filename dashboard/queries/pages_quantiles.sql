@@ -6,7 +6,7 @@ SELECT
     sum(good) AS good,
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
-    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q) AS q
+    vitalscope_lh_quantiles(sumMap(value_lh)) AS q
 FROM {table:Identifier}
 WHERE site = {site:String} AND page_group IN {groups:Array(String)}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

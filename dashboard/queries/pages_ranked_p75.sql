@@ -15,8 +15,7 @@ FROM
             sum(samples) AS n,
             sum(poor) AS n_poor,
             sumIf(samples, metric = {metric:String}) AS n_metric,
-            quantilesTDigestMergeIf(0.5, 0.75, 0.9, 0.95)(value_q,
-                                                        metric = {metric:String})[2] AS p75
+            vitalscope_lh_quantiles(sumMapIf(value_lh, metric = {metric:String}))[2] AS p75
         -- include: _pages_ranked_groups
     )
 )

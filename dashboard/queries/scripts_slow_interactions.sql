@@ -9,7 +9,7 @@ SELECT
     if(top, party, '') AS party_shown,
     sum(samples) AS samples,
     sum(poor) AS poor,
-    quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(duration_q)[2] AS p75_duration
+    vitalscope_lh_quantiles(sumMap(duration_lh))[2] AS p75_duration
 FROM
 (
     SELECT *, (script_url, script_host, party) IN (

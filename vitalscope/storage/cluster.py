@@ -21,11 +21,15 @@ _CREATE_MV = re.compile(
     r"^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS\b", re.IGNORECASE
 )
 _ALTER = re.compile(r"^ALTER TABLE (\w+)\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_MODIFY_QUERY = re.compile(r"^ALTER TABLE (\w+) MODIFY QUERY\s+(SELECT\b.*)$",
+                           re.IGNORECASE | re.DOTALL)
+_CREATE_FUNCTION = re.compile(r"^CREATE FUNCTION IF NOT EXISTS (\w+) AS\b", re.IGNORECASE)
 _ENGINE = re.compile(r"ENGINE\s*=\s*(\w*MergeTree)(?:\(([^)]*)\))?", re.IGNORECASE)
 _ORDER_BY = re.compile(r"ORDER BY\s+(\([^)]*\)|\w+)", re.IGNORECASE)
 _FROM = re.compile(r"\b(FROM|JOIN)\s+(\w+)\b", re.IGNORECASE)
 _TRUNCATE = re.compile(r"^TRUNCATE TABLE (\w+)$", re.IGNORECASE)
-_INSERT_SELECT = re.compile(r"^INSERT INTO (\w+)\s+(SELECT\b.*)$", re.IGNORECASE | re.DOTALL)
+_INSERT_SELECT = re.compile(r"^INSERT INTO (\w+)\s+(\([^)]*\)\s+)?(SELECT\b.*)$",
+                            re.IGNORECASE | re.DOTALL)
 _COLUMN_CHANGE = re.compile(r"^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b", re.IGNORECASE)
 
 
@@ -54,6 +58,14 @@ def _sharding_key(statement: str, engine: str) -> str:
     )
 
 
+def _local_sources(select: str, tables: set[str]) -> str:
+    return _FROM.sub(
+        lambda m: f"{m.group(1)} {m.group(2)}{LOCAL_SUFFIX}" if m.group(2) in tables
+        else m.group(0),
+        select,
+    )
+
+
 def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str]:
     """One single-node statement as the statements a cluster needs. `tables` collects the
     names of tables created so far, so views can be pointed at their local tables."""
@@ -79,14 +91,14 @@ def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str
         ]
     if match := _CREATE_MV.match(text):
         view, target = match.group(1), match.group(2)
-        select = text[match.end():]
-        select = _FROM.sub(
-            lambda m: f"{m.group(1)} {m.group(2)}{LOCAL_SUFFIX}" if m.group(2) in tables
-            else m.group(0),
-            select,
-        )
         return [f"CREATE MATERIALIZED VIEW IF NOT EXISTS {view}{on} TO {target}{LOCAL_SUFFIX} AS"
-                f"{select}"]
+                f"{_local_sources(text[match.end():], tables)}"]
+    if match := _MODIFY_QUERY.match(text):
+        # A view keeps its name on a cluster; its new query reads the local tables too.
+        return [f"ALTER TABLE {match.group(1)}{on} MODIFY QUERY "
+                f"{_local_sources(match.group(2), tables)}"]
+    if match := _CREATE_FUNCTION.match(text):
+        return [f"CREATE FUNCTION IF NOT EXISTS {match.group(1)}{on} AS{text[match.end():]}"]
     if match := _ALTER.match(text):
         name, rest = match.group(1), match.group(2)
         rendered = [f"ALTER TABLE {name}{LOCAL_SUFFIX}{on} {rest}"]
@@ -97,6 +109,6 @@ def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str
         return [f"TRUNCATE TABLE {match.group(1)}{LOCAL_SUFFIX}{on}"]
     if match := _INSERT_SELECT.match(text):
         # Synchronous: the migration is done when every shard has its rows.
-        return [f"INSERT INTO {match.group(1)} SETTINGS insert_distributed_sync = 1 "
-                f"{match.group(2)}"]
+        return [f"INSERT INTO {match.group(1)} {match.group(2) or ''}"
+                f"SETTINGS insert_distributed_sync = 1 {match.group(3)}"]
     raise ClusterRenderError(f"cannot render for a cluster: {text[:80]!r}")

@@ -1,13 +1,12 @@
--- bench quantile_state: vitals_navs_1h with the counts per logarithmic bucket of
--- _loghist_counts.sql instead of the t-digest state.
-CREATE TABLE loghist_navs
+-- bench quantile_state: vitals_navs_1h with the t-digest state it kept before 0084.
+CREATE TABLE tdigest_navs
 (
     site       LowCardinality(String),
     page_group LowCardinality(String),
     nav_type   LowCardinality(String),
     metric     LowCardinality(String),
     bucket     DateTime('UTC') CODEC(Delta(4), ZSTD(1)),
-    lh         SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(3))
+    value_q    AggregateFunction(quantilesTDigest(0.5, 0.75, 0.9, 0.95), Float64) CODEC(ZSTD(3))
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -20,6 +19,7 @@ AS SELECT
     nav_type,
     metric,
     toStartOfHour(ts) AS bucket,
-    -- include: _loghist_counts
+    quantilesTDigestState(0.5, 0.75, 0.9, 0.95)(value) AS value_q
 FROM vitals
+WHERE ts >= {since:DateTime('UTC')}
 GROUP BY site, page_group, nav_type, metric, bucket

@@ -1,14 +1,14 @@
--- bench quantile_state: the vitals_dims tier at one grain with, instead of the t-digest state
--- and the fixed-width histogram, the counts per logarithmic bucket of _loghist_counts.sql.
--- Same keys, same raw samples as the dims views.
-CREATE TABLE loghist_dims
+-- bench quantile_state: the vitals_dims tier at one grain with the t-digest state it kept
+-- before 0084 (quantilesTDigest), from the same raw samples with the same keys, to compare
+-- with the counts per logarithmic bucket the product keeps now.
+CREATE TABLE tdigest_dims
 (
-    site   LowCardinality(String),
-    dim    LowCardinality(String),
-    val    String,
-    metric LowCardinality(String),
-    bucket DateTime('UTC') CODEC(Delta(4), ZSTD(1)),
-    lh     SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(3))
+    site    LowCardinality(String),
+    dim     LowCardinality(String),
+    val     String,
+    metric  LowCardinality(String),
+    bucket  DateTime('UTC') CODEC(Delta(4), ZSTD(1)),
+    value_q AggregateFunction(quantilesTDigest(0.5, 0.75, 0.9, 0.95), Float64) CODEC(ZSTD(3))
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -21,7 +21,7 @@ AS SELECT
     d.2 AS val,
     metric,
     toStartOfInterval(ts, toIntervalSecond({grain_s:UInt32}), 'UTC') AS bucket,
-    -- include: _loghist_counts
+    quantilesTDigestState(0.5, 0.75, 0.9, 0.95)(value) AS value_q
 FROM vitals
 ARRAY JOIN [('all', ''), ('device', toString(device)), ('browser', toString(browser)),
             ('os', toString(os)), ('country', toString(country)),
