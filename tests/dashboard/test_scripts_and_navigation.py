@@ -170,11 +170,11 @@ def test_attribution_is_stored_and_the_scripts_and_navigation_panels_equal_raw_s
         for range_ in ("30d", "24h"):
             detail = api.get("/api/v1/pages/detail", params={
                 "site": "shop", "page_group": "/cart", "range": range_}).json()
-            shown = {(n["nav_type"], n["metric"]): (n["samples"], n["p75"])
-                     for n in detail["navigation_types"]}
-            assert shown.keys() == {(nav, metric) for nav, metric, _, _ in raw}
+            by_nav = {(n["nav_type"], n["metric"]): (n["samples"], n["p75"])
+                      for n in detail["navigation_types"]}
+            assert by_nav.keys() == {(nav, metric) for nav, metric, _, _ in raw}
             for nav, metric, count, p75 in raw:
-                assert shown[nav, metric] == (count, pytest.approx(p75, rel=HALF_BUCKET))
+                assert by_nav[nav, metric] == (count, pytest.approx(p75, rel=HALF_BUCKET))
             assert {(e["metric"], e["target"], e["samples"], e["poor"])
                     for e in detail["worst_elements"]} == set(raw_targets)
         soft_lcp = next(n for n in detail["navigation_types"]

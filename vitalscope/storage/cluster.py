@@ -23,7 +23,7 @@ _CREATE_MV = re.compile(
 _ALTER = re.compile(r"^ALTER TABLE (\w+)\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _MODIFY_QUERY = re.compile(r"^ALTER TABLE (\w+) MODIFY QUERY\s+(SELECT\b.*)$",
                            re.IGNORECASE | re.DOTALL)
-_CREATE_FUNCTION = re.compile(r"^CREATE FUNCTION IF NOT EXISTS (\w+) AS\b", re.IGNORECASE)
+_CREATE_FUNCTION = re.compile(r"^CREATE OR REPLACE FUNCTION (\w+) AS\b", re.IGNORECASE)
 _ENGINE = re.compile(r"ENGINE\s*=\s*(\w*MergeTree)(?:\(([^)]*)\))?", re.IGNORECASE)
 _ORDER_BY = re.compile(r"ORDER BY\s+(\([^)]*\)|\w+)", re.IGNORECASE)
 _FROM = re.compile(r"\b(FROM|JOIN)\s+(\w+)\b", re.IGNORECASE)
@@ -98,7 +98,7 @@ def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str
         return [f"ALTER TABLE {match.group(1)}{on} MODIFY QUERY "
                 f"{_local_sources(match.group(2), tables)}"]
     if match := _CREATE_FUNCTION.match(text):
-        return [f"CREATE FUNCTION IF NOT EXISTS {match.group(1)}{on} AS{text[match.end():]}"]
+        return [f"CREATE OR REPLACE FUNCTION {match.group(1)}{on} AS{text[match.end():]}"]
     if match := _ALTER.match(text):
         name, rest = match.group(1), match.group(2)
         rendered = [f"ALTER TABLE {name}{LOCAL_SUFFIX}{on} {rest}"]

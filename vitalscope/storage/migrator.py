@@ -15,6 +15,7 @@ from clickhouse_connect.driver.client import Client
 from vitalscope.storage.cluster import insert_table, render_statement
 
 MIGRATIONS_TABLE = "schema_migrations"
+FUNCTIONS_FILE = "functions.sql"
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _CREATE_MIGRATIONS_TABLE = f"""
 CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE}
@@ -72,6 +73,13 @@ def load_migrations(directory: Path | None = None) -> list[Migration]:
     return found
 
 
+def load_functions() -> Migration:
+    """The SQL functions of vitalscope/storage/functions.sql, as a migration that runs on
+    every apply (version 0: never recorded)."""
+    text = (resources.files("vitalscope.storage") / FUNCTIONS_FILE).read_text("utf-8")
+    return Migration(0, "functions", text)
+
+
 def render(migrations: list[Migration], cluster: str | None) -> dict[int, list[str]]:
     """Every migration's statements as they will run: unchanged on one node, replicated and
     distributed on a cluster."""
@@ -124,6 +132,10 @@ class Migrator:
         """Applies what is pending; statements are idempotent, so a run that died half-way
         is simply repeated."""
         todo = self.pending()
+        # Server-wide, so not in a database's backup: asserted on every run, before the
+        # migrations whose queries may use them.
+        for statement in render([load_functions()], self.cluster)[0]:
+            self.client.command(statement)
         rendered = render(self.migrations, self.cluster)
         for migration in todo:
             statements = rendered[migration.version]

@@ -5,12 +5,13 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError
 
 from vitalscope.storage.cluster import ClusterRenderError, insert_table, render_statement
-from vitalscope.storage.migrator import load_migrations, render
+from vitalscope.storage.migrator import load_functions, load_migrations, render
 
 
 @pytest.fixture(scope="module")
 def rendered() -> list[str]:
-    return [s for statements in render(load_migrations(), "prod").values() for s in statements]
+    everything = [load_functions(), *load_migrations()]
+    return [s for statements in render(everything, "prod").values() for s in statements]
 
 
 def _backfill(statement: str) -> bool:
@@ -57,6 +58,17 @@ def test_views_read_and_write_local_tables(rendered: list[str]) -> None:
     view = next(s for s in rendered if "vitals_1m_mv" in s)
     assert "TO vitals_1m_local AS" in view
     assert "FROM vitals_local" in view
+
+
+def test_a_switched_view_reads_local_tables_and_functions_reach_every_node() -> None:
+    out = render_statement("ALTER TABLE v_mv MODIFY QUERY SELECT a FROM vitals", "prod",
+                           {"vitals"})
+    assert out == ["ALTER TABLE v_mv ON CLUSTER prod MODIFY QUERY SELECT a FROM vitals_local"]
+    out = render_statement("CREATE OR REPLACE FUNCTION f AS (x) -> x", "prod", set())
+    assert out == ["CREATE OR REPLACE FUNCTION f ON CLUSTER prod AS (x) -> x"]
+    out = render_statement("INSERT INTO t (a, b) SELECT a, b FROM t", "prod", {"t"})
+    assert out == ["INSERT INTO t (a, b) SETTINGS insert_distributed_sync = 1 "
+                   "SELECT a, b FROM t"]
 
 
 def test_alter_reaches_local_and_distributed_tables() -> None:

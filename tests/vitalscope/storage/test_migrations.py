@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from vitalscope.storage.migrator import (
     Migration,
     MigrationError,
     Migrator,
+    load_functions,
     load_migrations,
     split_statements,
 )
@@ -26,6 +28,25 @@ def test_migrations_create_the_schema_once(clickhouse: Client) -> None:
     assert Migrator(clickhouse).apply() == []
     recorded = clickhouse.query("SELECT version, name FROM schema_migrations FINAL").result_rows
     assert [r for r in recorded if r[0] == 1] == [(1, "initial")]
+
+
+def test_every_run_restores_the_server_wide_functions(clickhouse: Client) -> None:
+    """A database restored on another server has no functions (they are not in its backup):
+    the next migration run, with nothing pending, makes them again."""
+    names = [s.split()[4] for s in load_functions().statements()]
+    assert names == ["vitalscope_lh_quantiles"]
+    clickhouse.command("DROP FUNCTION vitalscope_lh_quantiles")
+    with pytest.raises(Exception, match="vitalscope_lh_quantiles"):
+        clickhouse.query("SELECT vitalscope_lh_quantiles(map(1, 1))")
+    assert Migrator(clickhouse).apply() == []
+    # Counts 2, 1, 1 in buckets 0, 1001, 2001: rank floor(level * 4) is 2 (p50), 3 (p75+).
+    counts = "map(toUInt16(0), toUInt64(2), 1001, 1, 2001, 1)"
+    p50, p75, p90, p95 = clickhouse.query(
+        f"SELECT vitalscope_lh_quantiles({counts})").result_rows[0][0]
+    assert p50 == pytest.approx(1.005 ** 1000 / 1000)
+    assert p75 == p90 == p95 == pytest.approx(1.005 ** 2000 / 1000)
+    assert all(math.isnan(q) for q in clickhouse.query(
+        "SELECT vitalscope_lh_quantiles(CAST(map(), 'Map(UInt16, UInt64)'))").result_rows[0][0])
 
 
 def test_a_half_applied_migration_is_repeated_safely(settings: Settings) -> None:

@@ -11,10 +11,11 @@
 -- of the unit, so CLS and milliseconds share one scale; at most a few thousand buckets for
 -- any real value, UInt16). Bucket k holds values within 0.25 % of 1.005^(k-1) / 1000, so a
 -- quantile read from the counts is the centre of the bucket holding the sample quantileExact
--- picks (0-based rank floor(level * n)): within 0.25 % of it. vitalscope_lh_quantiles turns
--- merged counts into p50, p75, p90, p95 for the dashboard's queries.
+-- picks (0-based rank floor(level * n)): within 0.25 % of it. The SQL function
+-- vitalscope_lh_quantiles (vitalscope/storage/functions.sql) turns merged counts into p50,
+-- p75, p90, p95 for the dashboard's queries.
 --
--- Here the function and the dimension tiers; 0085 does the same for the page, navigation,
+-- Here the dimension tiers; 0085 does the same for the page, navigation,
 -- element and script tables. Per table: the column; the view switched in place (MODIFY QUERY: inserts never miss a
 -- view or pass through two); then the rows written before the switch get their counts.
 -- Those are exact from the raw samples where the raw table still holds every sample of the
@@ -24,13 +25,6 @@
 -- nothing twice. value_q and duration_q are no longer written or read; their old rows go
 -- with the tables' TTLs (a later migration can drop the columns once no reader of an earlier
 -- version can run).
-
-CREATE FUNCTION IF NOT EXISTS vitalscope_lh_quantiles AS (lh) ->
-    if(empty(lh), [nan, nan, nan, nan],
-       arrayMap(b -> if(b = 0, 0, pow(1.005, b - 1) / 1000),
-                arrayMap(level -> arrayFirst((b, c) -> c > level * arraySum(mapValues(lh)),
-                                             mapKeys(lh), arrayCumSum(mapValues(lh))),
-                         [0.5, 0.75, 0.9, 0.95])));
 
 ALTER TABLE vitals_dims_1m ADD COLUMN IF NOT EXISTS value_lh SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(3));
 
