@@ -19,6 +19,7 @@ from dashboard.panels.pages import page_detail, pages
 from dashboard.querylayer import QueryLayer
 from tests.support.log_buckets import HALF_BUCKET
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
+from tests.support.tdigest_reads import tdigest_reads
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 
@@ -41,18 +42,6 @@ def _recent(now: datetime) -> list[Filters]:
     return [_window(now, timedelta(hours=1), timedelta(0)),
             _window(now, timedelta(days=6), timedelta(0)),
             _window(now, timedelta(days=30), timedelta(0))]
-
-
-def _tdigest_summary(client: Client, f: Filters, now: datetime
-                     ) -> dict[str, tuple[int, list[float]]]:
-    """What the Overview read before 0084: samples and the merged t-digest per metric."""
-    window = f.window(now)
-    rows = client.query(
-        "SELECT metric, sum(samples), quantilesTDigestMerge(0.5, 0.75, 0.9, 0.95)(value_q) "
-        "FROM {table:Identifier} WHERE site = 'shop' AND dim = 'all' AND bucket >= "
-        "{from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')} GROUP BY metric",
-        parameters={"table": window.table("vitals_dims"), **window.params()}).result_rows
-    return {str(m): (int(n), [float(x) for x in q]) for m, n, q in rows}
 
 
 def _exact(client: Client, f: Filters, now: datetime) -> dict[str, tuple[int, list[float]]]:
@@ -116,7 +105,9 @@ def test_upgrading_keeps_counts_and_brings_quantiles_within_a_bucket(
         assert int(client.query("SELECT count() FROM vitals WHERE ts < now() - INTERVAL "
                                 "91 DAY").result_rows[0][0]) == 0
         history = _window(now, timedelta(days=112), timedelta(days=98))
-        tdigest = _tdigest_summary(client, history, now)
+        # What the Overview read before: samples and merged t-digest per metric.
+        tdigest = {str(row[0]): (int(row[1]), [float(q) for q in row[5]])
+                   for row in tdigest_reads(client, history, now)["overview"]}
         samples = _samples(client)
 
         assert upgrade_to(client, VERSION) == [FIRST, VERSION]
