@@ -10,7 +10,7 @@ from dashboard.panels.common import (
     LOW_SAMPLES,
     TOP_N,
     MetricSummary,
-    histogram_counts,
+    log_counts,
     metric_summary,
     p75_interval,
 )
@@ -42,7 +42,7 @@ def breakdown(layer: QueryLayer, f: Filters, dim: str, metric: str) -> Breakdown
     out: list[BreakdownRow] = []
     for row in rows:
         summary = metric_summary(metric, row)
-        low, high = p75_interval(metric, histogram_counts(row.get("hist")), summary["p75"])
+        low, high = p75_interval(log_counts(row), summary["p75"])
         out.append({"value": row["value"], **summary, "p75_ci_low": low, "p75_ci_high": high,
                     "low_samples": summary["samples"] < LOW_SAMPLES})
     return {"window": window.as_dict(), "filters": f.query_string(), "dimension": dim,

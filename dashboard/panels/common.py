@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from dashboard.metrics import BY_NAME, HIST_BUCKETS
 from dashboard.querylayer import Row
-from vitalscope.vitals import Rating, rate
+from vitalscope.vitals import Rating, log_buckets, rate
 
 # Fewer samples than this and a segment is flagged: its p75 is not a finding yet.
 LOW_SAMPLES = 30
@@ -89,35 +89,29 @@ def metric_summary(metric: str, row: Row | None) -> MetricSummary:
             "rating": rate(metric, q["p75"]), **shares(row)}
 
 
-def histogram_counts(hist: dict[str, int] | None) -> list[int]:
-    counts = [0] * HIST_BUCKETS
-    for key, count in (hist or {}).items():
-        counts[min(int(key), HIST_BUCKETS - 1)] += int(count)
-    return counts
+def log_counts(row: Row | None) -> dict[int, int]:
+    """A row's merged counts per logarithmic bucket (`lh`, vitalscope.vitals.log_buckets)."""
+    return {int(k): int(v) for k, v in ((row or {}).get("lh") or {}).items()}
 
 
-def _value_at_rank(counts: list[int], step: float, rank: float) -> float:
-    """Value of the rank-th sample (1-based), linear within its histogram bucket."""
-    seen = 0
-    for index, count in enumerate(counts):
-        if count and seen + count >= rank:
-            return (index + (rank - seen - 0.5) / count) * step
-        seen += count
-    return len(counts) * step
+def histogram_counts(metric: str, counts: dict[int, int]) -> list[int]:
+    """The overview histogram: fixed-width bins of the metric's `hist_step`, drawn from the
+    log-bucket counts (a sample within 0.25 % of a bin edge may land in the next bin)."""
+    return log_buckets.linear_counts(counts, BY_NAME[metric].hist_step, HIST_BUCKETS)
 
 
-def p75_interval(metric: str, counts: list[int], p75: float | None,
+def p75_interval(counts: dict[int, int], p75: float | None,
                  level: float = 0.75) -> tuple[float | None, float | None]:
     """95 % distribution-free confidence interval of the p75 (order statistics around rank
-    n*p, binomial normal approximation), read off the rollup histogram."""
-    n = sum(counts)
+    n*p, binomial normal approximation), read off the log-bucket counts: each bound is
+    within 0.25 % of the sample at its rank."""
+    n = sum(counts.values())
     if n == 0 or p75 is None:
         return None, None
     half = Z95 * math.sqrt(n * level * (1 - level))
-    step = BY_NAME[metric].hist_step
-    low = _value_at_rank(counts, step, max(1.0, math.floor(n * level - half)))
-    high = _value_at_rank(counts, step, min(float(n), math.ceil(n * level + half + 1)))
-    return min(low, p75), max(high, p75)
+    low = log_buckets.value_at_rank(counts, max(1.0, math.floor(n * level - half)))
+    high = log_buckets.value_at_rank(counts, min(float(n), math.ceil(n * level + half + 1)))
+    return (p75 if low is None else min(low, p75)), (p75 if high is None else max(high, p75))
 
 
 def change(current: float | None, previous: float | None) -> float | None:

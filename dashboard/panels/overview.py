@@ -12,6 +12,7 @@ from dashboard.panels.common import (
     MetricSummary,
     change,
     histogram_counts,
+    log_counts,
     metric_summary,
 )
 from dashboard.querylayer import QueryLayer
@@ -92,7 +93,7 @@ def overview(layer: QueryLayer, f: Filters) -> Overview:
             "p75_change": change(summary["p75"], earlier["p75"]),
             "mean": (row or {}).get("value_sum", 0) / samples if samples else None,
             "histogram": {"bucket_width": BY_NAME[name].hist_step,
-                          "counts": histogram_counts((row or {}).get("hist"))},
+                          "counts": histogram_counts(name, log_counts(row))},
             "parts_mean": {k: v / samples for k, v in sorted(parts.items())}
             if samples else {},
         })

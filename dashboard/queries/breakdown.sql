@@ -1,6 +1,7 @@
 -- One dimension for one metric: the top {limit} values by samples, the rest merged into one
 -- `(other)` row (a site can send any number of browsers, countries or releases), with
--- counts, quantiles and the histogram (for the confidence interval of p75). The top rows
+-- counts, quantiles and the counts per logarithmic bucket (for the confidence interval of
+-- p75). The top rows
 -- are exactly what they would be without the cut.
 SELECT
     if(val IN (
@@ -16,8 +17,8 @@ SELECT
     sum(good) AS good,
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
-    vitalscope_lh_quantiles(sumMap(value_lh)) AS q,
-    sumMap(hist) AS hist
+    sumMap(value_lh) AS lh,
+    vitalscope_lh_quantiles(lh) AS q
 FROM {table:Identifier}
 WHERE site = {site:String} AND dim = {dim:String} AND metric = {metric:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

@@ -1,5 +1,6 @@
 -- Per metric over the window, one segment (dim 'all' = every sample): counts by rating,
--- quantiles, the histogram and the attribution sub-parts (TTFB/LCP composition).
+-- quantiles, the counts per logarithmic bucket (the histogram is drawn from them) and the
+-- attribution sub-parts (TTFB/LCP composition).
 SELECT
     metric,
     sum(samples) AS samples,
@@ -7,8 +8,8 @@ SELECT
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
     sum(value_sum) AS value_sum,
-    vitalscope_lh_quantiles(sumMap(value_lh)) AS q,
-    sumMap(hist) AS hist,
+    sumMap(value_lh) AS lh,
+    vitalscope_lh_quantiles(lh) AS q,
     sumMap(parts_sum) AS parts
 FROM {table:Identifier}
 WHERE site = {site:String} AND dim = {dim:String} AND val = {val:String}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import time
 from collections.abc import Iterator
 
@@ -13,10 +14,13 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from dashboard.panels.common import Z95
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.dashboard.conftest import Seeded, start_seeded
+from tests.support.log_buckets import HALF_BUCKET
+from vitalscope.vitals import BY_NAME
 
-# t-digest rollups against quantileExact on raw rows: well under half a percent here.
+# Log-bucket rollups against quantileExact on raw rows: within a quarter of a percent.
 REL = 0.005
 
 
@@ -116,6 +120,52 @@ def test_breakdowns_give_intervals_and_flag_small_segments(seeded: Seeded) -> No
     for row in rows.values():
         assert row["p75_ci_low"] <= row["p75"] <= row["p75_ci_high"]
         assert row["low_samples"] is (row["samples"] < 30)
+
+
+def test_breakdown_intervals_are_the_order_statistics_of_the_raw_values(
+        seeded: Seeded) -> None:
+    data = httpx.get(seeded.server.url + "/api/v1/breakdowns",
+                     params={"site": "blog", "range": "1h", "dimension": "device",
+                             "metric": "LCP"}, headers=seeded.bearer).json()
+    raw = seeded.expected["blog"]["lcp_by_device"]
+    assert {r["value"] for r in data["rows"]} == set(raw)
+    for row in data["rows"]:
+        values = raw[row["value"]]
+        n = len(values)
+        half = Z95 * math.sqrt(n * 0.75 * 0.25)
+        low = values[max(1, math.floor(n * 0.75 - half)) - 1]
+        high = values[min(n, math.ceil(n * 0.75 + half + 1)) - 1]
+        assert row["p75_ci_low"] == pytest.approx(min(low, row["p75"]), rel=HALF_BUCKET)
+        assert row["p75_ci_high"] == pytest.approx(max(high, row["p75"]), rel=HALF_BUCKET)
+
+
+def test_overview_histogram_is_the_raw_values_binned(seeded: Seeded) -> None:
+    """Each raw value in its fixed-width bin, but for a value within half a log bucket of a
+    bin edge, which may be drawn in the neighbouring bin (vitalscope.vitals.log_buckets)."""
+    data = httpx.get(seeded.server.url + "/api/v1/overview",
+                     params={"site": "shop", "range": "7d"}, headers=seeded.bearer).json()
+    moved_at_most = 0
+    for shown in data["metrics"]:
+        metric = BY_NAME[shown["metric"]]
+        values = seeded.expected["shop_values_all"][metric.name]
+        counts = shown["histogram"]["counts"]
+        assert shown["histogram"]["bucket_width"] == metric.hist_step
+        assert sum(counts) == len(values) == shown["samples"]
+        exact = [0] * len(counts)
+        near_an_edge = 0
+        for value in values:
+            exact[metric.hist_bucket(value)] += 1
+            edge = round(value / metric.hist_step) * metric.hist_step
+            near_an_edge += abs(value - edge) <= edge * HALF_BUCKET
+        # every count a value moved leaves one bin and enters its neighbour
+        moved = sum(abs(a - b) for a, b in zip(counts, exact, strict=True)) // 2
+        assert moved <= near_an_edge, metric.name
+        moved_at_most += near_an_edge
+        for index, count in enumerate(counts):
+            nearby = sum(exact[max(0, index - 1):index + 2])
+            assert count <= nearby, (metric.name, index)
+    # The seed puts many values on bin edges: the tolerance is exercised.
+    assert moved_at_most > 0
 
 
 def test_drill_down_and_cache_tables_export_as_csv(seeded: Seeded) -> None:

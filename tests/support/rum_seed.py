@@ -106,6 +106,19 @@ def raw_p75(client: Client, site: str, since: datetime,
     return {metric: float(value) for metric, value in rows}
 
 
+def raw_values(client: Client, site: str, since: datetime, by: str = "metric",
+               metric: str = "") -> dict[str, list[float]]:
+    """Every value per metric (or per another column, of one metric), sorted: what a
+    histogram or an order statistic of the API is checked against."""
+    rows = client.query(
+        "SELECT toString({by:Identifier}) AS key, arraySort(groupArray(value)) FROM vitals "
+        "WHERE site = {site:String} AND ts >= {since:DateTime64(3, 'UTC')} "
+        "AND ({metric:String} = '' OR metric = {metric:String}) GROUP BY key",
+        parameters={"site": site, "since": since.replace(tzinfo=None), "by": by,
+                    "metric": metric}).result_rows
+    return {key: [float(v) for v in values] for key, values in rows}
+
+
 def expected(client: Client, now: datetime) -> dict[str, Any]:
     recent = now - RECENT - timedelta(minutes=1)
     old = now - timedelta(days=6)
@@ -113,7 +126,9 @@ def expected(client: Client, now: datetime) -> dict[str, Any]:
             "shop": {"recent": raw_p75(client, "shop", recent),
                      "all": raw_p75(client, "shop", old),
                      "product_all": raw_p75(client, "shop", old, "/product/:id")},
-            "blog": {"recent": raw_p75(client, "blog", recent)}}
+            "blog": {"recent": raw_p75(client, "blog", recent),
+                     "lcp_by_device": raw_values(client, "blog", recent, "device", "LCP")},
+            "shop_values_all": raw_values(client, "shop", old)}
 
 
 def main(argv: list[str]) -> int:
