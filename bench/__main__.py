@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, str] = {
     "quantile_state": "bench.quantile_state",
     "request_cpu": "bench.request_cpu",
     "startup": "bench.startup",
+    "upgrade": "bench.upgrade",
     "sdk_size": "bench.sdk_size",
     "synthetics": "bench.synthetics",
 }

@@ -36,7 +36,7 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels import errors
 from dashboard.panels.common import TOP_N
-from dashboard.panels.pages import hour_window
+from dashboard.panels.pages import attribution_window
 from dashboard.querylayer import QueryLayer
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
@@ -171,12 +171,16 @@ def _run(args: argparse.Namespace, distribution: str, tmp: Path,
          "raw_server_timings_series", base),
     ]
     # The Pages drill-down's attribution of the most viewed page group (the densest rows),
-    # over the window widened to whole hours as the hourly rollups are read.
+    # over the window its rollups are read for (pages.attribution_window).
     if groups:
-        top_group = {**hour_window(window).params(), "page_group": groups[0]}
+        attribution = attribution_window(window)
+        top_group = {**attribution.params(), "page_group": groups[0]}
         panels += [
-            ("drill-down elements", "page_targets", top_group, "raw_page_targets", top_group),
-            ("drill-down nav types", "page_navigation_types", top_group,
+            ("drill-down elements", "page_targets",
+             {"table": attribution.table("vitals_targets"), **top_group},
+             "raw_page_targets", top_group),
+            ("drill-down nav types", "page_navigation_types",
+             {"table": attribution.table("vitals_navs"), **top_group},
              "raw_page_navigation_types", top_group),
         ]
     filters = parse_filters(site, "30d")

@@ -155,7 +155,8 @@ async def get_page_detail(
 ) -> Response:
     """`navigation_types`: the page group's vitals per navigation type (`soft`: route
     changes of a single-page app, each its own page view with its own vitals), over
-    `attribution_window` (whole hours)."""
+    `attribution_window` (the range on whole days where the other panels read daily
+    rollups, else widened to whole hours)."""
     def panel(s: DashboardService, f: Filters) -> pages.PageDetail:
         return pages.page_detail(s.layer, f, check_page_group(page_group))
 

@@ -26,6 +26,10 @@ ROLLUP_TABLES = frozenset(
                                       "errors_tier", "page_views_tier", "errors_site",
                                       "page_views_site", "page_views_reach", "errors_by_group")
     for tier in ("1m", "1h", "1d")
+) | frozenset(
+    # The attribution rollups of the Pages drill-down have no minute tier (migration 0087).
+    f"{family}_{tier}" for family in ("vitals_navs", "vitals_targets", "vitals_scripts")
+    for tier in ("1h", "1d")
 )
 
 

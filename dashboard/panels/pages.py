@@ -73,7 +73,7 @@ class PageDetail(TypedDict):
     attribution_window: WindowJson
     worst_elements: list[WorstElement]
     server_timings: list[PageServerTiming]
-    navigation_types: list[NavigationVital]  # over attribution_window (an hourly rollup)
+    navigation_types: list[NavigationVital]  # over attribution_window (hourly or daily)
 
 
 def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, sort: str,
@@ -135,8 +135,12 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
             "rows": rows}
 
 
-def hour_window(window: Window) -> Window:
-    """The attribution rollup is hourly: the drill-down's window widened to whole hours."""
+def attribution_window(window: Window) -> Window:
+    """The window the attribution rollups (elements, navigation types, scripts: hourly and
+    daily, migration 0087) are read over: a window of the daily tier as it is, any other
+    widened to whole hours."""
+    if window.tier.name == "1d":
+        return window
     hour = timedelta(hours=1)
     start = window.start - (window.start - window.start.replace(minute=0, second=0)) % hour
     end = window.end.replace(minute=0, second=0)
@@ -148,18 +152,20 @@ def hour_window(window: Window) -> Window:
 def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> PageDetail:
     window = f.window()
     stats = _quantiles(layer, f, window, [page_group])
-    hourly = hour_window(window)
+    attribution = attribution_window(window)
     targets = layer.run("page_targets", f.site,
-                        {**hourly.params(), "page_group": page_group})
+                        {"table": attribution.table("vitals_targets"),
+                         **attribution.params(), "page_group": page_group})
     navigation = layer.run("page_navigation_types", f.site,
-                           {**hourly.params(), "page_group": page_group})
+                           {"table": attribution.table("vitals_navs"),
+                            **attribution.params(), "page_group": page_group})
     timings = [named(r) for r in layer.run(
         "page_server_timings", f.site,
         {**window.params(), "page_group": page_group, "limit": TOP_N})]
     return {
         "window": window.as_dict(), "filters": f.query_string(), "page_group": page_group,
         "metrics": [metric_summary(m, stats.get((page_group, m))) for m in METRIC_NAMES],
-        "attribution_window": hourly.as_dict(),
+        "attribution_window": attribution.as_dict(),
         "worst_elements": [{"metric": r["metric"], "target": r["target"],
                             "samples": r["samples"], "poor": r["poor"], "p75": r["p75"]}
                            for r in targets],

@@ -1,6 +1,6 @@
 """Scripts behind slow interactions: per script named by INP's LoAF attribution (URL, host,
 first or third party), its share of the poor INP samples of a site or one page group and the
-p75 of its duration, from the hourly vitals_scripts_1h rollup (0061)."""
+p75 of its duration, from the vitals_scripts_1h (0061) and vitals_scripts_1d (0087) rollups."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from dashboard.filters import Filters, WindowJson
 from dashboard.panels.common import TOP_N
-from dashboard.panels.pages import hour_window
+from dashboard.panels.pages import attribution_window
 from dashboard.querylayer import QueryLayer
 
 
@@ -23,7 +23,7 @@ class SlowScript(TypedDict):
 
 
 class SlowScripts(TypedDict):
-    window: WindowJson  # the range widened to whole hours (the rollup is hourly)
+    window: WindowJson  # the range as the rollup is read (pages.attribution_window)
     filters: dict[str, str]
     page_group: str | None  # None: the whole site
     inp_samples: int  # every INP sample, with or without a script
@@ -32,8 +32,9 @@ class SlowScripts(TypedDict):
 
 
 def slow_scripts(layer: QueryLayer, f: Filters, page_group: str | None = None) -> SlowScripts:
-    window = hour_window(f.window())
-    params = {**window.params(), "page_group": page_group or ""}
+    window = attribution_window(f.window())
+    params = {"table": window.table("vitals_scripts"), **window.params(),
+              "page_group": page_group or ""}
     totals = layer.run("scripts_inp_totals", f.site, params)
     samples = int(totals[0]["samples"] or 0) if totals else 0
     poor = int(totals[0]["poor"] or 0) if totals else 0

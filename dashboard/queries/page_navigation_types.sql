@@ -1,5 +1,5 @@
 -- One page group's vitals per navigation type (page loads, reloads, back-forward, soft
--- navigations of a single-page app, ...), from vitals_navs_1h.
+-- navigations of a single-page app, ...), from vitals_navs_1h or vitals_navs_1d.
 SELECT
     nav_type,
     metric,
@@ -8,7 +8,7 @@ SELECT
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
     vitalscope_lh_quantiles(sumMap(value_lh)) AS q
-FROM vitals_navs_1h
+FROM {table:Identifier}
 WHERE site = {site:String} AND page_group = {page_group:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
 GROUP BY nav_type, metric

@@ -5,7 +5,7 @@ SELECT
     sum(samples) AS samples,
     sum(poor) AS poor,
     vitalscope_lh_quantiles(sumMap(value_lh))[2] AS p75
-FROM vitals_targets_1h
+FROM {table:Identifier}
 WHERE site = {site:String} AND page_group = {page_group:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
 GROUP BY metric, target

@@ -4,7 +4,7 @@
 SELECT
     sum(samples) AS samples,
     sum(poor) AS poor
-FROM vitals_scripts_1h
+FROM {table:Identifier}
 WHERE site = {site:String}
   AND ({page_group:String} = '' OR page_group = {page_group:String})
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

@@ -1,8 +1,8 @@
 -- The scripts behind slow interactions of a site, or of one page group ({page_group} '' =
--- the whole site), from vitals_scripts_1h: per script (URL, host, party) its INP samples, its
--- poor ones and the p75 of the script's duration; the {limit} scripts with the most poor
--- samples, the rest merged into one `(other)` row (a script's share of poor INP is taken of
--- scripts_inp_totals).
+-- the whole site), from vitals_scripts_1h or vitals_scripts_1d: per script (URL, host,
+-- party) its INP samples, its poor ones and the p75 of the script's duration; the {limit}
+-- scripts with the most poor samples, the rest merged into one `(other)` row (a script's
+-- share of poor INP is taken of scripts_inp_totals).
 SELECT
     if(top, script_url, '(other)') AS url,
     if(top, script_host, '') AS host,
@@ -14,7 +14,7 @@ FROM
 (
     SELECT *, (script_url, script_host, party) IN (
         SELECT script_url, script_host, party
-        FROM vitals_scripts_1h
+        FROM {table:Identifier}
         WHERE site = {site:String}
           AND ({page_group:String} = '' OR page_group = {page_group:String})
           AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
@@ -23,7 +23,7 @@ FROM
         ORDER BY sum(poor) DESC, sum(samples) DESC, script_url, script_host, party
         LIMIT {limit:UInt32}
     ) AS top
-    FROM vitals_scripts_1h
+    FROM {table:Identifier}
     WHERE site = {site:String}
       AND ({page_group:String} = '' OR page_group = {page_group:String})
       AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

@@ -20,11 +20,20 @@ QUERIES: list[tuple[str, dict[str, object], str]] = [
     ("breakdown", {"table": "vitals_dims_1m", "dim": "country", "metric": "LCP", "limit": 10},
      "vitals_dims_1m"),
     ("pages_quantiles", {"table": "vitals_pages_1d", "groups": ["/cart"]}, "vitals_pages_1d"),
-    ("page_targets", {"page_group": "/cart"}, "vitals_targets_1h"),
-    ("page_navigation_types", {"page_group": "/cart"}, "vitals_navs_1h"),
-    ("scripts_inp_totals", {"page_group": "/cart"}, "vitals_scripts_1h"),
-    ("scripts_inp_totals", {"page_group": ""}, "vitals_scripts_1h"),
-    ("scripts_slow_interactions", {"page_group": "", "limit": 100}, "vitals_scripts_1h"),
+    ("page_targets", {"table": "vitals_targets_1h", "page_group": "/cart"},
+     "vitals_targets_1h"),
+    ("page_targets", {"table": "vitals_targets_1d", "page_group": "/cart"},
+     "vitals_targets_1d"),
+    ("page_navigation_types", {"table": "vitals_navs_1h", "page_group": "/cart"},
+     "vitals_navs_1h"),
+    ("page_navigation_types", {"table": "vitals_navs_1d", "page_group": "/cart"},
+     "vitals_navs_1d"),
+    ("scripts_inp_totals", {"table": "vitals_scripts_1h", "page_group": "/cart"},
+     "vitals_scripts_1h"),
+    ("scripts_inp_totals", {"table": "vitals_scripts_1d", "page_group": ""},
+     "vitals_scripts_1d"),
+    ("scripts_slow_interactions", {"table": "vitals_scripts_1d", "page_group": "",
+                                   "limit": 100}, "vitals_scripts_1d"),
     ("server_timings_summary", {"table": "server_timings_tier_1h", "limit": 10},
      "server_timings_tier_1h"),
     ("pages_ranked", {"table": "vitals_pages_1h", "sort": "impact", "min_samples": 0,
@@ -68,3 +77,18 @@ def test_rollup_counts_equal_the_raw_rows(clickhouse: Client) -> None:
     recent = clickhouse.query("SELECT countIf(ts >= now() - INTERVAL 36 HOUR) FROM vitals "
                               "WHERE site = 'shop' AND metric = 'LCP'").result_rows[0][0]
     assert minute == recent == 600
+
+
+def test_the_attribution_tiers_hold_the_same_samples_hourly_and_daily(
+        clickhouse: Client) -> None:
+    seed(clickhouse, NOW)
+    for family, keys, column in (
+            ("vitals_navs", "site, page_group, nav_type, metric", "value_lh"),
+            ("vitals_targets", "site, page_group, metric, target", "value_lh"),
+            ("vitals_scripts", "site, page_group, script_url, script_host, party",
+             "duration_lh")):
+        per_tier = [clickhouse.query(
+            f"SELECT {keys}, toStartOfDay(bucket) AS day, sum(samples), sum(poor), "
+            f"sumMap({column}) FROM {family}_{tier} GROUP BY {keys}, day "
+            f"ORDER BY {keys}, day").result_rows for tier in ("1h", "1d")]
+        assert per_tier[0] == per_tier[1] and per_tier[0], family
