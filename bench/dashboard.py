@@ -24,10 +24,11 @@ import clickhouse_connect
 from rich.progress import Progress
 
 from bench.common import emit
-from bench.dashboard_seed import DISTRIBUTIONS, SITES, seed
+from bench.dashboard_seed import DAYS, DISTRIBUTIONS, SITES, seed
 from bench.rollup_sizes import (
     RAW_TABLES,
     print_rollup_figures,
+    retention_days,
     rollup_figures,
     rollup_targets,
     table_sizes,
@@ -264,7 +265,8 @@ def _run(args: argparse.Namespace, distribution: str, tmp: Path,
     sized = [*RAW_TABLES, *(t for rollups in targets.values() for t in rollups)]
     figures["table_rows"] = {t: sizes.get(t, (0, 0))[0] for t in sized}
     figures["table_bytes"] = {t: sizes.get(t, (0, 0))[1] for t in sized}
-    figures["rollups"] = rollup_figures(targets, sizes)
+    figures["rollups"] = rollup_figures(targets, sizes, retention_days(client, DATABASE),
+                                        DAYS)
     print_rollup_figures(figures["rollups"])
     figures["all_goals_met"] = ok
     return figures
