@@ -1,6 +1,14 @@
-"""How close a quantile the dashboard shows is to quantileExact since migration 0084: the
-vital rollups count samples per logarithmic bucket 0.5 % wide and a quantile is the centre of
-the bucket holding the sample quantileExact picks, so at most half a bucket away (and a
-hair for floating point)."""
+"""The vital rollups' counts per logarithmic bucket as tests see them: which tables hold
+them, and how close a quantile the dashboard shows is to quantileExact since migration
+0084: the vital rollups count samples per logarithmic bucket 0.5 % wide and a quantile is
+the centre of the bucket holding the sample quantileExact picks, so at most half a bucket
+away (and a hair for floating point)."""
 
 HALF_BUCKET = 1.005 ** 0.5 - 1 + 1e-9
+
+# Every table migrations 0084 and 0085 gave counts per logarithmic bucket, with its column.
+LOG_BUCKET_TABLES = {"vitals_dims_1m": "value_lh", "vitals_dims_1h": "value_lh",
+                     "vitals_dims_1d": "value_lh", "vitals_pages_1m": "value_lh",
+                     "vitals_pages_1h": "value_lh", "vitals_pages_1d": "value_lh",
+                     "vitals_navs_1h": "value_lh", "vitals_targets_1h": "value_lh",
+                     "vitals_scripts_1h": "duration_lh"}

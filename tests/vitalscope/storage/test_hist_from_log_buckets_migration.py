@@ -14,16 +14,13 @@ from dashboard.filters import parse_filters
 from dashboard.panels.breakdowns import breakdown
 from dashboard.panels.overview import overview
 from dashboard.querylayer import QueryLayer
+from tests.support.log_buckets import LOG_BUCKET_TABLES
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 
 VERSION = 86
-TABLES = {"vitals_dims_1m": "value_lh", "vitals_dims_1h": "value_lh",
-          "vitals_dims_1d": "value_lh", "vitals_pages_1m": "value_lh",
-          "vitals_pages_1h": "value_lh", "vitals_pages_1d": "value_lh",
-          "vitals_navs_1h": "value_lh", "vitals_targets_1h": "value_lh",
-          "vitals_scripts_1h": "duration_lh"}
+TABLES = LOG_BUCKET_TABLES
 DIMS = ("vitals_dims_1m", "vitals_dims_1h", "vitals_dims_1d")
 
 

@@ -18,7 +18,7 @@ from dashboard.panels.breakdowns import breakdown
 from dashboard.panels.overview import overview, series
 from dashboard.panels.pages import page_detail, pages
 from dashboard.querylayer import QueryLayer
-from tests.support.log_buckets import HALF_BUCKET
+from tests.support.log_buckets import HALF_BUCKET, LOG_BUCKET_TABLES
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.tdigest_reads import tdigest_reads
 from tests.support.upgrades import install_before, run_again, upgrade_to
@@ -29,12 +29,7 @@ FIRST, VERSION = 84, 85
 LEVELS = (0.5, 0.75, 0.9, 0.95)
 # History past the raw table: its counts come from t-digests, read at 100 levels.
 RANK_SLACK = 0.02
-# Every table whose view 0084 or 0085 switches, with its count column.
-TABLES = {"vitals_dims_1m": "value_lh", "vitals_dims_1h": "value_lh",
-          "vitals_dims_1d": "value_lh", "vitals_pages_1m": "value_lh",
-          "vitals_pages_1h": "value_lh", "vitals_pages_1d": "value_lh",
-          "vitals_navs_1h": "value_lh", "vitals_targets_1h": "value_lh",
-          "vitals_scripts_1h": "duration_lh"}
+TABLES = LOG_BUCKET_TABLES
 
 
 def _window(now: datetime, ago: timedelta, to: timedelta) -> Filters:
