@@ -7,7 +7,9 @@ its own rows. Writers insert into the local tables (`insert_table`), which keeps
 `insert_deduplication_token` working per replica; readers query the Distributed names.
 A migration that fills a new table from existing ones (`TRUNCATE TABLE x` then `INSERT INTO
 x SELECT ...`) empties the local tables on every node, then runs the INSERT once, from the
-node that migrates: it reads every shard and writes through the Distributed table.
+node that migrates: it reads every shard and writes through the Distributed table. A table
+rebuilt with other settings (`EXCHANGE TABLES x AND y`) swaps the local tables on every node;
+the Distributed tables name their local tables, so `x` reads the rebuilt one from then on.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _FROM = re.compile(r"\b(FROM|JOIN)\s+(\w+)\b", re.IGNORECASE)
 _TRUNCATE = re.compile(r"^TRUNCATE TABLE (\w+)$", re.IGNORECASE)
 _INSERT_SELECT = re.compile(r"^INSERT INTO (\w+)\s+(\([^)]*\)\s+)?(SELECT\b.*)$",
                             re.IGNORECASE | re.DOTALL)
+_DROP_TABLE = re.compile(r"^DROP TABLE (IF EXISTS )?(\w+)( SYNC)?$", re.IGNORECASE)
+_EXCHANGE = re.compile(r"^EXCHANGE TABLES (\w+) AND (\w+)$", re.IGNORECASE)
 _COLUMN_CHANGE = re.compile(r"^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b", re.IGNORECASE)
 
 
@@ -105,6 +109,13 @@ def render_statement(statement: str, cluster: str, tables: set[str]) -> list[str
         if _COLUMN_CHANGE.match(rest):
             rendered.append(f"ALTER TABLE {name}{on} {rest}")
         return rendered
+    if match := _DROP_TABLE.match(text):
+        if_exists, name, sync = match.group(1) or "", match.group(2), match.group(3) or ""
+        return [f"DROP TABLE {if_exists}{name}{on}{sync}",
+                f"DROP TABLE {if_exists}{name}{LOCAL_SUFFIX}{on}{sync}"]
+    if match := _EXCHANGE.match(text):
+        return [f"EXCHANGE TABLES {match.group(1)}{LOCAL_SUFFIX} AND "
+                f"{match.group(2)}{LOCAL_SUFFIX}{on}"]
     if match := _TRUNCATE.match(text):
         return [f"TRUNCATE TABLE {match.group(1)}{LOCAL_SUFFIX}{on}"]
     if match := _INSERT_SELECT.match(text):

@@ -71,6 +71,19 @@ def test_a_switched_view_reads_local_tables_and_functions_reach_every_node() -> 
                    "SELECT a, b FROM t"]
 
 
+def test_a_rebuilt_table_swaps_its_local_tables_and_drops_both_fronts() -> None:
+    tables = {"vitals_dims_1d", "vitals_dims_1d_fine"}
+    out = render_statement("EXCHANGE TABLES vitals_dims_1d AND vitals_dims_1d_fine", "prod",
+                           tables)
+    assert out == ["EXCHANGE TABLES vitals_dims_1d_local AND vitals_dims_1d_fine_local "
+                   "ON CLUSTER prod"]
+    out = render_statement("DROP TABLE IF EXISTS vitals_dims_1d_fine SYNC", "prod", tables)
+    assert out == ["DROP TABLE IF EXISTS vitals_dims_1d_fine ON CLUSTER prod SYNC",
+                   "DROP TABLE IF EXISTS vitals_dims_1d_fine_local ON CLUSTER prod SYNC"]
+    assert render_statement("DROP TABLE t", "prod", {"t"}) == [
+        "DROP TABLE t ON CLUSTER prod", "DROP TABLE t_local ON CLUSTER prod"]
+
+
 def test_alter_reaches_local_and_distributed_tables() -> None:
     out = render_statement("ALTER TABLE vitals ADD COLUMN x UInt8", "prod", {"vitals"})
     assert out == ["ALTER TABLE vitals_local ON CLUSTER prod ADD COLUMN x UInt8",
