@@ -31,15 +31,15 @@ def table_sizes(client: Client, database: str) -> dict[str, tuple[int, int]]:
     return {str(t): (int(r), int(b)) for t, r, b in rows.result_rows}
 
 
-_TTL = re.compile(r"toInterval(Day|Hour)\((\d+)\)")
+_TTL = re.compile(r"\bTTL\b[^,]*?toInterval(Day|Hour)\((\d+)\)")
 
 
 def retention_days(client: Client, database: str) -> dict[str, float]:
     """table -> days its TTL keeps a row (tables without a TTL are left out)."""
     out: dict[str, float] = {}
-    for table, ttl in client.query(named_query("bench.table_retention"),
-                                   parameters={"db": database}).result_rows:
-        if match := _TTL.search(str(ttl)):
+    for table, engine in client.query(named_query("bench.table_retention"),
+                                      parameters={"db": database}).result_rows:
+        if match := _TTL.search(str(engine)):
             out[str(table)] = int(match.group(2)) / (24 if match.group(1) == "Hour" else 1)
     return out
 

@@ -1,6 +1,6 @@
--- The DELETE TTL of every table of a database, as ClickHouse shows it (`TTL bucket +
--- toIntervalDay(400)`); empty for a table that keeps everything.
-SELECT name AS table, extract(engine_full, 'TTL [^,]*?toInterval(?:Day|Hour)\\(\\d+\\)') AS ttl
+-- Every table of a database with its engine clause, whose `TTL bucket + toIntervalDay(400)`
+-- (bench/rollup_sizes.py, retention_days) says how long it keeps a row.
+SELECT name AS table, engine_full
 FROM system.tables
 WHERE database = {db:String}
 ORDER BY table

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from clickhouse_connect.driver.client import Client
 
+from tests.support.log_buckets import ATTRIBUTION_FAMILIES
 from tests.support.rum_seed import seed
 from vitalscope.storage.sql import named_query
 
@@ -82,11 +83,7 @@ def test_rollup_counts_equal_the_raw_rows(clickhouse: Client) -> None:
 def test_the_attribution_tiers_hold_the_same_samples_hourly_and_daily(
         clickhouse: Client) -> None:
     seed(clickhouse, NOW)
-    for family, keys, column in (
-            ("vitals_navs", "site, page_group, nav_type, metric", "value_lh"),
-            ("vitals_targets", "site, page_group, metric, target", "value_lh"),
-            ("vitals_scripts", "site, page_group, script_url, script_host, party",
-             "duration_lh")):
+    for family, (keys, column) in ATTRIBUTION_FAMILIES.items():
         per_tier = [clickhouse.query(
             f"SELECT {keys}, toStartOfDay(bucket) AS day, sum(samples), sum(poor), "
             f"sumMap({column}) FROM {family}_{tier} GROUP BY {keys}, day "

@@ -4,7 +4,9 @@ them, and how close a quantile the dashboard shows is to quantileExact since mig
 the centre of the bucket holding the sample quantileExact picks, so at most half a bucket
 away (and a hair for floating point)."""
 
-HALF_BUCKET = 1.005 ** 0.5 - 1 + 1e-9
+from vitalscope.vitals.log_buckets import GROWTH
+
+HALF_BUCKET = GROWTH ** 0.5 - 1 + 1e-9
 
 # Every table migrations 0084 and 0085 gave counts per logarithmic bucket, with its column.
 LOG_BUCKET_TABLES = {"vitals_dims_1m": "value_lh", "vitals_dims_1h": "value_lh",
@@ -12,3 +14,11 @@ LOG_BUCKET_TABLES = {"vitals_dims_1m": "value_lh", "vitals_dims_1h": "value_lh",
                      "vitals_pages_1h": "value_lh", "vitals_pages_1d": "value_lh",
                      "vitals_navs_1h": "value_lh", "vitals_targets_1h": "value_lh",
                      "vitals_scripts_1h": "duration_lh"}
+
+# The drill-down's attribution rollups (hourly, and daily since 0087): their key columns
+# without the bucket, and their counts' column.
+ATTRIBUTION_FAMILIES = {
+    "vitals_navs": ("site, page_group, nav_type, metric", "value_lh"),
+    "vitals_targets": ("site, page_group, metric, target", "value_lh"),
+    "vitals_scripts": ("site, page_group, script_url, script_host, party", "duration_lh"),
+}

@@ -16,16 +16,13 @@ from dashboard.filters import parse_filters
 from dashboard.panels.pages import page_detail
 from dashboard.panels.scripts import slow_scripts
 from dashboard.querylayer import QueryLayer
+from tests.support.log_buckets import ATTRIBUTION_FAMILIES
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 
 VERSION = 87
-# family -> (its key columns without the bucket, its count column)
-FAMILIES = {"vitals_navs": ("site, page_group, nav_type, metric", "value_lh"),
-            "vitals_targets": ("site, page_group, metric, target", "value_lh"),
-            "vitals_scripts": ("site, page_group, script_url, script_host, party",
-                               "duration_lh")}
+FAMILIES = ATTRIBUTION_FAMILIES
 
 
 def _per_day(client: Client, table: str, since_days: int = 400) -> list[tuple[Any, ...]]:
