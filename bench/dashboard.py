@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace, distribution: str, tmp: Path,
     window = parse_filters(site, "30d").window()
     base = {**window.params()}
     dims = {"table": window.table("vitals_dims"), **base}
-    ranked = {"table": window.table("vitals_pages"), **base, "sort": "impact",
+    ranked = {"table": window.table("vitals_page_counts"), **base, "sort": "impact",
               "min_samples": 0, "descending": 1, "limit": 25, "offset": 0}
     groups = [r["page_group"] for r in cold.run("pages_ranked", site, ranked)]
     panels: list[tuple[str, str, dict[str, Any], str, dict[str, Any]]] = [

@@ -22,9 +22,10 @@ from vitalscope.storage.sql import named_query
 
 Row = dict[str, Any]
 ROLLUP_TABLES = frozenset(
-    f"{family}_{tier}" for family in ("vitals_dims", "vitals_pages", "server_timings_tier",
-                                      "errors_tier", "page_views_tier", "errors_site",
-                                      "page_views_site", "page_views_reach", "errors_by_group")
+    f"{family}_{tier}" for family in ("vitals_dims", "vitals_pages", "vitals_page_counts",
+                                      "server_timings_tier", "errors_tier", "page_views_tier",
+                                      "errors_site", "page_views_site", "page_views_reach",
+                                      "errors_by_group")
     for tier in ("1m", "1h", "1d")
 ) | frozenset(
     # The attribution rollups of the Pages drill-down have no minute tier (migration 0087).

@@ -81,18 +81,20 @@ def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, 
     """One page of page groups in order, and how many there are: ranked and cut in
     ClickHouse, so a site with any number of page groups costs one page of rows."""
     params: dict[str, Any] = {
-        "table": window.table("vitals_pages"), **window.params(), "min_samples": min_samples,
-        "descending": int(descending), "limit": page_size, "offset": page * page_size}
+        **window.params(), "min_samples": min_samples, "descending": int(descending),
+        "limit": page_size, "offset": page * page_size}
+    counts = window.table("vitals_page_counts")  # counts alone, keyed by the window (0089)
     if sort.startswith("p75_"):
-        rows = layer.run("pages_ranked_p75", f.site, {**params, "metric": sort[4:]})
+        rows = layer.run("pages_ranked_p75", f.site, {
+            **params, "table": window.table("vitals_pages"), "metric": sort[4:]})
     else:
-        rows = layer.run("pages_ranked", f.site, {**params, "sort": sort})
+        rows = layer.run("pages_ranked", f.site, {**params, "table": counts, "sort": sort})
     if rows:
         return rows, int(rows[0]["total"])
     if page == 0:
         return [], 0
-    total = layer.run("pages_total", f.site, {k: params[k] for k in (
-        "table", "from", "to", "min_samples")})
+    total = layer.run("pages_total", f.site, {
+        "table": counts, **{k: params[k] for k in ("from", "to", "min_samples")}})
     return [], int(total[0]["total"]) if total else 0
 
 

@@ -1,6 +1,7 @@
 -- One page of page groups ranked by a count (impact = poor samples, samples, poor share or
 -- the name): sorted and cut here, so however many page groups a site has, one page of rows
--- comes back. Only the small sum columns are read. `total`: groups with min_samples.
+-- comes back. Reads vitals_page_counts_* (0089): the window's counts, nothing else.
+-- `total`: groups with min_samples.
 SELECT page_group, samples, poor, poor_share, impact, total
 FROM
 (

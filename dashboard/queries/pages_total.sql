@@ -1,4 +1,5 @@
--- Page groups with at least min_samples (the pages list's total when a page lies past it).
+-- Page groups with at least min_samples (the pages list's total when a page lies past it),
+-- from vitals_page_counts_* (0089).
 SELECT count() AS total
 FROM
 (

@@ -37,8 +37,13 @@ QUERIES: list[tuple[str, dict[str, object], str]] = [
                                    "limit": 100}, "vitals_scripts_1d"),
     ("server_timings_summary", {"table": "server_timings_tier_1h", "limit": 10},
      "server_timings_tier_1h"),
-    ("pages_ranked", {"table": "vitals_pages_1h", "sort": "impact", "min_samples": 0,
-                      "descending": 1, "limit": 25, "offset": 0}, "vitals_pages_1h"),
+    ("pages_ranked", {"table": "vitals_page_counts_1h", "sort": "impact", "min_samples": 0,
+                      "descending": 1, "limit": 25, "offset": 0}, "vitals_page_counts_1h"),
+    ("pages_ranked", {"table": "vitals_page_counts_1d", "sort": "page_group",
+                      "min_samples": 0, "descending": 0, "limit": 25, "offset": 0},
+     "vitals_page_counts_1d"),
+    ("pages_total", {"table": "vitals_page_counts_1d", "min_samples": 10},
+     "vitals_page_counts_1d"),
     ("pages_ranked_p75", {"table": "vitals_pages_1h", "metric": "LCP", "min_samples": 0,
                           "descending": 0, "limit": 25, "offset": 0}, "vitals_pages_1h"),
 ]
@@ -53,6 +58,8 @@ def test_queries_use_the_primary_key_of_their_rollup(clickhouse: Client) -> None
         assert f"ReadFromMergeTree ({clickhouse.database}.{table})" in plan, (query, plan)
         primary = plan[plan.index("PrimaryKey"):].split("Granules")[0]
         assert "Keys:" in primary and "site" in primary, (query, plan)
+        if table.startswith("vitals_page_counts"):  # the window's rows alone (0089)
+            assert "bucket" in primary, (query, plan)
 
 
 def test_rollup_counts_equal_the_raw_rows(clickhouse: Client) -> None:
@@ -89,3 +96,13 @@ def test_the_attribution_tiers_hold_the_same_samples_hourly_and_daily(
             f"sumMap({column}) FROM {family}_{tier} GROUP BY {keys}, day "
             f"ORDER BY {keys}, day").result_rows for tier in ("1h", "1d")]
         assert per_tier[0] == per_tier[1] and per_tier[0], family
+
+
+def test_the_page_count_tiers_hold_the_page_tiers_counts(clickhouse: Client) -> None:
+    seed(clickhouse, NOW)
+    for tier in ("1m", "1h", "1d"):
+        per_tier = [clickhouse.query(
+            f"SELECT site, bucket, page_group, sum(samples), sum(poor) FROM {table} "
+            "GROUP BY site, bucket, page_group ORDER BY site, bucket, page_group").result_rows
+            for table in (f"vitals_pages_{tier}", f"vitals_page_counts_{tier}")]
+        assert per_tier[0] == per_tier[1] and per_tier[0], tier
