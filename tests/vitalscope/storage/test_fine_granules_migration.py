@@ -1,8 +1,10 @@
-"""Migration 0088 (the dimension and page tiers rebuilt with 256 kB index granules) on an
-install at 0087 holding samples of every tier's age: every row is kept once, the views
-write into the rebuilt tables, and a repeated run (also after one that died on either side
-of the swap) ends with every table rebuilt and no copy left. What the granules save is a
-benchmark figure (`python -m bench dashboard`, read bytes)."""
+"""Migrations that rebuild tables (copy, EXCHANGE TABLES, drop) on an install just before
+them, holding samples of every tier's age: 0088 (the dimension and page tiers with 256 kB
+index granules) and 0090 (the page tiers keyed by bucket before metric, with 32 kB
+granules). Every row is kept once, the views write into the rebuilt tables, and a repeated
+run (also after one that died on either side of the swap) ends with every table rebuilt and
+no copy left. What the granules and keys save is a benchmark figure (`python -m bench
+dashboard`, read bytes)."""
 
 from __future__ import annotations
 
@@ -17,11 +19,16 @@ from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 from vitalscope.storage.migrator import load_migrations
 
-VERSION = 88
 TABLES = {"vitals_dims_1h": "site, dim, val, metric, bucket",
           "vitals_dims_1d": "site, dim, val, metric, bucket",
           "vitals_pages_1h": "site, page_group, metric, bucket",
           "vitals_pages_1d": "site, page_group, metric, bucket"}
+# version -> (the tables it rebuilds, their sorting key and granule bytes after it)
+REBUILDS = {
+    88: (TABLES, 262144),
+    90: ({"vitals_pages_1h": "site, page_group, bucket, metric",
+          "vitals_pages_1d": "site, page_group, bucket, metric"}, 32768),
+}
 
 
 def _content(client: Client) -> dict[str, list[tuple[Any, ...]]]:
@@ -46,21 +53,24 @@ def _merge(client: Client) -> None:
         client.command(f"OPTIMIZE TABLE {table} FINAL")
 
 
-def _granule_bytes(client: Client) -> dict[str, str]:
-    return {table: str(client.query(
-        "SELECT extract(engine_full, 'index_granularity_bytes = \\\\d+') FROM system.tables "
-        "WHERE database = currentDatabase() AND name = {t:String}",
-        parameters={"t": table}).result_rows[0][0]) for table in TABLES}
+def _layout(client: Client, tables: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each table's sorting key and granule bytes setting."""
+    return {table: tuple(client.query(
+        "SELECT sorting_key, extract(engine_full, 'index_granularity_bytes = \\\\d+') "
+        "FROM system.tables WHERE database = currentDatabase() AND name = {t:String}",
+        parameters={"t": table}).result_rows[0]) for table in tables}
 
 
 def _statements(version: int) -> list[str]:
     return next(m for m in load_migrations() if m.version == version).statements()
 
 
+@pytest.mark.parametrize("version", sorted(REBUILDS))
 @pytest.mark.parametrize("died_after", [None, "INSERT", "EXCHANGE"])
-def test_the_rebuilt_tables_keep_every_row_once(settings: Settings,
+def test_the_rebuilt_tables_keep_every_row_once(settings: Settings, version: int,
                                                 died_after: str | None) -> None:
-    with install_before(settings, VERSION) as client:
+    rebuilt, granule_bytes = REBUILDS[version]
+    with install_before(settings, version) as client:
         now = datetime.now(UTC)
         seed(client, now)  # recent, and 2-5 days old
         client.insert("vitals", vitals_rows("shop", now, 200, age=(timedelta(days=40),
@@ -72,17 +82,19 @@ def test_the_rebuilt_tables_keep_every_row_once(settings: Settings,
         assert all(before.values())
         if died_after is not None:
             # A run that died after the first table's copy or swap, before its drop.
-            statements = _statements(VERSION)
+            statements = _statements(version)
             stop = next(i for i, s in enumerate(statements) if s.startswith(died_after))
             for statement in statements[:stop + 1]:
                 client.command(statement)
-        assert upgrade_to(client, VERSION) == [VERSION]
-        run_again(client, {VERSION})
+        assert upgrade_to(client, version) == [version]
+        run_again(client, {version})
         _merge(client)
         assert _content(client) == before
-        assert set(_granule_bytes(client).values()) == {"index_granularity_bytes = 262144"}
-        leftovers = client.query("SELECT name FROM system.tables WHERE database = "
-                                 "currentDatabase() AND name LIKE '%\\\\_fine'").result_rows
+        assert _layout(client, rebuilt) == {
+            t: (key, f"index_granularity_bytes = {granule_bytes}") for t, key in rebuilt.items()}
+        leftovers = client.query(
+            "SELECT name FROM system.tables WHERE database = currentDatabase() AND "
+            "(name LIKE '%\\\\_fine' OR name LIKE '%\\\\_rekeyed')").result_rows
         assert leftovers == []
 
         # The views write into the rebuilt tables.
