@@ -37,7 +37,6 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels import errors
 from dashboard.panels.common import TOP_N
-from dashboard.panels.page_quantiles import quantile_params
 from dashboard.panels.pages import attribution_window
 from dashboard.querylayer import QueryLayer
 from vitalscope.redisstore.client import sync_client
@@ -163,7 +162,7 @@ def _run(args: argparse.Namespace, distribution: str, tmp: Path,
          "raw_breakdown", {**base, "metric": "LCP"}),
         ("pages ranking", "pages_ranked", ranked, "raw_pages_counts", base),
         ("pages p75 (25 rows)", "pages_quantiles",
-         quantile_params(window, groups),
+         {"table": window.table("vitals_pages"), **base, "groups": groups},
          "raw_pages_quantiles", {**base, "groups": groups}),
         ("server timings", "server_timings_summary",
          {"table": window.table("server_timings_tier"), **base, "limit": TOP_N},

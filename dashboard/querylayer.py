@@ -31,7 +31,7 @@ ROLLUP_TABLES = frozenset(
     # The attribution rollups of the Pages drill-down have no minute tier (migration 0087).
     f"{family}_{tier}" for family in ("vitals_navs", "vitals_targets", "vitals_scripts")
     for tier in ("1h", "1d")
-) | frozenset({"vitals_pages_1w"})  # read for the whole weeks of a daily window (0091)
+)
 
 
 def _json_value(value: Any) -> Any:

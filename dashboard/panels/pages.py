@@ -10,7 +10,6 @@ from typing import Any, TypedDict
 from dashboard.filters import FilterError, Filters, Tier, Window, WindowJson
 from dashboard.metrics import METRIC_NAMES
 from dashboard.panels.common import TOP_N, MetricSummary, metric_summary, named
-from dashboard.panels.page_quantiles import page_quantiles
 from dashboard.querylayer import QueryLayer, Row
 from vitalscope.vitals import Rating
 
@@ -99,6 +98,15 @@ def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, 
     return [], int(total[0]["total"]) if total else 0
 
 
+def _quantiles(layer: QueryLayer, f: Filters, window: Window,
+               groups: list[str]) -> dict[tuple[str, str], Row]:
+    if not groups:
+        return {}
+    rows = layer.run("pages_quantiles", f.site, {"table": window.table("vitals_pages"),
+                                                 **window.params(), "groups": groups})
+    return {(r["page_group"], r["metric"]): r for r in rows}
+
+
 def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "impact",
           descending: bool = True, page: int = 0, page_size: int = 25) -> PageList:
     if sort not in SORT_KEYS:
@@ -112,7 +120,7 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
     window = f.window()
     visible, total = _ranked(layer, f, window, min_samples=min_samples, sort=sort,
                              descending=descending, page=page, page_size=page_size)
-    stats = page_quantiles(layer, f.site, window, [g["page_group"] for g in visible])
+    stats = _quantiles(layer, f, window, [g["page_group"] for g in visible])
     rows = []
     for g in visible:
         row: PageRow = {k: g[k] for k in ("page_group", "samples", "poor", "poor_share",
@@ -145,7 +153,7 @@ def attribution_window(window: Window) -> Window:
 
 def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> PageDetail:
     window = f.window()
-    stats = page_quantiles(layer, f.site, window, [page_group])
+    stats = _quantiles(layer, f, window, [page_group])
     attribution = attribution_window(window)
     targets = layer.run("page_targets", f.site,
                         {"table": attribution.table("vitals_targets"),
