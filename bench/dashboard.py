@@ -188,16 +188,19 @@ def _run(args: argparse.Namespace, distribution: str, tmp: Path,
     shown = errors.groups(cold, filters)["groups"]
     prints = [int(g["fingerprint"]) for g in shown]
     slot_s = shown[0]["trend"]["slot_s"] if shown else 86400
-    err_table = {"table": window.table("errors_tier"), **base}
+    # The tables the Errors page reads (panels/errors.py): groups and trend per group alone
+    # (errors_by_group_*, migration 0081), top values per page group, browser and release.
+    by_group = {"table": window.table("errors_by_group"), **base}
+    by_dims = {"table": window.table("errors_tier"), **base}
     error_panels: list[tuple[str, str, dict[str, Any], str, dict[str, Any]]] = [
         ("errors groups (25)", "errors_groups",
-         {**err_table, "sort": "occurrences", "descending": 1, "limit": 25, "offset": 0},
+         {**by_group, "sort": "occurrences", "descending": 1, "limit": 25, "offset": 0},
          "raw_errors_groups", base),
         ("errors trend (25)", "errors_trend",
-         {**err_table, "fingerprints": prints, "slot_s": slot_s},
+         {**by_group, "fingerprints": prints, "slot_s": slot_s},
          "raw_errors_trend", {**base, "fingerprints": prints, "slot_s": slot_s}),
         ("errors top values", "errors_top_values",
-         {**err_table, "fingerprints": prints, "limit": errors.TOP_VALUES},
+         {**by_dims, "fingerprints": prints, "limit": errors.TOP_VALUES},
          "raw_errors_top_values", {**base, "fingerprints": prints, "limit": errors.TOP_VALUES}),
     ]
     raw_client = new_client()
