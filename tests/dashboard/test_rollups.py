@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from clickhouse_connect.driver.client import Client
 
 from tests.support.log_buckets import ATTRIBUTION_FAMILIES
+from tests.support.page_counts import PAGE_TIERS, page_counts
 from tests.support.rum_seed import seed
 from vitalscope.storage.sql import named_query
 
@@ -100,9 +101,7 @@ def test_the_attribution_tiers_hold_the_same_samples_hourly_and_daily(
 
 def test_the_page_count_tiers_hold_the_page_tiers_counts(clickhouse: Client) -> None:
     seed(clickhouse, NOW)
-    for tier in ("1m", "1h", "1d"):
-        per_tier = [clickhouse.query(
-            f"SELECT site, bucket, page_group, sum(samples), sum(poor) FROM {table} "
-            "GROUP BY site, bucket, page_group ORDER BY site, bucket, page_group").result_rows
-            for table in (f"vitals_pages_{tier}", f"vitals_page_counts_{tier}")]
+    for tier in PAGE_TIERS:
+        per_tier = [page_counts(clickhouse, table)
+                    for table in (f"vitals_pages_{tier}", f"vitals_page_counts_{tier}")]
         assert per_tier[0] == per_tier[1] and per_tier[0], tier

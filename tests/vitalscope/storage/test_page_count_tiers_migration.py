@@ -7,7 +7,6 @@ list ranks a window the raw table no longer covers from it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
@@ -15,28 +14,22 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels.pages import pages
 from dashboard.querylayer import QueryLayer
+from tests.support.page_counts import PAGE_TIERS, page_counts
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
 
 VERSION = 89
-TIERS = ("1m", "1h", "1d")
-
-
-def _counts(client: Client, table: str) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in client.query(
-        f"SELECT site, bucket, page_group, sum(samples), sum(poor) FROM {table} "
-        "GROUP BY site, bucket, page_group ORDER BY site, bucket, page_group").result_rows]
 
 
 def _assert_counts_match_pages(client: Client) -> None:
-    for tier in TIERS:
+    for tier in PAGE_TIERS:
         # Both merged, so both have applied their TTL (the oldest samples are past the 1m and
         # 1h tiers' and arrive in parts a background merge may not have reached yet).
         for table in (f"vitals_pages_{tier}", f"vitals_page_counts_{tier}"):
             client.command(f"OPTIMIZE TABLE {table} FINAL")
-        pages_tier = _counts(client, f"vitals_pages_{tier}")
-        assert pages_tier and _counts(client, f"vitals_page_counts_{tier}") == pages_tier, tier
+        pages_tier = page_counts(client, f"vitals_pages_{tier}")
+        assert pages_tier and page_counts(client, f"vitals_page_counts_{tier}") == pages_tier, tier
 
 
 def test_the_count_tiers_hold_every_bucket_the_page_tiers_hold(settings: Settings) -> None:
