@@ -104,8 +104,10 @@ def test_the_schema_carries_the_constraints(server: ServeProcess) -> None:
     silence = schema["components"]["schemas"]["NewSilence"]["properties"]["matchers"]
     assert silence["minItems"] == 1 and "pattern" in silence["items"]
     rule = schema["paths"]["/admin/v1/alerts/rules"]["post"]["requestBody"]
-    kinds = rule["content"]["application/json"]["schema"]["allOf"]
-    assert {k["if"]["properties"]["kind"]["const"] for k in kinds} >= {"threshold",
+    conditions = [c["if"]["properties"] for c in
+                  rule["content"]["application/json"]["schema"]["allOf"]]
+    assert {c["kind"]["const"] for c in conditions if "kind" in c} >= {"threshold",
                                                                         "synthetic_failure"}
+    assert {"const": "nav_type"} in [c.get("by") for c in conditions]
 
 

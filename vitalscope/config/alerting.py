@@ -45,6 +45,11 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "traffic_drop": ("site",),
     "new_error": ("site",),
 }
+# Per kind: the `by` modes it has besides `site` (one home for the validator and the API's
+# schema, vitalscope/server/openapi.py).
+BY_MODES: dict[str, tuple[str, ...]] = {"threshold": ("nav_type",), "regression": ("nav_type",),
+                                        "error_rate": ("fingerprint",)}
+_BY_KINDS = {"fingerprint": "error_rate", "nav_type": "threshold and regression"}
 _DEFAULT_MIN_SAMPLES = {"threshold": 50, "regression": 100, "cache_hit_rate": 200,
                         "synthetic_failure": 1, "error_rate": 200, "traffic_drop": 50,
                         "new_error": 1}
@@ -192,12 +197,9 @@ class RuleConfig(BaseModel):
         if self.kind == "synthetic_failure" and self.site is not None:
             raise ValueError(f"rule {self.name!r}: a synthetic_failure rule has no `site` "
                              "(use `check` and `location`)")
-        if self.by == "fingerprint" and self.kind != "error_rate":
-            raise ValueError(f"rule {self.name!r}: `by: fingerprint` applies to error_rate "
-                             "rules only")
-        if self.by == "nav_type" and self.kind not in ("threshold", "regression"):
-            raise ValueError(f"rule {self.name!r}: `by: nav_type` applies to threshold and "
-                             "regression rules only")
+        if self.by != "site" and self.by not in BY_MODES.get(self.kind, ()):
+            raise ValueError(f"rule {self.name!r}: `by: {self.by}` applies to "
+                             f"{_BY_KINDS[self.by]} rules only")
         if self.by == "nav_type" and "nav_type" in self.segment:
             raise ValueError(f"rule {self.name!r}: `by: nav_type` splits by navigation type; "
                              "its segment cannot fix one")

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from vitalscope.config.alerting import _REQUIRED, QUANTILES, SEGMENT_KEYS, RuleConfig
+from vitalscope.config.alerting import _REQUIRED, BY_MODES, QUANTILES, SEGMENT_KEYS, RuleConfig
 from vitalscope.names import NAME
 from vitalscope.runtime import Runtime
 
@@ -44,13 +44,15 @@ def rule_schema(receivers: list[str]) -> dict[str, Any]:
             for field in needed}}
         if kind == "synthetic_failure":
             then["properties"]["site"] = {"type": "null"}
-        if kind != "error_rate":  # `by: fingerprint` is a mode of error_rate only
-            then["properties"]["by"] = {"const": "site"}
+        then["properties"]["by"] = {"enum": ["site", *BY_MODES.get(kind, ())]}
         if kind == "cache_hit_rate":
             then["properties"]["min_effect"] = {
                 "anyOf": [{"type": "null"}, {"type": "number", "exclusiveMaximum": 1}]}
         kinds.append({"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
                       "then": then})
+    # `by: nav_type` splits by navigation type, so its segment cannot fix one.
+    kinds.append({"if": {"properties": {"by": {"const": "nav_type"}}, "required": ["by"]},
+                  "then": {"properties": {"segment": {"not": {"required": ["nav_type"]}}}}})
     schema["allOf"] = kinds
     return schema
 

@@ -1,6 +1,7 @@
 """The rule body the API schema publishes gives the verdict the rule model gives, kind by
 kind: a body the schema accepts is not refused by the server (Schemathesis found `by` allowed
-on every kind by the schema but refused by the model)."""
+on every kind by the schema but refused by the model, and later `by: nav_type` allowed on
+error_rate rules)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,22 @@ def _model_accepts(body: dict[str, Any]) -> bool:
     return True
 
 
+# Which kinds have which `by` modes besides `site` (docs/alerting.md).
+_MODES = {"fingerprint": {"error_rate"}, "nav_type": {"threshold", "regression"}}
+
+
 @pytest.mark.parametrize("kind", sorted(_REQUIRED))
-@pytest.mark.parametrize("by", ["site", "fingerprint"])
+@pytest.mark.parametrize("by", ["site", "fingerprint", "nav_type"])
 def test_the_schema_and_the_model_agree_on_by(kind: str, by: str) -> None:
     validator = Draft202012Validator(rule_schema([]))
     body = _body(kind, by=by)
     assert validator.is_valid(body) == _model_accepts(body), body
-    assert validator.is_valid(body) == (by == "site" or kind == "error_rate")
+    assert validator.is_valid(body) == (by == "site" or kind in _MODES[by])
+
+
+@pytest.mark.parametrize("segment", [{"nav_type": "soft"}, {"device": "mobile"}])
+def test_the_schema_and_the_model_agree_on_a_nav_type_split_of_a_segment(
+        segment: dict[str, str]) -> None:
+    validator = Draft202012Validator(rule_schema([]))
+    body = _body("threshold", by="nav_type", segment=segment)
+    assert validator.is_valid(body) == _model_accepts(body) == ("nav_type" not in segment)
