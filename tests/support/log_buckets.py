@@ -4,6 +4,8 @@ them, and how close a quantile the dashboard shows is to quantileExact since mig
 the centre of the bucket holding the sample quantileExact picks, so at most half a bucket
 away (and a hair for floating point)."""
 
+from clickhouse_connect.driver.client import Client
+
 from vitalscope.vitals.log_buckets import GROWTH
 
 HALF_BUCKET = GROWTH ** 0.5 - 1 + 1e-9
@@ -22,3 +24,16 @@ ATTRIBUTION_FAMILIES = {
     "vitals_targets": ("site, page_group, metric, target", "value_lh"),
     "vitals_scripts": ("site, page_group, script_url, script_host, party", "duration_lh"),
 }
+
+
+def merged_counts(client: Client, table: str, column: str) -> str:
+    """SQL of a table's counts per bucket summed over a GROUP BY, as Map(UInt16, UInt64),
+    at any schema version: the page tiers keep them as UInt32 arrays since 0091."""
+    narrow = client.query(
+        "SELECT count() FROM system.columns WHERE database = currentDatabase() "
+        "AND table = {t:String} AND name = {c:String}",
+        parameters={"t": table, "c": f"{column}Map.count"}).result_rows[0][0]
+    if narrow:
+        return (f"sumMap(CAST(({column}Map.bucket, {column}Map.count), "
+                "'Map(UInt16, UInt64)'))")
+    return f"sumMap({column})"

@@ -18,7 +18,7 @@ from dashboard.panels.breakdowns import breakdown
 from dashboard.panels.overview import overview, series
 from dashboard.panels.pages import page_detail, pages
 from dashboard.querylayer import QueryLayer
-from tests.support.log_buckets import HALF_BUCKET, LOG_BUCKET_TABLES
+from tests.support.log_buckets import HALF_BUCKET, LOG_BUCKET_TABLES, merged_counts
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.tdigest_reads import tdigest_reads
 from tests.support.upgrades import install_before, run_again, upgrade_to
@@ -71,7 +71,8 @@ def _short_rows(client: Client) -> dict[str, int]:
                             parameters={"t": table}).result_rows[0][0]
         out[table] = int(client.query(
             f"SELECT count() FROM (SELECT sum(samples) AS n, arraySum(mapValues("
-            f"sumMap({column}))) AS counted FROM {table} GROUP BY {keys}) "
+            f"{merged_counts(client, table, column)})) AS counted FROM {table} "
+            f"GROUP BY {keys}) "
             "WHERE n != counted").result_rows[0][0])
     return out
 
