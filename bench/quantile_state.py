@@ -25,12 +25,13 @@ from vitalscope.storage.sql import named_query
 
 DATABASE = "bench"
 HOUR_TIER_DAYS = 17  # what vitals_dims_1h keeps (migration 0070)
-# product table -> (its state column, the query rebuilding it with a t-digest, parameters).
+# product table -> (its state columns, the query rebuilding it with a t-digest, parameters).
 # The daily dims last: the t-digest answers are read from the tdigest_dims table it leaves.
-TIERS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "vitals_dims_1h": ("value_lh", "tdigest_dims", {"grain_s": 3600}),
-    "vitals_navs_1h": ("value_lh", "tdigest_navs", {}),
-    "vitals_dims_1d": ("value_lh", "tdigest_dims", {"grain_s": 86400}),
+NARROW = ["value_lhMap.bucket", "value_lhMap.count"]  # UInt32 counts since 0092
+TIERS: dict[str, tuple[list[str], str, dict[str, Any]]] = {
+    "vitals_dims_1h": (NARROW, "tdigest_dims", {"grain_s": 3600}),
+    "vitals_navs_1h": (["value_lh"], "tdigest_navs", {}),
+    "vitals_dims_1d": (NARROW, "tdigest_dims", {"grain_s": 86400}),
 }
 QUANTILES = (0.75, 0.95)
 
@@ -78,8 +79,8 @@ def main(argv: list[str]) -> int:
             # Wide parts at any size: compact ones do not account bytes per column.
             client.command(f"ALTER TABLE {table} MODIFY SETTING min_bytes_for_wide_part = 0")
             client.command(f"OPTIMIZE TABLE {table} FINAL")
-        buckets = {t: _column_bytes(client, [t], [column])[t]
-                   for t, (column, _, _) in TIERS.items()}
+        buckets = {t: _column_bytes(client, [t], columns)[t]
+                   for t, (columns, _, _) in TIERS.items()}
         since = {"vitals_dims_1h": end - timedelta(days=HOUR_TIER_DAYS)}
         tdigest: dict[str, int] = {}
         accuracy = {}

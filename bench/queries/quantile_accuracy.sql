@@ -1,12 +1,14 @@
 -- bench quantile_state: the {q} quantile of a site's metrics, site-wide and per device, from
--- the product's daily counts per logarithmic bucket (vitals_dims_1d, 0084), from the daily
--- t-digest states of before (tdigest_dims), and exactly from the raw samples.
+-- the product's daily counts per logarithmic bucket (vitals_dims_1d, 0084; UInt32 since
+-- 0092), from the daily t-digest states of before (tdigest_dims), and exactly from the raw
+-- samples.
 SELECT l.dim AS dim, l.val AS val, l.metric AS metric, l.loghist AS loghist,
        t.tdigest AS tdigest, x.exact AS exact
 FROM
 (
     SELECT dim, val, metric,
-           vitalscope_lh_quantiles(sumMap(value_lh))[indexOf([0.5, 0.75, 0.9, 0.95],
+           vitalscope_lh_quantiles(sumMap(vitalscope_lh_counts(
+               value_lhMap.bucket, value_lhMap.count)))[indexOf([0.5, 0.75, 0.9, 0.95],
                {q:Float64})] AS loghist
     FROM vitals_dims_1d
     WHERE site = {site:String} AND dim IN ('all', 'device')

@@ -17,7 +17,7 @@ SELECT
     sum(good) AS good,
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
-    sumMap(value_lh) AS lh,
+    sumMap(vitalscope_lh_counts(value_lhMap.bucket, value_lhMap.count)) AS lh,
     vitalscope_lh_quantiles(lh) AS q
 FROM {table:Identifier}
 WHERE site = {site:String} AND dim = {dim:String} AND metric = {metric:String}

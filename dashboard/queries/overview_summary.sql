@@ -8,7 +8,7 @@ SELECT
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
     sum(value_sum) AS value_sum,
-    sumMap(value_lh) AS lh,
+    sumMap(vitalscope_lh_counts(value_lhMap.bucket, value_lhMap.count)) AS lh,
     vitalscope_lh_quantiles(lh) AS q,
     sumMap(parts_sum) AS parts
 FROM {table:Identifier}

@@ -15,9 +15,9 @@ FROM
             sum(samples) AS n,
             sum(poor) AS n_poor,
             sumIf(samples, metric = {metric:String}) AS n_metric,
-            vitalscope_lh_quantiles(sumMapIf(CAST((value_lhMap.bucket, value_lhMap.count),
-                                                      'Map(UInt16, UInt64)'),
-                                                 metric = {metric:String}))[2] AS p75
+            vitalscope_lh_quantiles(sumMapIf(
+                vitalscope_lh_counts(value_lhMap.bucket, value_lhMap.count),
+                metric = {metric:String}))[2] AS p75
         -- include: _pages_ranked_groups
     )
 )

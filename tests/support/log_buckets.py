@@ -34,6 +34,5 @@ def merged_counts(client: Client, table: str, column: str) -> str:
         "AND table = {t:String} AND name = {c:String}",
         parameters={"t": table, "c": f"{column}Map.count"}).result_rows[0][0]
     if narrow:
-        return (f"sumMap(CAST(({column}Map.bucket, {column}Map.count), "
-                "'Map(UInt16, UInt64)'))")
+        return f"sumMap(vitalscope_lh_counts({column}Map.bucket, {column}Map.count))"
     return f"sumMap({column})"

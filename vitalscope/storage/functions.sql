@@ -15,3 +15,10 @@ CREATE OR REPLACE FUNCTION vitalscope_lh_quantiles AS (lh) ->
                 arrayMap(level -> arrayFirst((b, c) -> c > level * arraySum(mapValues(lh)),
                                              mapKeys(lh), arrayCumSum(mapValues(lh))),
                          [0.5, 0.75, 0.9, 0.95])));
+
+-- One row's counts per logarithmic bucket in the page and dimension tiers (UInt32 arrays
+-- `value_lhMap.bucket`, `value_lhMap.count` since migrations 0091 and 0092) as the Map
+-- vitalscope_lh_quantiles reads: sumMap of it sums in UInt64, and twice as fast as sumMap of
+-- the two arrays.
+CREATE OR REPLACE FUNCTION vitalscope_lh_counts AS (buckets, counts) ->
+    CAST((buckets, counts), 'Map(UInt16, UInt64)');

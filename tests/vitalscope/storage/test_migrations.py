@@ -34,11 +34,18 @@ def test_every_run_restores_the_server_wide_functions(clickhouse: Client) -> Non
     """A database restored on another server has no functions (they are not in its backup):
     the next migration run, with nothing pending, makes them again."""
     names = [s.split()[4] for s in load_functions().statements()]
-    assert names == ["vitalscope_lh_quantiles"]
-    clickhouse.command("DROP FUNCTION vitalscope_lh_quantiles")
+    assert names == ["vitalscope_lh_quantiles", "vitalscope_lh_counts"]
+    for name in names:
+        clickhouse.command(f"DROP FUNCTION {name}")
     with pytest.raises(Exception, match="vitalscope_lh_quantiles"):
         clickhouse.query("SELECT vitalscope_lh_quantiles(map(1, 1))")
     assert Migrator(clickhouse).apply() == []
+    # A row's UInt32 counts (0091, 0092) as a Map summed in UInt64: two rows at the UInt32
+    # maximum do not wrap.
+    summed = clickhouse.query(
+        "SELECT sumMap(vitalscope_lh_counts(b, c)) FROM (SELECT CAST([0, 1001], 'Array(UInt16)') "
+        "AS b, CAST([4294967295, 1], 'Array(UInt32)') AS c FROM numbers(2))").result_rows[0][0]
+    assert summed == {0: 2 * 4294967295, 1001: 2}
     # Counts 2, 1, 1 in buckets 0, 1001, 2001: rank floor(level * 4) is 2 (p50), 3 (p75+).
     counts = "map(toUInt16(0), toUInt64(2), 1001, 1, 2001, 1)"
     p50, p75, p90, p95 = clickhouse.query(

@@ -55,7 +55,8 @@ def test_the_rollup_tiers_bucket_as_the_catalogue(clickhouse: Client) -> None:
     clickhouse.insert("vitals", rows, column_names=VITAL_COLUMNS)
     for tier in ("1m", "1h", "1d"):
         got = {(m, r): dict(lh) for m, r, lh in clickhouse.query(
-            "SELECT metric, val, sumMap(value_lh) FROM {table:Identifier} "
+            "SELECT metric, val, sumMap(vitalscope_lh_counts(value_lhMap.bucket, "
+            "value_lhMap.count)) FROM {table:Identifier} "
             "WHERE site = 'shop' AND dim = 'release' GROUP BY metric, val",
             parameters={"table": f"vitals_dims_{tier}"}).result_rows}
         assert got == {key: {log_buckets.bucket(v): 1} for key, v in values.items()}, tier
