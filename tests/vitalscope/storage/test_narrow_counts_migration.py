@@ -49,10 +49,9 @@ NARROWED = {
     92: Narrowed("vitals_dims", "site, dim, val, metric, bucket",
                  "sum(samples), sum(good), sum(needs_improvement), sum(poor), "
                  "round(sum(value_sum), 3), sumMap(parts_sum)",
-                 dict.fromkeys(("1m", "1h", "1d"),
-                               ("site, dim, val, metric, bucket", "")) | {
-                     "1h": ("site, dim, val, metric, bucket", f"{GRANULES}262144"),
-                     "1d": ("site, dim, val, metric, bucket", f"{GRANULES}262144")}, 8),
+                 {"1m": ("site, dim, val, metric, bucket", ""),
+                  "1h": ("site, dim, val, metric, bucket", f"{GRANULES}32768"),
+                  "1d": ("site, dim, val, metric, bucket", f"{GRANULES}32768")}, 8),
 }
 
 
