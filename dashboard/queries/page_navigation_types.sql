@@ -7,7 +7,7 @@ SELECT
     sum(good) AS good,
     sum(needs_improvement) AS needs_improvement,
     sum(poor) AS poor,
-    vitalscope_lh_quantiles(sumMap(value_lh)) AS q
+    vitalscope_lh_quantiles(sumMap(vitalscope_lh_counts(value_lhMap.bucket, value_lhMap.count))) AS q
 FROM {table:Identifier}
 WHERE site = {site:String} AND page_group = {page_group:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

@@ -4,7 +4,7 @@ SELECT
     target,
     sum(samples) AS samples,
     sum(poor) AS poor,
-    vitalscope_lh_quantiles(sumMap(value_lh))[2] AS p75
+    vitalscope_lh_quantiles(sumMap(vitalscope_lh_counts(value_lhMap.bucket, value_lhMap.count)))[2] AS p75
 FROM {table:Identifier}
 WHERE site = {site:String} AND page_group = {page_group:String}
   AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from clickhouse_connect.driver.client import Client
 
-from tests.support.log_buckets import ATTRIBUTION_FAMILIES
+from tests.support.log_buckets import ATTRIBUTION_FAMILIES, merged_counts
 from tests.support.page_counts import PAGE_TIERS, page_counts
 from tests.support.rum_seed import seed
 from vitalscope.storage.sql import named_query
@@ -94,7 +94,8 @@ def test_the_attribution_tiers_hold_the_same_samples_hourly_and_daily(
     for family, (keys, column) in ATTRIBUTION_FAMILIES.items():
         per_tier = [clickhouse.query(
             f"SELECT {keys}, toStartOfDay(bucket) AS day, sum(samples), sum(poor), "
-            f"sumMap({column}) FROM {family}_{tier} GROUP BY {keys}, day "
+            f"{merged_counts(clickhouse, f'{family}_{tier}', column)} FROM {family}_{tier} "
+            f"GROUP BY {keys}, day "
             f"ORDER BY {keys}, day").result_rows for tier in ("1h", "1d")]
         assert per_tier[0] == per_tier[1] and per_tier[0], family
 
