@@ -27,10 +27,10 @@ DATABASE = "bench"
 HOUR_TIER_DAYS = 17  # what vitals_dims_1h keeps (migration 0070)
 # product table -> (its state columns, the query rebuilding it with a t-digest, parameters).
 # The daily dims last: the t-digest answers are read from the tdigest_dims table it leaves.
-NARROW = ["value_lhMap.bucket", "value_lhMap.count"]  # UInt32 counts since 0092
+NARROW = ["value_lhMap.bucket", "value_lhMap.count"]  # UInt32 counts since 0092 and 0093
 TIERS: dict[str, tuple[list[str], str, dict[str, Any]]] = {
     "vitals_dims_1h": (NARROW, "tdigest_dims", {"grain_s": 3600}),
-    "vitals_navs_1h": (["value_lh"], "tdigest_navs", {}),
+    "vitals_navs_1h": (NARROW, "tdigest_navs", {}),
     "vitals_dims_1d": (NARROW, "tdigest_dims", {"grain_s": 86400}),
 }
 QUANTILES = (0.75, 0.95)
