@@ -98,12 +98,14 @@ def _ranked(layer: QueryLayer, f: Filters, window: Window, *, min_samples: int, 
     return [], int(total[0]["total"]) if total else 0
 
 
-def _quantiles(layer: QueryLayer, f: Filters, window: Window,
-               groups: list[str]) -> dict[tuple[str, str], Row]:
+def page_quantiles(layer: QueryLayer, site: str, window: Window,
+                   groups: list[str]) -> dict[tuple[str, str], Row]:
+    """Counts and quantiles per (page group, metric) of `groups` over `window` (the Pages
+    list, the drill-down and the synthetics' lab-vs-field)."""
     if not groups:
         return {}
-    rows = layer.run("pages_quantiles", f.site, {"table": window.table("vitals_pages"),
-                                                 **window.params(), "groups": groups})
+    rows = layer.run("pages_quantiles", site, {"table": window.table("vitals_pages"),
+                                               **window.params(), "groups": groups})
     return {(r["page_group"], r["metric"]): r for r in rows}
 
 
@@ -120,7 +122,7 @@ def pages(layer: QueryLayer, f: Filters, *, min_samples: int = 0, sort: str = "i
     window = f.window()
     visible, total = _ranked(layer, f, window, min_samples=min_samples, sort=sort,
                              descending=descending, page=page, page_size=page_size)
-    stats = _quantiles(layer, f, window, [g["page_group"] for g in visible])
+    stats = page_quantiles(layer, f.site, window, [g["page_group"] for g in visible])
     rows = []
     for g in visible:
         row: PageRow = {k: g[k] for k in ("page_group", "samples", "poor", "poor_share",
@@ -153,7 +155,7 @@ def attribution_window(window: Window) -> Window:
 
 def page_detail(layer: QueryLayer, f: Filters, page_group: str) -> PageDetail:
     window = f.window()
-    stats = _quantiles(layer, f, window, [page_group])
+    stats = page_quantiles(layer, f.site, window, [page_group])
     attribution = attribution_window(window)
     targets = layer.run("page_targets", f.site,
                         {"table": attribution.table("vitals_targets"),

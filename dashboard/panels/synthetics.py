@@ -18,7 +18,8 @@ from urllib.parse import quote
 from dashboard.filters import FilterError, Filters, Window, WindowJson
 from dashboard.metrics import METRIC_NAMES
 from dashboard.panels.common import metric_summary
-from dashboard.querylayer import QueryLayer, Row
+from dashboard.panels.pages import page_quantiles
+from dashboard.querylayer import QueryLayer
 from synthetics import reports
 from synthetics.artifacts import artifact_file
 from vitalscope.config import Settings
@@ -267,11 +268,7 @@ def lab_vs_field(layer: QueryLayer, f: Filters, check: str) -> LabVsField:
     window = f.window()
     lab = reports.lab_vitals(layer.client(), check_name(check), window.start, window.end)
     groups = sorted({r.page_group for r in lab})
-    field: dict[tuple[str, str], Row] = {}
-    if groups:
-        field = {(r["page_group"], r["metric"]): r for r in layer.run(
-            "pages_quantiles", f.site,
-            {"table": window.table("vitals_pages"), **window.params(), "groups": groups})}
+    field = page_quantiles(layer, f.site, window, groups)
     rows: list[LabField] = []
     order = {name: i for i, name in enumerate(METRIC_NAMES)}
     for r in sorted(lab, key=lambda r: (r.page_group, order.get(r.metric, 99), r.metric)):

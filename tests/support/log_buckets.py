@@ -28,7 +28,8 @@ ATTRIBUTION_FAMILIES = {
 
 def merged_counts(client: Client, table: str, column: str) -> str:
     """SQL of a table's counts per bucket summed over a GROUP BY, as Map(UInt16, UInt64),
-    at any schema version: the page tiers keep them as UInt32 arrays since 0091."""
+    at any schema version: the page, dimension and attribution tiers keep them as UInt32
+    arrays since 0091-0093."""
     narrow = client.query(
         "SELECT count() FROM system.columns WHERE database = currentDatabase() "
         "AND table = {t:String} AND name = {c:String}",

@@ -32,6 +32,11 @@ def upgrade_to(client: Client, version: int) -> list[int]:
     return [m.version for m in Migrator(client, migrations=upto).apply()]
 
 
+def upgrade_to_head(client: Client) -> None:
+    """Every later migration too: what today's panels read."""
+    Migrator(client).apply()
+
+
 def run_again(client: Client, versions: Collection[int]) -> None:
     """Every statement of these migrations once more: what an upgrade that died after them
     and was started again does."""

@@ -49,7 +49,6 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 # schema, vitalscope/server/openapi.py).
 BY_MODES: dict[str, tuple[str, ...]] = {"threshold": ("nav_type",), "regression": ("nav_type",),
                                         "error_rate": ("fingerprint",)}
-_BY_KINDS = {"fingerprint": "error_rate", "nav_type": "threshold and regression"}
 _DEFAULT_MIN_SAMPLES = {"threshold": 50, "regression": 100, "cache_hit_rate": 200,
                         "synthetic_failure": 1, "error_rate": 200, "traffic_drop": 50,
                         "new_error": 1}
@@ -198,8 +197,9 @@ class RuleConfig(BaseModel):
             raise ValueError(f"rule {self.name!r}: a synthetic_failure rule has no `site` "
                              "(use `check` and `location`)")
         if self.by != "site" and self.by not in BY_MODES.get(self.kind, ()):
+            kinds = [kind for kind, modes in BY_MODES.items() if self.by in modes]
             raise ValueError(f"rule {self.name!r}: `by: {self.by}` applies to "
-                             f"{_BY_KINDS[self.by]} rules only")
+                             f"{' and '.join(kinds)} rules only")
         if self.by == "nav_type" and "nav_type" in self.segment:
             raise ValueError(f"rule {self.name!r}: `by: nav_type` splits by navigation type; "
                              "its segment cannot fix one")

@@ -40,7 +40,7 @@ def test_every_run_restores_the_server_wide_functions(clickhouse: Client) -> Non
     with pytest.raises(Exception, match="vitalscope_lh_quantiles"):
         clickhouse.query("SELECT vitalscope_lh_quantiles(map(1, 1))")
     assert Migrator(clickhouse).apply() == []
-    # A row's UInt32 counts (0091, 0092) as a Map summed in UInt64: two rows at the UInt32
+    # A row's UInt32 counts (0091-0093) as a Map summed in UInt64: two rows at the UInt32
     # maximum do not wrap.
     summed = clickhouse.query(
         "SELECT sumMap(vitalscope_lh_counts(b, c)) FROM (SELECT CAST([0, 1001], 'Array(UInt16)') "
