@@ -8,9 +8,12 @@ import socket
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -54,3 +57,39 @@ def machine_line(name: str, detail: str) -> str:
     read against that)."""
     return (f"{name}: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
             f"{detail}")
+
+
+def process_tree_cpu_s(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of a process and of each descendant alive now, by pid: on
+    a machine shared with other work, throughput per CPU second says what a core of its own
+    would do, where the wall-clock rate says how busy the machine was."""
+    found: dict[int, float] = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = [int(child) for task in Path(f"/proc/{current}/task").iterdir()
+                        for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # it ended while being read
+        found[current] = (int(fields[11]) + int(fields[12])) / TICKS
+        pending.extend(children)
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    return sum(process_tree_cpu_s(pid).values())
+
+
+def process_role(pid: int) -> str:
+    """What a process of a Vitalscope tree is, from its command line."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return "ended"
+    if argv and b"redis-server" in argv[0]:
+        return "redis"
+    if b"vitalscope.app.ingest_process" in argv:
+        return "ingest"
+    return "other"

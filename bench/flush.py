@@ -25,39 +25,23 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from bench.common import emit, machine_line
+from bench.common import emit, machine_line, tree_cpu_s
 from bench.hostile_beacons import typical_beacon
 from bench.memory import _Collector
 from vitalscope.redisstore import keys
 
 RAW_TABLES = ("page_views", "vitals", "server_timings")
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process and its children alive now have used: on a
-    machine shared with other work, throughput per CPU second says what a core of its own
-    would do, where the wall-clock rate says how busy the machine was."""
-    total = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / TICKS
-        for child in (task / "children").read_text().split():
-            total += _cpu_s(int(child))
-    return total
-
-
 def _queue(data: Path, beacons: int, threads: int) -> dict[str, Any]:
     collector = _Collector(Path(__file__).resolve().parents[1], data)
     try:
         bodies = [typical_beacon() for _ in range(beacons)]
         before = collector.used_memory()
-        cpu_before = _cpu_s(collector.process.pid)
+        cpu_before = tree_cpu_s(collector.process.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(threads) as pool:
             statuses = list(pool.map(collector.post, bodies))
         post_s = time.perf_counter() - started
-        cpu_s = _cpu_s(collector.process.pid) - cpu_before
+        cpu_s = tree_cpu_s(collector.process.pid) - cpu_before
         grown = collector.used_memory() - before
         queued = int(collector.redis.xlen(keys.STREAM))
     finally:
