@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from collector.context import BeaconContext
-from collector.enrich.urls import UrlNormaliser
+from collector.enrich.urls import UrlNormaliser, host_of
 from collector.wire import Vital
 
 FIRST_PARTY = "first"
@@ -26,10 +25,7 @@ class ScriptSource:
 
 
 def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()[:HOST_MAX]
-    except ValueError:
-        return ""
+    return host_of(url, HOST_MAX)
 
 
 @lru_cache(maxsize=1024)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from collector.context import BeaconContext
 from vitalscope.config.collector import PageGroupRule
@@ -15,6 +15,29 @@ _ID_SEGMENT = re.compile(
     r"^(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
     r"|[0-9a-fA-F]{16,}|(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,})$"
 )
+
+
+# The schemes whose URLs read a backslash as a slash (WHATWG URL, "special schemes").
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
+
+
+def split_url(url: str) -> SplitResult:
+    """`urlsplit` as a browser reads an http(s) URL (WHATWG URL): a backslash before the
+    query is a slash, so `https://shop.example\\@evil.example/` is a page of shop.example,
+    where `urlsplit` alone would take evil.example for its host. Raises ValueError as
+    `urlsplit` does."""
+    end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    if "\\" in url[:end] and url.partition(":")[0].strip().lower() in _SPECIAL_SCHEMES:
+        url = url[:end].replace("\\", "/") + url[end:]
+    return urlsplit(url)
+
+
+def host_of(url: str, limit: int = 256) -> str:
+    """The lower-cased host of a URL, "" when it has none or is unparsable."""
+    try:
+        return (split_url(url).hostname or "").lower()[:limit]
+    except ValueError:
+        return ""
 
 
 def default_group(path: str) -> str:
@@ -31,7 +54,7 @@ class UrlNormaliser:
     def _scrub(self, url: str) -> tuple[str, str]:
         """(normalised URL, path) of an absolute http(s) URL; ("", "") when unparsable."""
         try:
-            parts = urlsplit(url)
+            parts = split_url(url)
             host = (parts.hostname or "").lower()
             port = parts.port
         except ValueError:
@@ -64,8 +87,5 @@ class UrlNormaliser:
             return "bad_url"
         context.page_group = beacon.grp or self.group(path)
         if beacon.ref:
-            try:
-                context.referrer_host = (urlsplit(beacon.ref).hostname or "").lower()[:256]
-            except ValueError:
-                context.referrer_host = ""
+            context.referrer_host = host_of(beacon.ref)
         return None

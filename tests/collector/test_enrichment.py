@@ -9,7 +9,7 @@ import collector.enrich.cache_status as cache_statuses
 from collector.context import BeaconContext
 from collector.enrich.cache_status import cache_status, derive_cache_status
 from collector.enrich.scripts import ScriptParty, party
-from collector.enrich.urls import UrlNormaliser, default_group
+from collector.enrich.urls import UrlNormaliser, default_group, host_of
 from collector.rows import error_fingerprint
 from collector.wire import BEACON_DECODER, MAX_EVENTS
 from vitalscope.config.collector import PageGroupRule
@@ -75,6 +75,34 @@ def test_urls_keep_only_allow_listed_query_parameters_and_apply_rules() -> None:
     assert urls.scrub("https://[::1") == ("", "")
     assert urls.scrub("https://user:secret@[2001:db8::1]:8443/x") == (
         "https://[2001:db8::1]:8443/x", "/x")
+
+
+@pytest.mark.parametrize(("url", "scrubbed"), [
+    # A browser reads a backslash before the query as a slash (WHATWG URL): these are
+    # pages of shop.example, whatever urlsplit alone would make of them.
+    ("https://shop.example\\@evil.example/", ("https://shop.example/@evil.example/",
+                                              "/@evil.example/")),
+    ("https://user:pw@shop.example\\evil.example/x", ("https://shop.example/evil.example/x",
+                                                     "/evil.example/x")),
+    ("HTTP://shop.example\\p\\1", ("http://shop.example/p/1", "/p/1")),
+    # After the query a backslash stays what it is, and is dropped with the query.
+    ("https://shop.example/a?next=\\@evil.example", ("https://shop.example/a", "/a")),
+    ("https://shop.example/a#\\@evil.example", ("https://shop.example/a", "/a")),
+])
+def test_urls_read_backslashes_as_browsers_do(url: str, scrubbed: tuple[str, str]) -> None:
+    urls = UrlNormaliser([], [])
+    assert urls.scrub(url) == scrubbed
+
+
+@pytest.mark.parametrize(("url", "host"), [
+    ("https://shop.example\\@evil.example/", "shop.example"),
+    ("https://Shop.Example/x?\\@evil.example", "shop.example"),
+    ("android-app://com.example.app\\x", "com.example.app\\x"),  # not a special scheme
+    ("https://[::1", ""),
+    ("no url", ""),
+])
+def test_hosts_of_referrers_and_scripts_read_as_browsers_do(url: str, host: str) -> None:
+    assert host_of(url) == host
 
 
 def test_error_fingerprints_group_by_type_message_shape_and_file() -> None:
