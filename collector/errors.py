@@ -1,5 +1,7 @@
 """Refusals of the ingest path: a status, a machine code, the JSON path of the field at fault
-and a message safe to show (input is never echoed back unescaped: the body is JSON-encoded)."""
+and a message safe to show (input is never echoed back unescaped: the body is JSON-encoded,
+and never at length: a name or value quoted from the request is cut to QUOTED_MAX characters,
+so a refusal is never much bigger than its fixed text)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ import msgspec
 _AT = re.compile(r"^(?P<text>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
 _NAMED = re.compile(r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]*)`")
 _STEP_FIELD = re.compile(r"^(?P<name>[a-z]+): (?P<text>.*)$", re.DOTALL)
+_QUOTED = re.compile(r"(['`])([^'`]*)\1")
 _ENCODER = msgspec.json.Encoder()
+QUOTED_MAX = 64
+MESSAGE_MAX = 512
 
 
 class IngestError(Exception):
@@ -29,7 +34,17 @@ class IngestError(Exception):
         return _ENCODER.encode({"error": self.code, "field": self.field, "message": self.message})
 
 
+def _clipped(name: str) -> str:
+    return name if len(name) <= QUOTED_MAX else f"{name[:QUOTED_MAX]}... ({len(name)} characters)"
+
+
+def _clip_quoted(text: str) -> str:
+    clipped = _QUOTED.sub(lambda m: m[1] + _clipped(m[2]) + m[1], text)
+    return clipped if len(clipped) <= MESSAGE_MAX else clipped[:MESSAGE_MAX] + "..."
+
+
 def _join(path: str, name: str) -> str:
+    name = _clipped(name)
     return f"{path}.{name}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else (
         f"{path}[{_ENCODER.encode(name).decode()}]")
 
@@ -45,7 +60,9 @@ def from_validation(exc: msgspec.ValidationError) -> IngestError:
         code = "missing_field" if "missing" in text else "unknown_field"
     elif step := _STEP_FIELD.match(text):
         path, text = _join(path, step.group("name")), step.group("text")
-    return IngestError(400, code, f"{path}: {text}", path)
+    if len(path) > MESSAGE_MAX:
+        path = path[:MESSAGE_MAX] + "..."
+    return IngestError(400, code, f"{path}: {_clip_quoted(text)}", path)
 
 
 def _is_utf8(body: bytes) -> bool:

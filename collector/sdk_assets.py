@@ -24,6 +24,7 @@ ASSETS = ("sdk.js", "sdk.attribution.js")
 EARLY_ERRORS = "early-errors.js"
 SHORT_CACHE = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
+SHOWN_MAX = 64
 # Preferred first when the browser accepts several.
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 NOT_BUILT = (
@@ -160,6 +161,14 @@ def snippet(base_url: str, site_key: str, build: SdkBuild, attribution: bool = F
             f"<script>{build.early_errors}</script>\n{tag}")
 
 
+def _shown(requested: str) -> str:
+    """A path segment quoted in an error: anyone can ask for any URL, so at most
+    SHOWN_MAX characters of it come back."""
+    if len(requested) <= SHOWN_MAX:
+        return repr(requested)
+    return repr(requested[:SHOWN_MAX]) + f" (first {SHOWN_MAX} of {len(requested)} characters)"
+
+
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
@@ -214,10 +223,11 @@ def make_router(assets: SdkAssets) -> APIRouter:
             return build
         asset = build.asset(name)
         if asset is None:
-            return _error(404, "not_found", f"no SDK file {name!r}; files: {', '.join(ASSETS)}")
-        if version != build.version:
             return _error(404, "not_found",
-                          f"SDK version {version!r} is not served here (current: {build.version})")
+                          f"no SDK file {_shown(name)}; files: {', '.join(ASSETS)}")
+        if version != build.version:
+            return _error(404, "not_found", f"SDK version {_shown(version)} is not served here "
+                          f"(current: {build.version})")
         return _serve(request, asset, IMMUTABLE)
 
     @router.get("/sdk/manifest.json")

@@ -179,6 +179,40 @@ def test_errors_never_echo_input_unescaped(running: InProcessCollector) -> None:
     assert "<script>" not in answer.text.replace('\\"', '"').split('"field"')[0]
 
 
+LONG = 60_000
+
+
+def test_errors_quote_at_most_64_characters_of_the_input(running: InProcessCollector) -> None:
+    """A refusal names what is wrong without sending a stranger's 60 kB back (three times,
+    in the field and the message): each quoted name or value is cut to 64 characters."""
+    beacons = [
+        ("unknown top-level key", _with(**{"x" * LONG: 1}), "unknown_field"),
+        ("unknown event key", _event(**{"y" * LONG: 1}), "unknown_field"),
+        ("navigation type", _with(nav="q" * LONG), "invalid_field"),
+        ("metric", _event(n="M" * LONG), "invalid_field"),
+        ("event type", _event(t="T" * LONG), "invalid_field"),
+        ("quotes in the value", _with(nav="'`" * (LONG // 2)), "invalid_field"),
+    ]
+    timings = [
+        ("server timing key", {"v": 1, "e": [{"id": "t-1", "ts": 1, "n": "db", "k" * LONG: 1}]}),
+        ("cache status", {"v": 1, "e": [{"id": "t-1", "ts": 1, "n": "db", "cache": "c" * LONG}]}),
+    ]
+    problems = []
+    with httpx.Client(base_url=running.url, timeout=10) as client:
+        answers = [(name, error, _send(client, Case(name, body, 400, error, None)))
+                   for name, body, error in beacons]
+        answers += [(name, "", client.post("/v1/server-timings", json=body, headers={
+            "Authorization": f"Bearer {SERVER_KEY}"})) for name, body in timings]
+    for name, error, answer in answers:
+        if answer.status_code != 400 or len(answer.content) > 1024:
+            problems.append(f"{name}: {answer.status_code}, {len(answer.content)} bytes")
+        elif error and answer.json()["error"] != error:
+            problems.append(f"{name}: {answer.json()}")
+        elif "(60000 characters)" not in answer.text and "..." not in answer.text:
+            problems.append(f"{name}: does not say it was cut: {answer.text}")
+    assert problems == []
+
+
 def test_cors_preflight_answers_allowed_origins_only(running: InProcessCollector) -> None:
     with httpx.Client(base_url=running.url, timeout=10) as client:
         allowed = client.options(f"/v1/beacon?k={KEY}", headers={

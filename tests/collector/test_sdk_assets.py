@@ -90,6 +90,12 @@ def test_encodings_cache_headers_and_versioned_urls(base_url: str, dist: Path) -
         assert old.json()["message"] == (
             f"SDK version '0.0.1' is not served here (current: {manifest['version']})")
         assert client.get(f"/sdk/{manifest['version']}/other.js").status_code == 404
+        # Anyone can ask for any URL: an error quotes at most 64 characters of it.
+        for path in (f"/sdk/{'9' * 5000}/sdk.js", f"/sdk/{manifest['version']}/{'x' * 5000}"):
+            long = client.get(path)
+            assert long.status_code == 404
+            assert len(long.json()["message"]) < 200
+            assert "(first 64 of 5000 characters)" in long.json()["message"]
 
         served = client.get("/sdk/manifest.json").json()
         assert served["version"] == manifest["version"]
