@@ -11,6 +11,7 @@ BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
     "dashboard": "bench.dashboard",
     "dashboard_live": "bench.dashboard_live",
+    "error_cpu": "bench.error_cpu",
     "flush": "bench.flush",
     "cardinality": "bench.cardinality",
     "collectors": "bench.collectors",

@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 
 MAX_MESSAGE = 256
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"`<>()]+", re.IGNORECASE)
+# A URL is `\b[a-z][a-z0-9+.-]*://[^\s'"`<>()]+` (case-insensitive). Searched with that one
+# pattern, every letter of a long run of scheme characters with no `://` after it (a crafted
+# `a.a.a.a...`) rescans the run: quadratic in a message anyone can send. So the runs followed
+# by `://` are found first, each scanned once (a run starts where no scheme character is
+# before it), and the URL's start is the first word-boundary letter of its run: the same
+# matches as the single pattern (tests/vitalscope/jserrors/test_linear_parsing.py).
+_SCHEME_RUN = re.compile(r"(?<![a-z0-9+.-])[a-z0-9+.-]++(?=://[^\s'\"`<>()])", re.IGNORECASE)
+_SCHEME_START = re.compile(r"\b[a-z]", re.IGNORECASE)
+_URL_REST = re.compile(r"://[^\s'\"`<>()]+")
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`")
 _UUID = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
@@ -18,9 +26,26 @@ _SPACE = re.compile(r"\s+")
 _UNCAUGHT = re.compile(r"^(?:Uncaught )?(?:[A-Za-z]*Error: )?")
 
 
+def replace_urls(text: str, placeholder: str = "<url>") -> str:
+    parts: list[str] = []
+    done = 0
+    run = _SCHEME_RUN.search(text)
+    while run is not None:
+        start = _SCHEME_START.search(text, run.start(), run.end())
+        if start is None:
+            run = _SCHEME_RUN.search(text, run.end())
+            continue
+        rest = _URL_REST.match(text, run.end())
+        assert rest is not None  # the run's lookahead saw it
+        parts += [text[done:start.start()], placeholder]
+        done = rest.end()
+        run = _SCHEME_RUN.search(text, done)
+    return "".join(parts) + text[done:]
+
+
 def normalise_message(message: str) -> str:
     text = _UNCAUGHT.sub("", message.strip(), count=1)
-    text = _URL.sub("<url>", text)
+    text = replace_urls(text)
     text = _QUOTED.sub("<str>", text)
     text = _UUID.sub("<uuid>", text)
     text = _HEX.sub("<hex>", text)

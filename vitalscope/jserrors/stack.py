@@ -13,6 +13,11 @@ _V8 = re.compile(r"^\s*at (?:(?P<fn>.+?) \()?(?P<loc>.+?):(?P<line>\d+):(?P<col>
 # `fn@loc`, `@loc`, `fn/<@loc`; the function part holds no @ (a URL's user@host does not
 # occur: page scripts are fetched without credentials in the URL).
 _GECKO = re.compile(r"^\s*(?P<fn>[^@]*)@(?P<loc>.+?):(?P<line>\d+):(?P<col>\d+)\s*$")
+# What both forms end in. A line without it is no frame, and is skipped before _V8 is
+# tried: on a crafted line of many ` (` and no such end, _V8's optional `fn (` part is retried
+# at every ` (`, quadratic in a stack anyone can send; with the end present, its first try
+# matches.
+_FRAME_END = re.compile(r":\d+:\d+\)?\s*$")
 # Safari's frames of code without a function: `global code@...`, `eval code@...`.
 _NO_FUNCTION = frozenset({"global code", "eval code", "module code", "<anonymous>"})
 _IN_APP_SCHEMES = frozenset({"http", "https"})
@@ -48,12 +53,23 @@ def _function(name: str) -> str:
     return "" if name in _NO_FUNCTION else name[:200]
 
 
+def frame_match(line: str) -> re.Match[str] | None:
+    """_V8's or else _GECKO's match of one line, at a cost in proportion to its length (the
+    patterns alone are quadratic on some lines anyone can send, see _FRAME_END). Leading
+    white space is stripped first: both patterns skip it, and _GECKO would otherwise try
+    every split of a long run of it between its leading `\\s*` and its `[^@]*`."""
+    if _FRAME_END.search(line) is None:
+        return None
+    line = line.lstrip()
+    return _V8.match(line) or _GECKO.match(line)
+
+
 def parse_stack(stack: str) -> list[Frame]:
     """The frames of a stack, innermost first; lines that are no frame (the message line
     V8 puts first, `at <anonymous>`, native code) are skipped."""
     frames: list[Frame] = []
     for raw in stack.splitlines():
-        match = _V8.match(raw) or _GECKO.match(raw)
+        match = frame_match(raw)
         if match is None:
             continue
         location = match.group("loc")
