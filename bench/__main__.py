@@ -9,6 +9,7 @@ import sys
 # name -> module under bench/ with `main(argv: list[str]) -> int`
 BENCHMARKS: dict[str, str] = {
     "alerting": "bench.alerting",
+    "beacon_cpu": "bench.beacon_cpu",
     "dashboard": "bench.dashboard",
     "dashboard_live": "bench.dashboard_live",
     "error_cpu": "bench.error_cpu",

@@ -142,7 +142,7 @@ def _beacons(count: int) -> list[bytes]:
             .replace(ST_PLACEHOLDER, now) for i in range(count)]
 
 
-def _ingest_app(tmp: Path) -> Any:
+def ingest_app(tmp: Path) -> Any:
     """The tree's real ingest app, with Redis's answers given in process."""
     from types import SimpleNamespace
 
@@ -188,7 +188,7 @@ def _ingest_app(tmp: Path) -> Any:
     return ingest, app
 
 
-def _serving_process_gc() -> None:
+def serving_process_gc() -> None:
     """The garbage collector's settings a serving process of the tree has (none in trees
     from before vitalscope/server/gc_tuning.py)."""
     try:
@@ -198,7 +198,7 @@ def _serving_process_gc() -> None:
     tune_gc()
 
 
-async def _noop_app(scope: Any, receive: Any, send: Any) -> None:
+async def noop_app(scope: Any, receive: Any, send: Any) -> None:
     await receive()
     await send({"type": "http.response.start", "status": 204,
                 "headers": [(b"content-length", b"0")]})
@@ -220,8 +220,9 @@ def _scope(body: bytes, port: int) -> dict[str, Any]:
     }
 
 
-async def _measure_app(app: Any, bodies: list[list[bytes]]) -> float:
-    """Minimum over batches of the loop thread's CPU ns for one batch, per request."""
+async def measure_app(app: Any, bodies: list[list[bytes]], status: int = 204) -> float:
+    """Minimum over batches of the loop thread's CPU ns for one batch, per request; every
+    answer must have `status`."""
     import asyncio
 
     best = float("inf")
@@ -242,7 +243,7 @@ async def _measure_app(app: Any, bodies: list[list[bytes]]) -> float:
         started = time.thread_time_ns()
         await asyncio.gather(*(app(*request) for request in requests))
         elapsed = time.thread_time_ns() - started
-        if statuses != [204] * len(batch):
+        if statuses != [status] * len(batch):
             raise RuntimeError(f"unexpected statuses {sorted(set(statuses))}")
         best = min(best, elapsed / len(batch))
     return best / 1000
@@ -342,8 +343,8 @@ def _measure(batches: int, batch: int, marker: _Marker) -> dict[str, float]:
     import uvloop
 
     with tempfile.TemporaryDirectory(prefix="vs-request-cpu-") as tmp:
-        ingest, app = _ingest_app(Path(tmp))
-        _serving_process_gc()
+        ingest, app = ingest_app(Path(tmp))
+        serving_process_gc()
 
         def fresh() -> list[list[bytes]]:
             flat = _beacons(batches * batch)
@@ -352,13 +353,13 @@ def _measure(batches: int, batch: int, marker: _Marker) -> dict[str, float]:
         async def run() -> dict[str, float]:
             await ingest.appender.start()
             try:
-                await _measure_app(app, fresh()[: max(2, batches // 4)])  # warm caches
-                await _measure_app(_noop_app, fresh()[:2])
+                await measure_app(app, fresh()[: max(2, batches // 4)])  # warm caches
+                await measure_app(noop_app, fresh()[:2])
                 collector_bodies, noop_bodies = fresh(), fresh()
                 marker.start()
-                collector = await _measure_app(app, collector_bodies)
+                collector = await measure_app(app, collector_bodies)
                 marker.dump("collector")
-                noop = await _measure_app(_noop_app, noop_bodies)
+                noop = await measure_app(noop_app, noop_bodies)
                 marker.dump("noop")
                 if marker.lib is not None:
                     _measure_stages(ingest, app, _beacons(batches * batch), marker)

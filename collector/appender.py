@@ -11,6 +11,7 @@ from importlib.resources import files
 
 from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
 
+from collector.cooldowns import Cooldowns
 from collector.errors import IngestError
 from vitalscope.config.collector import RateLimit
 from vitalscope.redisstore import keys, replicas
@@ -45,6 +46,13 @@ def _retry_after(ms: int) -> list[tuple[bytes, bytes]]:
     return [(b"retry-after", str(max(1, -(-ms // 1000))).encode())]
 
 
+def _rate_limited(which: str, ms: int) -> IngestError:
+    """`which`: "site" or "ip", as collector/append.lua names the bucket."""
+    return IngestError(429, f"rate_limited_{which}",
+                       "too many requests for this " + ("site" if which == "site" else "client"),
+                       headers=_retry_after(ms))
+
+
 class Appender:
     """Owns an async Redis client with short timeouts: when Redis is gone (connection
     refused, or no connection within 250 ms) requests get 503 at once rather than hanging
@@ -66,6 +74,7 @@ class Appender:
         self.replica_acks = replica_acks
         self.replica_ack_timeout_ms = replica_ack_timeout_ms
         self._queue: list[_Item] = []
+        self.cooldowns = Cooldowns()
         # What the idle run loop awaits; None while it runs (nothing to wake).
         self._idle: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -87,6 +96,19 @@ class Appender:
         self._idle = None
         if idle is not None and not idle.done():  # done: the run loop was cancelled
             idle.set_result(None)
+
+    def check_cooldown(self, site: str, client: str) -> None:
+        """Raises the 429 Redis would answer when this process has seen the site's or the
+        client's bucket empty and it holds no token yet (collector/cooldowns.py): called
+        before a request's body is read."""
+        cooldowns = self.cooldowns
+        if not len(cooldowns):
+            return
+        now = int(time.time() * 1000)
+        for which, key in (("site", "site:" + site), ("ip", "ip:" + client)):
+            wait = cooldowns.wait_ms(key, now)
+            if wait:
+                raise _rate_limited(which, wait)
 
     def append(self, site: str, site_limit: RateLimit, client: str,
                client_limit: RateLimit, payload: bytes) -> asyncio.Future[str]:
@@ -140,7 +162,8 @@ class Appender:
                 bucket_args += (keys.client_bucket(client_key), client_limit.per_second,
                                 client_limit.burst)
             pairs.append(f"{site},{client}")
-        args: list[str | bytes | float] = [self.cap, self.byte_cap, int(time.time() * 1000),
+        now = int(time.time() * 1000)
+        args: list[str | bytes | float] = [self.cap, self.byte_cap, now,
                                            len(sites) + len(clients), *bucket_args,
                                            ";".join(pairs)]
         args += [item[4] for item in batch]
@@ -196,10 +219,9 @@ class Appender:
                     "retry later", headers=_retry_after(5000)))
             elif result.startswith("rl:"):
                 _, which, ms = result.split(":")
-                future.set_exception(IngestError(
-                    429, f"rate_limited_{which}",
-                    "too many requests for this " + ("site" if which == "site" else "client"),
-                    headers=_retry_after(int(ms))))
+                self.cooldowns.note(("site:" + item[0]) if which == "site" else ("ip:" + item[2]),
+                                    now, int(ms))
+                future.set_exception(_rate_limited(which, int(ms)))
             elif not_replicated is not None:
                 future.set_exception(not_replicated)
             else:

@@ -176,6 +176,9 @@ class IngestApp:
                 raise IngestError(415, "unsupported_media_type",
                                   "Content-Type must be text/plain or application/json",
                                   "Content-Type")
+            client, trusted_peer = (self._client_now(scope, headers)
+                                    or await self._client(scope, headers))
+            self.appender.check_cooldown(site.name, client)
             body = await read_body(receive, _content_length(headers),
                                    b"content-encoding" in headers and _gzip(headers), MAX_BODY)
             try:
@@ -184,8 +187,6 @@ class IngestApp:
                 raise from_validation(exc) from None
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise from_decode(exc, body) from None
-            client, trusted_peer = (self._client_now(scope, headers)
-                                    or await self._client(scope, headers))
             context = BeaconContext(site, beacon, int(time.time() * 1000),
                                     headers.get(b"user-agent", b"").decode("latin-1"), headers,
                                     trusted_peer)
@@ -248,6 +249,8 @@ class IngestApp:
             if _media_type(headers) not in (b"application/json", b""):
                 raise IngestError(415, "unsupported_media_type",
                                   "Content-Type must be application/json", "Content-Type")
+            client, _ = await self._client(scope, headers)
+            self.appender.check_cooldown(site.name, client)
             body = await read_body(receive, _content_length(headers), _gzip(headers),
                                    MAX_SERVER_TIMINGS_BODY)
             try:
@@ -263,7 +266,6 @@ class IngestApp:
                 metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(dropped)
             if rows:
                 await self.fold.server_timing_rows(site.name, received_ms, rows)
-                client, _ = await self._client(scope, headers)
                 await self.appender.append(site.name, self._site_limit(site), client,
                                            self.settings.client_rate_limit,
                                            encode_entry(site.name, {"server_timings": rows}))
