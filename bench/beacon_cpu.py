@@ -5,8 +5,10 @@ minimum over batches). Each beacon is unique where a cache would help (page view
 stacks), as a sender defeating the caches would make it.
 
 `python -m bench beacon_cpu [--batches N] [--batch K]`. Printed per shape: microseconds per
-request, per KiB of body, the ratio over the typical beacon, and the cores a site's default
-request limit (`collector.site_rate_limit`, 2,000/s) buys a sender with that shape. Then what
+request, per KiB of body, the ratio over the typical beacon, the rate-limit tokens it takes
+(one per started `collector.rate_limit_token_bytes` of its stream entry), and the cores a
+site's default limit (`collector.site_rate_limit`, 2,000 tokens/s) buys a sender with that
+shape. Then what
 a request over the rate limit costs: refused by Redis after the whole path (what each one
 cost before collector/cooldowns.py, and what the first request on a bucket this process has
 not seen empty still costs), and refused before its body is read once it has."""
@@ -26,7 +28,7 @@ from bench.common import emit, machine_line
 from bench.error_cpu import MESSAGE_MAX, STACK_MAX
 from bench.hostile_beacons import MAX_EVENTS, expanding_beacon, typical_beacon
 
-SITE_LIMIT_PER_S = 2000  # vitalscope/config/collector.py, site_rate_limit
+SITE_LIMIT_PER_S = 2000  # vitalscope/config/collector.py, site_rate_limit: tokens a second
 
 
 def _base(now: int) -> dict[str, Any]:
@@ -90,11 +92,13 @@ def _server_timings(now: int) -> dict[str, Any]:
 def _filled(body: dict[str, Any], event: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
     """`body` with as many events as fit in the collector's 64 KiB, up to 200."""
     body["e"] = []
+    size = len(json.dumps(body))
     for i in range(MAX_EVENTS):
-        body["e"].append(event(i))
-        if len(json.dumps(body)) > 64 * 1024 - 256:
-            body["e"].pop()
+        added = event(i)
+        size += len(json.dumps(added)) + 2  # the separator
+        if size > 64 * 1024 - 256:
             break
+        body["e"].append(added)
     return body
 
 
@@ -107,7 +111,7 @@ async def _over_the_limit(ingest: Any, app: Any, bodies: list[list[bytes]],
     real_script = appender.script
 
     async def refuse(keys: list[str], args: list[Any]) -> list[bytes]:
-        return [b"rl:ip:60000"] * sum(isinstance(arg, bytes) for arg in args)
+        return [b"rl:ip:60000:60000"] * sum(isinstance(arg, bytes) for arg in args)
 
     appender.script = refuse
     try:
@@ -151,6 +155,16 @@ def main(argv: list[str]) -> int:
             return [[json.dumps(shape(now)).encode() for _ in range(args.batch)]
                     for _ in range(batches)]
 
+        entry_sizes: list[int] = []
+        answer_redis = ingest.appender.script
+
+        async def recording(keys: list[str], args: list[Any]) -> Any:
+            entry_sizes.extend(len(arg) for arg in args if isinstance(arg, bytes))
+            return await answer_redis(keys=keys, args=args)
+
+        ingest.appender.script = recording
+        token_bytes = ingest.appender.token_bytes
+
         async def run() -> None:
             await ingest.appender.start()
             try:
@@ -158,9 +172,12 @@ def main(argv: list[str]) -> int:
                     await measure_app(app, bodies(shape, 2))  # warm-up
                     measured = bodies(shape, args.batches)
                     kib = sum(len(b) for b in measured[0]) / len(measured[0]) / 1024
+                    entry_sizes.clear()
                     us = await measure_app(app, measured)
+                    tokens = sum(-(-size // token_bytes) for size in entry_sizes)
                     figures[name] = {"us": round(us, 1), "body_kib": round(kib, 1),
-                                     "events": len(json.loads(measured[0][0])["e"])}
+                                     "events": len(json.loads(measured[0][0])["e"]),
+                                     "tokens": round(tokens / len(entry_sizes), 1)}
                 figures["over the limit"] = await _over_the_limit(
                     ingest, app, bodies(_server_timings, args.batches), measure_app)
             finally:
@@ -172,11 +189,12 @@ def main(argv: list[str]) -> int:
     for name, shape_figures in figures.items():
         shape_figures["over_typical"] = round(shape_figures["us"] / typical, 1)
         shape_figures["cores_at_site_limit"] = round(
-            shape_figures["us"] * SITE_LIMIT_PER_S / 1e6, 2)
+            shape_figures["us"] * SITE_LIMIT_PER_S / shape_figures["tokens"] / 1e6, 2)
         print(f"{name:>38}: {shape_figures['us']:8.1f} us a request ({shape_figures['events']} "
               f"events, {shape_figures['body_kib']:.1f} KiB: "
               f"{shape_figures['us'] / shape_figures['body_kib']:6.1f} us/KiB) = "
-              f"{shape_figures['over_typical']:5.1f}x typical; at {SITE_LIMIT_PER_S:,}/s "
+              f"{shape_figures['over_typical']:5.1f}x typical; {shape_figures['tokens']:4.1f} "
+              f"tokens; at {SITE_LIMIT_PER_S:,} tokens/s "
               f"{shape_figures['cores_at_site_limit']:.2f} cores")
     print(f"{'over the rate limit, 64 KiB':>38}: refused by Redis after the whole path "
           f"{over['refused_by_redis_us']:8.1f} us a request; refused before the body is read "

@@ -3,21 +3,27 @@
 -- read and written once per batch, however many of the batch's beacons share it.
 -- KEYS[1]: stream, KEYS[2]: bytes of its unacknowledged entries (the flusher takes an entry's
 --          bytes off when it acknowledges it: collector/flusher/ack.lua).
--- ARGV: cap, byte cap, now_ms, bucket count B, then B x (key, rate per s, burst), then the
---       items' bucket indices as one string "site,client;site,client;..." (1-based), then one
---       payload per item. One argument per item keeps the client's command packing cheap.
--- Returns per item: the entry id, "full", "fullb" or "rl:<site|ip>:<ms until a token>".
+-- ARGV: cap, byte cap, now_ms, bytes a token pays for, bucket count B, then B x (key, rate per
+--       s, burst), then the items' bucket indices as one string "site,client;site,client;..."
+--       (1-based), then one payload per item. One argument per item keeps the client's
+--       command packing cheap.
+-- An item takes one token of each of its buckets per started "bytes a token pays for" of its
+-- payload (at least one, at most the bucket's burst): what a request costs the collector
+-- grows with its size, and its limits should too.
+-- Returns per item: the entry id, "full", "fullb" or
+-- "rl:<site|ip>:<ms until this item's tokens>:<ms until one token>".
 local stream = KEYS[1]
 local cap = tonumber(ARGV[1])
 local byte_cap = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
-local count = tonumber(ARGV[4])
+local token_bytes = tonumber(ARGV[4])
+local count = tonumber(ARGV[5])
 local length = redis.call('XLEN', stream)
 local bytes = tonumber(redis.call('GET', KEYS[2]) or '0')
 local added = 0
 local buckets = {}
 for b = 1, count do
-  local at = 5 + (b - 1) * 3
+  local at = 6 + (b - 1) * 3
   local key, rate, burst = ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
   local state = redis.call('HMGET', key, 't', 'ts')
   local tokens = tonumber(state[1])
@@ -30,8 +36,13 @@ for b = 1, count do
   buckets[b] = {key = key, rate = rate, burst = burst, tokens = tokens, used = false}
 end
 
+-- Milliseconds until the bucket holds `cost` tokens (0 when it does).
+local function wait(bucket, cost)
+  return math.max(0, math.ceil((cost - bucket.tokens) * 1000 / bucket.rate))
+end
+
 local out = {}
-local payload_at = 5 + count * 3 + 1
+local payload_at = 6 + count * 3 + 1
 for site_index, client_index in string.gmatch(ARGV[payload_at - 1], '(%d+),(%d+)') do
   local site, client = buckets[tonumber(site_index)], buckets[tonumber(client_index)]
   local payload = ARGV[payload_at]
@@ -40,18 +51,23 @@ for site_index, client_index in string.gmatch(ARGV[payload_at - 1], '(%d+),(%d+)
     table.insert(out, 'full')
   elseif bytes + added + #payload > byte_cap then
     table.insert(out, 'fullb')
-  elseif site.tokens < 1 then
-    table.insert(out, 'rl:site:' .. math.ceil((1 - site.tokens) * 1000 / site.rate))
-  elseif client.tokens < 1 then
-    table.insert(out, 'rl:ip:' .. math.ceil((1 - client.tokens) * 1000 / client.rate))
   else
-    site.tokens = site.tokens - 1
-    client.tokens = client.tokens - 1
-    site.used = true
-    client.used = true
-    table.insert(out, redis.call('XADD', stream, '*', 'b', payload))
-    length = length + 1
-    added = added + #payload
+    local size = math.max(1, math.ceil(#payload / token_bytes))
+    local site_cost = math.min(size, site.burst)
+    local client_cost = math.min(size, client.burst)
+    if site.tokens < site_cost then
+      table.insert(out, 'rl:site:' .. wait(site, site_cost) .. ':' .. wait(site, 1))
+    elseif client.tokens < client_cost then
+      table.insert(out, 'rl:ip:' .. wait(client, client_cost) .. ':' .. wait(client, 1))
+    else
+      site.tokens = site.tokens - site_cost
+      client.tokens = client.tokens - client_cost
+      site.used = true
+      client.used = true
+      table.insert(out, redis.call('XADD', stream, '*', 'b', payload))
+      length = length + 1
+      added = added + #payload
+    end
   end
 end
 if added > 0 then

@@ -53,6 +53,12 @@ def _rate_limited(which: str, ms: int) -> IngestError:
                        headers=_retry_after(ms))
 
 
+def _fail(batch: list[_Item], error: IngestError) -> None:
+    for item in batch:
+        if not item[5].done():
+            item[5].set_exception(error)
+
+
 class Appender:
     """Owns an async Redis client with short timeouts: when Redis is gone (connection
     refused, or no connection within 250 ms) requests get 503 at once rather than hanging
@@ -65,7 +71,7 @@ class Appender:
 
     def __init__(self, redis_url: str, stream_max_len: int,
                  stream_max_bytes: int = 128 * 1024 * 1024, replica_acks: int = 0,
-                 replica_ack_timeout_ms: int = 1000) -> None:
+                 replica_ack_timeout_ms: int = 1000, token_bytes: int = 8192) -> None:
         self.redis = async_client(redis_url, socket_timeout=1.0, connect_timeout=0.25,
                                   policy="request", max_connections=16)
         self.script = self.redis.register_script(_SCRIPT)
@@ -73,6 +79,7 @@ class Appender:
         self.byte_cap = stream_max_bytes
         self.replica_acks = replica_acks
         self.replica_ack_timeout_ms = replica_ack_timeout_ms
+        self.token_bytes = token_bytes
         self._queue: list[_Item] = []
         self.cooldowns = Cooldowns()
         # What the idle run loop awaits; None while it runs (nothing to wake).
@@ -136,7 +143,15 @@ class Appender:
                         break
                 batch = self._queue[:count]
                 del self._queue[:count]
-                await self._append(batch)
+                try:
+                    await self._append(batch)
+                except Exception:
+                    # A fault here must not end the loop: every later request would wait
+                    # for an answer forever.
+                    log.exception("appending a batch failed")
+                    _fail(batch, IngestError(503, "queue_unavailable",
+                                             "the ingest queue is unavailable; retry later",
+                                             headers=_retry_after(2000)))
             if self._stopping:
                 return
             self._idle = loop.create_future()
@@ -163,7 +178,7 @@ class Appender:
                                 client_limit.burst)
             pairs.append(f"{site},{client}")
         now = int(time.time() * 1000)
-        args: list[str | bytes | float] = [self.cap, self.byte_cap, now,
+        args: list[str | bytes | float] = [self.cap, self.byte_cap, now, self.token_bytes,
                                            len(sites) + len(clients), *bucket_args,
                                            ";".join(pairs)]
         args += [item[4] for item in batch]
@@ -184,9 +199,7 @@ class Appender:
                 error = IngestError(503, "queue_unavailable",
                                     "the ingest queue is unavailable; retry later",
                                     headers=_retry_after(2000))
-            for item in batch:
-                if not item[5].done():
-                    item[5].set_exception(error)
+            _fail(batch, error)
             return
         not_replicated = None
         if self.replica_acks and any(not _refusal(raw) for raw in results):
@@ -218,9 +231,11 @@ class Appender:
                     "the ingest queue holds its byte limit (collector.stream_max_bytes); "
                     "retry later", headers=_retry_after(5000)))
             elif result.startswith("rl:"):
-                _, which, ms = result.split(":")
-                self.cooldowns.note(("site:" + item[0]) if which == "site" else ("ip:" + item[2]),
-                                    now, int(ms))
+                _, which, ms, ms_to_any = result.split(":")
+                if int(ms_to_any):  # no token at all: every request on the bucket waits
+                    self.cooldowns.note(
+                        ("site:" + item[0]) if which == "site" else ("ip:" + item[2]), now,
+                        int(ms_to_any))
                 future.set_exception(_rate_limited(which, int(ms)))
             elif not_replicated is not None:
                 future.set_exception(not_replicated)

@@ -31,7 +31,8 @@ class Ingest:
         self.sites = SiteIndex(source, runtime.redis_url, collector.sites_refresh_s)
         self.appender = Appender(runtime.redis_url, collector.stream_max_len,
                                  collector.stream_max_bytes, collector.replica_acks,
-                                 collector.replica_ack_timeout_ms)
+                                 collector.replica_ack_timeout_ms,
+                                 collector.rate_limit_token_bytes)
         self.admission = Admission(runtime.redis_url, collector.cardinality,
                                    collector.site_cardinality,
                                    collector.cardinality_cache_values)

@@ -7,6 +7,7 @@ import json
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, cast
 
 import httpx
 import redis
@@ -16,6 +17,7 @@ from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, OTHER_KEY, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from vitalscope.config import Settings
+from vitalscope.redisstore import keys
 
 
 def _post(client: httpx.Client, key: str, address: str = "198.51.100.1") -> httpx.Response:
@@ -104,3 +106,56 @@ def test_an_empty_bucket_refuses_before_the_body_is_read(
     # A bucket nobody emptied waits for the body as before.
     assert shop_withheld == b""
     assert again.status_code == 204
+
+
+def _post_body(client: httpx.Client, body: dict[str, object], address: str) -> httpx.Response:
+    return client.post(f"/v1/beacon?k={KEY}", content=json.dumps(body),
+                       headers={"Origin": ORIGIN, "User-Agent": CHROME_UA,
+                                "Content-Type": "text/plain", "X-Forwarded-For": address})
+
+
+def _tokens(redis_client: redis.Redis, bucket: str, full: float) -> float:
+    value = redis_client.hget(bucket, "t")
+    return full if value is None else float(value)
+
+
+def _last_entry_bytes(redis_client: redis.Redis) -> int:
+    entries = cast("list[tuple[Any, dict[Any, Any]]]",
+                   redis_client.xrevrange(keys.STREAM, count=1))
+    fields = entries[0][1]
+    return len(fields[b"b"] if b"b" in fields else fields["b"])
+
+
+def test_a_request_takes_a_token_per_started_8_kib_of_its_entry(
+        settings: Settings, sites: Client, redis_client: redis.Redis) -> None:
+    """What a request costs grows with its size, and so does what it takes of its buckets:
+    one token per started `rate_limit_token_bytes` of its stream entry, at most a burst."""
+    runtime = collector_runtime(with_collector(
+        settings, site_rate_limits={"shop": {"per_second": 0.001, "burst": 12}}))
+    bucket = keys.site_bucket("shop")
+    small = beacon(n_vitals=2, n_timings=0)
+    # 15 vitals, each row repeating a long context: an entry of several tokens.
+    big = beacon(n_vitals=15, n_timings=0, tags={f"k{i}": "v" * 200 for i in range(10)})
+    taken: list[tuple[int, float, int]] = []
+    with InProcessCollector(runtime) as server, httpx.Client(base_url=server.url) as client:
+        for body, address in ((small, "198.51.100.20"), (big, "198.51.100.21"),
+                              (big, "198.51.100.22")):
+            before = _tokens(redis_client, bucket, 12)
+            answer = _post_body(client, body | {"pv": f"pv{len(taken)}" + "x" * 8}, address)
+            taken.append((answer.status_code, before - _tokens(redis_client, bucket, 12),
+                           _last_entry_bytes(redis_client)))
+        # What is left is less than a big request takes but a token: the big one waits for
+        # its tokens, a small one still passes, and then the bucket is empty for all.
+        refused_big = _post_body(client, big | {"pv": "pv-refused-big"}, "198.51.100.23")
+        small_after = _post_body(client, small | {"pv": "pv-small-after"}, "198.51.100.24")
+        empty = _post_body(client, small | {"pv": "pv-empty-bucket"}, "198.51.100.25")
+    runtime.close()
+    assert [status for status, _, _ in taken] == [204, 204, 204]
+    for _, tokens, entry_bytes in taken:
+        assert round(tokens) == -(-entry_bytes // 8192), (tokens, entry_bytes)
+    assert round(taken[0][1]) == 1 and round(taken[1][1]) >= 3
+    assert 12 - sum(round(t) for _, t, _ in taken) < round(taken[1][1])
+    assert refused_big.status_code == 429
+    assert refused_big.json()["error"] == "rate_limited_site"
+    assert small_after.status_code == 204
+    assert empty.status_code == 429

@@ -32,8 +32,9 @@ class RateLimit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    per_second: float = Field(gt=0, description="Requests per second refilled.")
-    burst: float = Field(ge=1, description="Bucket size: requests allowed at once.")
+    per_second: float = Field(gt=0, description="Tokens per second refilled: requests of up "
+                              "to `rate_limit_token_bytes` take one each.")
+    burst: float = Field(ge=1, description="Bucket size in tokens: what may arrive at once.")
 
 
 class CardinalityLimits(BaseModel):
@@ -87,14 +88,24 @@ class CollectorSettings(BaseModel):
     )
     site_rate_limit: RateLimit = Field(
         default_factory=lambda: RateLimit(per_second=2000, burst=4000),
-        description="Requests per site (beacons and server-timing batches).",
+        description="Requests per site (beacons and server-timing batches), in tokens: a "
+        "request takes one per started `rate_limit_token_bytes` of its stream entry.",
     )
     site_rate_limits: dict[str, RateLimit] = Field(
         default_factory=dict, description="Per-site overrides of `site_rate_limit`, by site name.",
     )
     client_rate_limit: RateLimit = Field(
         default_factory=lambda: RateLimit(per_second=20, burst=200),
-        description="Requests per client IP (the IP is used for this only, never stored).",
+        description="Requests per client IP (the IP is used for this only, never stored), in "
+        "tokens like `site_rate_limit`.",
+    )
+    rate_limit_token_bytes: int = Field(
+        default=8192, ge=1024,
+        description="Bytes of stream entry one rate-limit token pays for: a request takes one "
+        "token per started block of this size (at least one, at most the bucket's burst), "
+        "since what a request costs grows with its size. A typical beacon (about 2.5 KB) "
+        "takes one; the largest (a 64 KiB body, up to `max_entry_bytes` encoded) take up "
+        "to 32.",
     )
     client_ip_header: str | None = Field(
         default=None,
