@@ -104,18 +104,20 @@ class Appender:
         if idle is not None and not idle.done():  # done: the run loop was cancelled
             idle.set_result(None)
 
-    def check_cooldown(self, site: str, client: str) -> None:
+    def check_cooldown(self, site: str, client: str | None) -> None:
         """Raises the 429 Redis would answer when this process has seen the site's or the
         client's bucket empty and it holds no token yet (collector/cooldowns.py): called
-        before a request's body is read."""
+        before a request's body is read. `client`: None while the client's key is not known
+        without waiting (the day's secret not yet in memory)."""
         cooldowns = self.cooldowns
         if not len(cooldowns):
             return
         now = int(time.time() * 1000)
-        for which, key in (("site", "site:" + site), ("ip", "ip:" + client)):
-            wait = cooldowns.wait_ms(key, now)
-            if wait:
-                raise _rate_limited(which, wait)
+        wait = cooldowns.wait_ms("site:" + site, now)
+        if wait:
+            raise _rate_limited("site", wait)
+        if client is not None and (wait := cooldowns.wait_ms("ip:" + client, now)):
+            raise _rate_limited("ip", wait)
 
     def append(self, site: str, site_limit: RateLimit, client: str,
                client_limit: RateLimit, payload: bytes) -> asyncio.Future[str]:

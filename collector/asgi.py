@@ -176,9 +176,10 @@ class IngestApp:
                 raise IngestError(415, "unsupported_media_type",
                                   "Content-Type must be text/plain or application/json",
                                   "Content-Type")
-            client, trusted_peer = (self._client_now(scope, headers)
-                                    or await self._client(scope, headers))
-            self.appender.check_cooldown(site.name, client)
+            # Before the body is read, and without waiting: a page being left may close the
+            # connection once its body is sent, so nothing may delay reading it.
+            known = self._client_now(scope, headers)
+            self.appender.check_cooldown(site.name, known[0] if known else None)
             body = await read_body(receive, _content_length(headers),
                                    b"content-encoding" in headers and _gzip(headers), MAX_BODY)
             try:
@@ -187,6 +188,7 @@ class IngestApp:
                 raise from_validation(exc) from None
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise from_decode(exc, body) from None
+            client, trusted_peer = known or await self._client(scope, headers)
             context = BeaconContext(site, beacon, int(time.time() * 1000),
                                     headers.get(b"user-agent", b"").decode("latin-1"), headers,
                                     trusted_peer)
@@ -249,8 +251,8 @@ class IngestApp:
             if _media_type(headers) not in (b"application/json", b""):
                 raise IngestError(415, "unsupported_media_type",
                                   "Content-Type must be application/json", "Content-Type")
-            client, _ = await self._client(scope, headers)
-            self.appender.check_cooldown(site.name, client)
+            known = self._client_now(scope, headers)
+            self.appender.check_cooldown(site.name, known[0] if known else None)
             body = await read_body(receive, _content_length(headers), _gzip(headers),
                                    MAX_SERVER_TIMINGS_BODY)
             try:
@@ -266,6 +268,7 @@ class IngestApp:
                 metrics.EVENTS_DROPPED.labels(OUT_OF_WINDOW).inc(dropped)
             if rows:
                 await self.fold.server_timing_rows(site.name, received_ms, rows)
+                client, _ = known or await self._client(scope, headers)
                 await self.appender.append(site.name, self._site_limit(site), client,
                                            self.settings.client_rate_limit,
                                            encode_entry(site.name, {"server_timings": rows}))
