@@ -53,6 +53,11 @@ def _rate_limited(which: str, ms: int) -> IngestError:
                        headers=_retry_after(ms))
 
 
+def _unavailable() -> IngestError:
+    return IngestError(503, "queue_unavailable", "the ingest queue is unavailable; retry later",
+                       headers=_retry_after(2000))
+
+
 def _fail(batch: list[_Item], error: IngestError) -> None:
     for item in batch:
         if not item[5].done():
@@ -151,9 +156,7 @@ class Appender:
                     # A fault here must not end the loop: every later request would wait
                     # for an answer forever.
                     log.exception("appending a batch failed")
-                    _fail(batch, IngestError(503, "queue_unavailable",
-                                             "the ingest queue is unavailable; retry later",
-                                             headers=_retry_after(2000)))
+                    _fail(batch, _unavailable())
             if self._stopping:
                 return
             self._idle = loop.create_future()
@@ -198,9 +201,7 @@ class Appender:
                 if not isinstance(exc, RedisError | OSError):
                     log.exception("appending to Redis failed")
                 log.warning("cannot append to Redis: %s", type(exc).__name__)
-                error = IngestError(503, "queue_unavailable",
-                                    "the ingest queue is unavailable; retry later",
-                                    headers=_retry_after(2000))
+                error = _unavailable()
             _fail(batch, error)
             return
         not_replicated = None

@@ -18,13 +18,14 @@ from pathlib import Path
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from collector.errors import QUOTED_MAX
+
 ASSETS = ("sdk.js", "sdk.attribution.js")
 # The inline snippet that queues errors until the deferred SDK runs (docs/sdk.md): pasted
 # into pages, never served.
 EARLY_ERRORS = "early-errors.js"
 SHORT_CACHE = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
-SHOWN_MAX = 64
 # Preferred first when the browser accepts several.
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 NOT_BUILT = (
@@ -163,10 +164,10 @@ def snippet(base_url: str, site_key: str, build: SdkBuild, attribution: bool = F
 
 def _shown(requested: str) -> str:
     """A path segment quoted in an error: anyone can ask for any URL, so at most
-    SHOWN_MAX characters of it come back."""
-    if len(requested) <= SHOWN_MAX:
+    QUOTED_MAX characters of it come back."""
+    if len(requested) <= QUOTED_MAX:
         return repr(requested)
-    return repr(requested[:SHOWN_MAX]) + f" (first {SHOWN_MAX} of {len(requested)} characters)"
+    return repr(requested[:QUOTED_MAX]) + f" (first {QUOTED_MAX} of {len(requested)} characters)"
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
