@@ -23,7 +23,9 @@ _SCRIPT = files("collector.cardinality").joinpath("admit.lua").read_text()
 SET_TTL_S = 2 * 86_400
 _CAP_FIELD: dict[Kind, str] = {"page_group": "page_groups",
                                "server_timing_name": "server_timing_names",
-                               "tag_key": "tag_keys", "tag_value": "tag_values"}
+                               "tag_key": "tag_keys", "tag_value": "tag_values",
+                               "release": "releases", "target": "targets",
+                               "script": "scripts", "error_group": "error_groups"}
 
 
 def cap(limits: CardinalityLimits, kind: Kind) -> int:

@@ -2,13 +2,22 @@
 Redis admitted and whether a kind is full. A full kind's values are all known (Redis sent
 them when it said full), so a never-seen value is folded without asking anyone. Bounded:
 past `max_values`, whole site-days are forgotten, oldest first (days arrive in order, so
-that is yesterday's before today's), and asked again."""
+that is yesterday's before today's), and asked again. A value counts one per started 256
+characters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from collector.cardinality import KINDS, Kind
+
+UNIT_CHARS = 256
+
+
+def units(value: str) -> int:
+    """What a value counts against `max_values`: one per started 256 characters, so the
+    bound holds memory whatever the values' lengths (a script URL may have 2,048)."""
+    return 1 + (len(value) - 1) // UNIT_CHARS if value else 1
 
 
 @dataclass(slots=True)
@@ -36,11 +45,13 @@ class AdmittedCache:
     def learn(self, entry: SiteDay, kind: Kind, values: list[str], full: bool) -> None:
         """Records values Redis admitted; a full kind's values are the complete set."""
         known = entry.admitted[kind]
-        before = len(known)
-        known.update(values)
+        grown = 0
+        for value in values:
+            if value not in known:
+                known.add(value)
+                grown += units(value)
         if full:
             entry.full.add(kind)
-        grown = len(known) - before
         entry.size += grown
         if entry.cached:
             self._size += grown

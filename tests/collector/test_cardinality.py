@@ -1,7 +1,8 @@
 """Cardinality caps per site and day over real HTTP, Redis and chDB: a site sending
-thousands of distinct page groups, server-timing names and tag values stores at most its
-cap of each plus `(other)`; values admitted earlier stay themselves; other sites are
-untouched; two collector processes share one cap; known values cost no Redis call."""
+thousands of distinct page groups, server-timing names and tag values (or releases,
+attribution targets, scripts and error groups) stores at most its cap of each plus
+`(other)`; values admitted earlier stay themselves; other sites are untouched; two collector
+processes share one cap; known values cost no Redis call."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector.cardinality import DAY_MS, OTHER
+from collector.cardinality import DAY_MS, KINDS, OTHER, OTHER_FINGERPRINT
 from tests.collector.beacons import CHROME_UA, beacon, new_id
 from tests.collector.conftest import KEY, ORIGIN, OTHER_KEY, SERVER_KEY, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
@@ -25,7 +26,8 @@ from tests.support.redis_replies import as_bytes
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys
 
-CAPS = {"page_groups": 60, "server_timing_names": 50, "tag_keys": 15, "tag_values": 80}
+CAPS = {"page_groups": 60, "server_timing_names": 50, "tag_keys": 15, "tag_values": 80,
+        "releases": 4, "targets": 6, "scripts": 5, "error_groups": 7}
 SENT = 5000
 
 
@@ -37,8 +39,8 @@ def _metric(text: str, name: str, kind: str | None = None) -> float:
 
 def _folded(client: httpx.Client) -> dict[str, float]:
     text = client.get("/metrics").text
-    out = {kind: _metric(text, "vitalscope_cardinality_folded_total", kind)
-           for kind in ("page_group", "server_timing_name", "tag_key", "tag_value")}
+    out: dict[str, float] = {kind: _metric(text, "vitalscope_cardinality_folded_total", kind)
+                             for kind in KINDS}
     out["lookups"] = _metric(text, "vitalscope_cardinality_lookups_total")
     return out
 
@@ -68,7 +70,7 @@ def _timings(client: httpx.Client, start: int, count: int) -> None:
     assert answer.status_code == 204, answer.text
 
 
-def _distinct(ch: Client, sql: str, site: str) -> set[str]:
+def _distinct(ch: Client, sql: str, site: str) -> set[Any]:
     return {row[0] for row in ch.query(sql, parameters={"site": site}).result_rows}
 
 
@@ -193,3 +195,79 @@ def test_two_collector_processes_share_one_cap(
 def _today(client: redis.Redis) -> int:
     seconds, _ = client.time()
     return int(seconds) * 1000 // DAY_MS
+
+
+def _attributed(i: int) -> dict[str, Any]:
+    """A beacon of release `r<i>` with an LCP of target `#t<i>`, an INP of script `s<i>.js`
+    and an error of its own group."""
+    body = beacon(n_vitals=0, n_timings=0, errors=1, grp="/p", rel=f"r{i}")
+    now = body["sent"]
+    body["e"] += [
+        {"t": "vital", "id": new_id("v"), "ts": now - 900, "n": "LCP", "val": 1500.0,
+         "a": {"tgt": f"#t{i}"}},
+        {"t": "vital", "id": new_id("v"), "ts": now - 800, "n": "INP", "val": 300.0,
+         "a": {"tgt": "#buy", "scr": {"url": f"https://cdn{i}.example/s{i}.js"}}}]
+    error = next(e for e in body["e"] if e["t"] == "err")
+    error.update(msg=f"TypeError: f{i} is not a function", src=f"https://shop.example/m{i}.js",
+                 stack=f"at f{i} (https://shop.example/m{i}.js:10:5)")
+    return body
+
+
+RELEASES_SQL = ("SELECT DISTINCT release FROM (SELECT release FROM vitals WHERE site = "
+                "{site:String} UNION ALL SELECT release FROM js_errors WHERE site = "
+                "{site:String} UNION ALL SELECT val FROM vitals_dims_1d FINAL WHERE site = "
+                "{site:String} AND dim = 'release')")
+TARGETS_SQL = ("SELECT DISTINCT target FROM (SELECT attr_target AS target FROM vitals WHERE "
+               "site = {site:String} AND attr_target != '' UNION ALL SELECT target FROM "
+               "vitals_targets_1h WHERE site = {site:String})")
+SCRIPTS_SQL = ("SELECT DISTINCT (url, host) FROM (SELECT attr_script_url AS url, "
+               "attr_script_host AS host FROM vitals WHERE site = {site:String} AND "
+               "metric = 'INP' UNION ALL SELECT script_url, script_host FROM vitals_scripts_1h "
+               "WHERE site = {site:String})")
+ERRORS_SQL = ("SELECT DISTINCT (fingerprint, message_norm) FROM js_errors "
+              "WHERE site = {site:String}")
+
+
+def test_releases_targets_scripts_and_error_groups_are_capped_too(
+        capped: Settings, sites: Client, redis_client: redis.Redis) -> None:
+    runtime = collector_runtime(capped)
+    try:
+        with InProcessCollector(runtime, with_flusher=True) as server, httpx.Client(
+                base_url=server.url, timeout=30) as client:
+            before = _folded(client)
+            for i in range(20):
+                _beacon(KEY, client, _attributed(i))
+            _beacon(KEY, client, _attributed(0))  # admitted early: itself after the caps
+            for i in range(3):  # another site's values are its own
+                _beacon(OTHER_KEY, client, _attributed(100 + i))
+            after = _folded(client)
+    finally:
+        runtime.close()
+    wait_drained(redis_client)
+
+    releases = _distinct(sites, RELEASES_SQL, "shop")
+    assert releases == {f"r{i}" for i in range(CAPS["releases"])} | {OTHER}
+    # "#buy" and #t0..#t4 fill the cap of 6, in the order sent.
+    targets = _distinct(sites, TARGETS_SQL, "shop")
+    assert targets == {"#buy"} | {f"#t{i}" for i in range(CAPS["targets"] - 1)} | {OTHER}
+    scripts = _distinct(sites, SCRIPTS_SQL, "shop")
+    assert scripts == {(f"https://cdn{i}.example/s{i}.js", f"cdn{i}.example")
+                       for i in range(CAPS["scripts"])} | {(OTHER, OTHER)}
+    errors = _distinct(sites, ERRORS_SQL, "shop")
+    assert len(errors) == CAPS["error_groups"] + 1
+    assert (OTHER_FINGERPRINT, OTHER) in errors
+    # Nothing is lost: the raw message of a folded error is kept, every event is stored.
+    counts = sites.query(
+        "SELECT (SELECT count() FROM vitals WHERE site = 'shop'), (SELECT count() FROM "
+        "js_errors WHERE site = 'shop'), (SELECT countIf(message = 'TypeError: f19 is not a "
+        "function' AND fingerprint = {o:UInt64}) FROM js_errors WHERE site = 'shop')",
+        parameters={"o": OTHER_FINGERPRINT}).result_rows
+    assert counts == [(42, 21, 1)]
+    folded = {k: after[k] - before[k] for k in before}
+    # Counted once per value folded (a beacon's release once, whatever its rows).
+    assert folded["release"] == 20 - CAPS["releases"]
+    assert folded["target"] == 20 - (CAPS["targets"] - 1)
+    assert folded["script"] == 20 - CAPS["scripts"]
+    assert folded["error_group"] == 20 - CAPS["error_groups"]
+    assert _distinct(sites, RELEASES_SQL, "blog") == {"r100", "r101", "r102"}
+    assert OTHER not in _distinct(sites, TARGETS_SQL, "blog")

@@ -19,6 +19,7 @@ from collector.context import BeaconContext
 from collector.wire import BEACON_DECODER
 from tests.collector.beacons import beacon
 from vitalscope.config.collector import CardinalityLimits
+from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 from vitalscope.sites import Site
 
@@ -57,7 +58,8 @@ def test_caps_hold_per_day_and_a_new_day_starts_empty(
     assert [r[9] for r in first] == ["n0", "n1", "n2", "n3", OTHER, OTHER]
     assert [r[7] for r in later] == [r[7] for r in first]  # same day: same answer
     assert [r[7] for r in next_day] == ["/g0", "/g1", "/g2", OTHER, OTHER, OTHER]
-    assert redis_client.ttl(f"vs:card:shop:page_group:{DAY // DAY_MS}") > DAY_MS // 1000
+    ttl = redis_client.ttl(keys.cardinality_set("shop", "page_group", DAY // DAY_MS))
+    assert ttl > DAY_MS // 1000
 
 
 def test_a_full_site_is_answered_locally_and_admitted_values_stay(
@@ -138,6 +140,24 @@ def test_the_local_cache_is_bounded() -> None:
         assert len(cache) <= 100
     assert cache.get("shop", 9).admitted["page_group"]  # the newest day is kept
     assert not cache.get("shop", 0).admitted["page_group"]  # the oldest was forgotten
+
+
+def test_long_values_count_by_their_length_in_the_local_cache() -> None:
+    """Script URLs may have 2,048 characters: counting them one each would let the bound
+    hold 8x the memory it says."""
+    cache = AdmittedCache(max_values=1000)
+    entry = cache.get("shop", 1)
+    cache.learn(entry, "script", [f"https://cdn.example/{i:04}/" + "a" * 2020
+                                  for i in range(30)], full=False)
+    assert len(cache) == 30 * 8
+    cache.learn(entry, "script", [f"https://cdn.example/{0:04}/" + "a" * 2020], full=False)
+    assert len(cache) == 30 * 8  # a value already known counts once
+    for day in range(2, 8):
+        cache.learn(cache.get("shop", day), "script",
+                    [f"https://cdn.example/{day}/{i}/" + "b" * 2000 for i in range(30)],
+                    full=False)
+        assert len(cache) <= 1000
+    assert not cache.get("shop", 1).admitted["script"]  # forgotten, oldest first
 
 
 def test_a_burst_of_requests_with_unseen_values_waits_for_a_connection(

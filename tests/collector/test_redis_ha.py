@@ -56,6 +56,21 @@ def _stored(clickhouse: Client) -> tuple[int, set[str]]:
     return len(rows), {str(row[0]) for row in rows}
 
 
+def _every_kind(i: int) -> dict[str, Any]:
+    """A beacon whose page group, server-timing names, tags, release, attribution target,
+    script and error are new: the cardinality check asks Redis about every kind at once."""
+    body = beacon(n_vitals=3, n_timings=2, errors=1, grp=f"/g/{i}", rel=f"r{i}",
+                  tags={f"k{i}": f"v{i}"})
+    vital = next(e for e in body["e"] if e["t"] == "vital")
+    vital["a"] = {"tgt": f"#t{i}", "scr": {"url": f"https://shop.example/s{i}.js"}}
+    for event in body["e"]:
+        if event["t"] == "st":
+            event["n"] = f"{event['n']}-{i}"
+        elif event["t"] == "err":
+            event["msg"] = f"TypeError: x{i} is undefined"
+    return body
+
+
 def _ingest_through(url: str, settings: Settings, clickhouse: Client, **collector: Any) -> None:
     """30 beacons through the collector, flushed; each event stored exactly once."""
     check = sync_client(url)
@@ -65,11 +80,11 @@ def _ingest_through(url: str, settings: Settings, clickhouse: Client, **collecto
     try:
         with InProcessCollector(runtime, with_flusher=True) as server, httpx.Client(
                 base_url=server.url, timeout=10) as client:
-            for _ in range(30):
-                body = beacon(n_vitals=3, n_timings=0)
+            for i in range(30):
+                body = _every_kind(i)
                 answer = _post(client, body)
                 assert answer.status_code == 204, answer.text
-                sent |= set(event_ids(body))
+                sent |= {e["id"] for e in body["e"] if e["t"] == "vital"}
             wait_drained(check)
             assert int(check.get(keys.site_generation("shop")) or 0) >= 1
             health = client.get("/readyz")

@@ -49,6 +49,14 @@ class CardinalityLimits(BaseModel):
     tag_keys: int = Field(default=1000, ge=1, description="Distinct tag keys.")
     tag_values: int = Field(default=2000, ge=1,
                             description="Distinct tag values (over all keys).")
+    releases: int = Field(default=200, ge=1, description="Distinct release tags (`rel`).")
+    targets: int = Field(default=5000, ge=1, description=(
+        "Distinct attribution targets (`tgt`: the LCP element, INP target, CLS shift)."))
+    scripts: int = Field(default=2000, ge=1, description=(
+        "Distinct script URLs behind slow interactions (INP attribution)."))
+    error_groups: int = Field(default=5000, ge=1, description=(
+        "Distinct JS error groups (fingerprints); a new one past the cap is counted in the "
+        "one group `(other)`."))
 
 
 class CollectorSettings(BaseModel):
@@ -133,8 +141,8 @@ class CollectorSettings(BaseModel):
     cardinality: CardinalityLimits = Field(
         default_factory=CardinalityLimits,
         description="Per site and UTC day, distinct page groups, server-timing names, tag "
-        "keys and tag values admitted; later new values are stored as `(other)` "
-        "(docs/collector.md).",
+        "keys and values, releases, attribution targets, script URLs and error groups "
+        "admitted; later new values are stored as `(other)` (docs/collector.md).",
     )
     site_cardinality: dict[str, CardinalityLimits] = Field(
         default_factory=dict, description="Per-site overrides of `cardinality`, by site name "
@@ -142,8 +150,9 @@ class CollectorSettings(BaseModel):
     )
     cardinality_cache_values: int = Field(
         default=100_000, ge=1000, description="Admitted values each collector process "
-        "remembers (so known values cost no Redis round trip); past it, whole site-days are "
-        "forgotten, oldest first, and asked again.",
+        "remembers (so known values cost no Redis round trip), a value counting one per "
+        "started 256 characters; past it, whole site-days are forgotten, oldest first, and "
+        "asked again.",
     )
     country_header: str | None = Field(
         default=None,

@@ -11,8 +11,9 @@ touch with it (stream, byte count, batches, dedup windows, dead letters, rate-li
 site generations), `{alerts}` for the alert engine (the outbox and its due set share a
 MULTI), `{auth}` for sign-in (a session and its account's set share a MULTI; the throttle
 script reads a client's and an account's failures), `{sites}` for the sites snapshot of
-`serve`'s ingest processes (written with its version in one MULTI). Everything else
-(dashboard cache, cardinality sets, synthetics, the client day keys) is one key per call (or a
+`serve`'s ingest processes (written with its version in one MULTI), `{<site>:<day>}` for a
+site's cardinality sets of one day (the admit script takes every kind of a request).
+Everything else (dashboard cache, synthetics, the client day keys) is one key per call (or a
 pipeline without MULTI) and spreads over the cluster. The ingest queue is one stream, so it
 lives on one shard whatever the tags.
 Keys of Vitalscope before the tags are in `LEGACY_*`: `layout.py` renames them once on an
@@ -55,10 +56,14 @@ def client_day_key(day: int) -> str:
     return f"{CLIENT_DAY_KEY}{day}"
 
 
+CARDINALITY = "vs:card:"
+
+
 def cardinality_set(site: str, kind: str, day: int) -> str:
     """The values of one kind (page group, server-timing name, ...) admitted for a site on
-    one UTC day (days since the epoch)."""
-    return f"vs:card:{site}:{kind}:{day}"
+    one UTC day (days since the epoch). The site and day are the hash tag: admit.lua takes
+    every kind of a request at once."""
+    return f"{CARDINALITY}{{{site}:{day}}}:{kind}"
 
 
 REPLICATION_BARRIER = "vs:{ingest}:replicated"  # written before WAIT (replicas.py)
@@ -177,7 +182,12 @@ LEGACY_PREFIXES = {
     "vs:auth:fail:": FAILURES,
 }
 # Rate-limit buckets are not moved: they refill by themselves within seconds.
-LAYOUT = "vs:layout"  # "2" once the keys carry their hash tags
+LAYOUT = "vs:layout"  # "2" once the keys carry their hash tags, "3" the cardinality sets too
+
+
+def legacy_cardinality_set(site: str, kind: str, day: str) -> str:
+    """A cardinality set before layout 3 (`*` arguments make the SCAN pattern)."""
+    return f"{CARDINALITY}{site}:{kind}:{day}"
 
 
 def legacy_site_generation(site: str) -> str:

@@ -13,7 +13,7 @@ import redis
 from vitalscope.redisstore import keys
 
 log = logging.getLogger("vitalscope")
-VERSION = b"2"
+VERSION = b"3"
 
 
 def _move(client: redis.Redis, old: str | bytes, new: str) -> int:
@@ -28,9 +28,33 @@ def _move(client: redis.Redis, old: str | bytes, new: str) -> int:
 
 
 def upgrade(client: redis.Redis) -> int:
-    """Moves what the earlier layout left; returns how many keys moved."""
-    if client.get(keys.LAYOUT) == VERSION:
+    """Moves what the earlier layouts left; returns how many keys moved."""
+    version = client.get(keys.LAYOUT)
+    if version == VERSION:
         return 0
+    moved = _hash_tags(client) if version != b"2" else 0
+    moved += _cardinality_sets(client)
+    client.set(keys.LAYOUT, VERSION)
+    if moved:
+        log.info("moved %d Redis key(s) to their hash-tagged names", moved)
+    return moved
+
+
+def _cardinality_sets(client: redis.Redis) -> int:
+    """Layout 3: a site's sets of one day share a hash tag (so admit.lua runs on a Cluster)."""
+    moved = 0
+    for key in client.scan_iter(match=keys.legacy_cardinality_set("*", "*", "*"), count=1000):
+        name = key.decode()
+        if "{" in name:  # already the new form
+            continue
+        site, kind, day = name[len(keys.CARDINALITY):].rsplit(":", 2)
+        if day.isdigit():
+            moved += _move(client, key, keys.cardinality_set(site, kind, int(day)))
+    return moved
+
+
+def _hash_tags(client: redis.Redis) -> int:
+    """Layout 2: the keys used together carry a common hash tag."""
     moved = 0
     for old, new in keys.LEGACY_RENAMED.items():
         if client.exists(old):
@@ -43,7 +67,4 @@ def upgrade(client: redis.Redis) -> int:
     for key in client.scan_iter(match=legacy, count=1000):
         site = key.decode()[len(head):-len(tail)]
         moved += _move(client, key, keys.site_generation(site))
-    client.set(keys.LAYOUT, VERSION)
-    if moved:
-        log.info("moved %d Redis key(s) to their hash-tagged names", moved)
     return moved

@@ -40,3 +40,24 @@ def test_a_key_present_under_both_names_is_left_as_it_is(redis_client: redis.Red
     assert layout.upgrade(redis_client) == 0
     assert redis_client.get(keys.site_generation("shop")) == b"5"
     assert redis_client.get(keys.legacy_site_generation("shop")) == b"3"
+
+
+def test_cardinality_sets_of_layout_2_move_under_their_site_and_day(
+        redis_client: redis.Redis) -> None:
+    redis_client.set(keys.LAYOUT, "2")
+    redis_client.sadd(keys.legacy_cardinality_set("shop", "page_group", "20424"), "/a", "/b")
+    redis_client.expire(keys.legacy_cardinality_set("shop", "page_group", "20424"), 3600)
+    redis_client.sadd(keys.legacy_cardinality_set("my-blog", "tag_value", "20425"), "x")
+    redis_client.sadd(keys.cardinality_set("shop", "release", 20424), "v1")  # already moved
+
+    assert layout.upgrade(redis_client) == 2
+    moved = keys.cardinality_set("shop", "page_group", 20424)
+    assert redis_client.smembers(moved) == {b"/a", b"/b"}
+    assert 0 < redis_client.ttl(moved) <= 3600  # still expires as it would have
+    assert redis_client.smembers(keys.cardinality_set("my-blog", "tag_value", 20425)) == {b"x"}
+    assert redis_client.smembers(keys.cardinality_set("shop", "release", 20424)) == {b"v1"}
+    every = sorted(k.decode() for k in redis_client.scan_iter(match=keys.CARDINALITY + "*"))
+    assert every == sorted([moved, keys.cardinality_set("my-blog", "tag_value", 20425),
+                            keys.cardinality_set("shop", "release", 20424)])
+    assert redis_client.get(keys.LAYOUT) == layout.VERSION
+    assert layout.upgrade(redis_client) == 0
