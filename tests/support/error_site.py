@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, Request
+from playwright.sync_api import Browser, Page
 
+from tests.support.ingest_metrics import accepted_beacons
 from tests.support.ports import free_port
 
 ESBUILD = Path(__file__).resolve().parents[2] / "sdk-js" / "node_modules" / ".bin" / "esbuild"
@@ -74,28 +75,17 @@ def error_site(root: Path) -> Iterator[str]:
         thread.join(5)
 
 
-def _record(collector: str, into: list[str], request: Request) -> None:
-    if request.url.startswith(collector):
-        into.append(request.url)
-
-
-def beacons_answered(context: BrowserContext, collector: str) -> list[str]:
-    """The URLs of the requests to `collector` the context's pages had answered, as they
-    come."""
-    answered: list[str] = []
-    context.on("requestfinished", functools.partial(_record, collector, answered))
-    return answered
-
-
-def leave(page: Page, answered: list[str], timeout_s: float = 30.0) -> None:
-    """Navigates away (pagehide: the SDK sends what it holds) and waits until a beacon has
-    been answered: one still in flight when its context closes is lost, and a loaded machine
-    can take longer than the navigation."""
+def leave(page: Page, collector: str, timeout_s: float = 30.0) -> None:
+    """Navigates away (pagehide: the SDK sends what it holds) and waits until the collector
+    has accepted a beacon more: one still in flight when its context closes is lost, and a
+    loaded machine can take longer than the navigation. The collector's count is the signal:
+    the browser does not report a beacon sent by a page being left."""
+    before = accepted_beacons(collector)
     page.goto("about:blank")
     deadline = time.monotonic() + timeout_s
-    while not answered:
-        assert time.monotonic() < deadline, f"no beacon answered within {timeout_s} s"
-        page.wait_for_timeout(50)
+    while accepted_beacons(collector) <= before:
+        assert time.monotonic() < deadline, f"no beacon accepted within {timeout_s} s"
+        time.sleep(0.05)
 
 
 def throw_on_pages(browser: Browser, root: Path, origin: str, collector: str, key: str,
@@ -107,7 +97,6 @@ def throw_on_pages(browser: Browser, root: Path, origin: str, collector: str, ke
         (root / f"p{number}.html").write_text(PAGE.format(collector=collector, key=key,
                                                           release=release))
         context = browser.new_context()
-        answered = beacons_answered(context, collector)
         page = context.new_page()
         page.goto(f"{origin}/p{number}.html")
         page.wait_for_load_state("load")
@@ -115,5 +104,5 @@ def throw_on_pages(browser: Browser, root: Path, origin: str, collector: str, ke
         if number == 0:
             page.click("#other")
         page.wait_for_timeout(200)
-        leave(page, answered)
+        leave(page, collector)
         context.close()

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser
 from tests.e2e.sdk.site import ShopSite, serve_site
 from tests.support.browser import chromium
 from tests.support.clickhouse_folder import query_data_folder_many
+from tests.support.ingest_metrics import accepted_beacons
 from tests.support.serve import ServeProcess
 
 SITE = "shop"
@@ -54,10 +55,7 @@ class Collector:
         return self.server.url
 
     def accepted_beacons(self) -> int:
-        metrics = httpx.get(self.url + "/metrics", timeout=5).text
-        found = re.search(r'^vitalscope_ingest_accepted_total\{endpoint="beacon"\} (\S+)$',
-                          metrics, re.M)
-        return int(float(found.group(1))) if found else 0
+        return accepted_beacons(self.url)
 
     def wait_accepted(self, at_least: int = 1, quiet_s: float = 1.5,
                       timeout: float = 20.0) -> int:
