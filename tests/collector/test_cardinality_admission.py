@@ -62,6 +62,19 @@ def test_caps_hold_per_day_and_a_new_day_starts_empty(
     assert ttl > DAY_MS // 1000
 
 
+def test_releases_of_the_server_timings_api_are_capped(redis_server: EmbeddedRedis) -> None:
+    async def run() -> list[list[Any]]:
+        fold = _fold(redis_server.url, shop=CardinalityLimits(releases=2))
+        rows = _rows(*(("/g0", "n0") for _ in range(4)))
+        for i, row in enumerate(rows):
+            row[-1] = f"r{i}"
+        await fold.server_timing_rows("shop", DAY, rows)
+        await fold.admission.stop()
+        return rows
+
+    assert [row[-1] for row in asyncio.run(run())] == ["r0", "r1", OTHER, OTHER]
+
+
 def test_a_full_site_is_answered_locally_and_admitted_values_stay(
         redis_server: EmbeddedRedis, redis_client: redis.Redis) -> None:
     async def run() -> tuple[float, list[str], list[str]]:
