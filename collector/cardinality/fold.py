@@ -88,14 +88,11 @@ class CardinalityFold:
             return False
         names, targets = admitted["server_timing_name"], admitted["target"]
         for event in beacon.e:
-            if type(event) is ServerTimingEntry:
-                if event.n not in names:
+            if type(event) is Vital:
+                if event.a is not None and event.a.tgt and event.a.tgt not in targets:
                     return False
-            elif type(event) is Vital:
-                attribution = event.a
-                if attribution is not None and attribution.tgt \
-                        and attribution.tgt not in targets:
-                    return False
+            elif type(event) is ServerTimingEntry and event.n not in names:
+                return False
         if context.scripts:
             scripts = admitted["script"]
             if any(s.url and s.url not in scripts for s in context.scripts.values()):
