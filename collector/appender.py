@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from importlib.resources import files
 
 from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
@@ -76,7 +77,10 @@ class Appender:
 
     def __init__(self, redis_url: str, stream_max_len: int,
                  stream_max_bytes: int = 128 * 1024 * 1024, replica_acks: int = 0,
-                 replica_ack_timeout_ms: int = 1000, token_bytes: int = 8192) -> None:
+                 replica_ack_timeout_ms: int = 1000, token_bytes: int = 8192,
+                 site_share: float = 1.0, count_sites: Callable[[], int] = lambda: 1) -> None:
+        """`site_share` of `stream_max_bytes` is what one site's entries may hold while
+        `count_sites()` (the sites configured) is more than one."""
         self.redis = async_client(redis_url, socket_timeout=1.0, connect_timeout=0.25,
                                   policy="request", max_connections=16)
         self.script = self.redis.register_script(_SCRIPT)
@@ -85,6 +89,8 @@ class Appender:
         self.replica_acks = replica_acks
         self.replica_ack_timeout_ms = replica_ack_timeout_ms
         self.token_bytes = token_bytes
+        self.site_byte_cap = int(stream_max_bytes * site_share)
+        self.count_sites = count_sites
         self._queue: list[_Item] = []
         self.cooldowns = Cooldowns()
         # What the idle run loop awaits; None while it runs (nothing to wake).
@@ -183,12 +189,15 @@ class Appender:
                                 client_limit.burst)
             pairs.append(f"{site},{client}")
         now = int(time.time() * 1000)
-        args: list[str | bytes | float] = [self.cap, self.byte_cap, now, self.token_bytes,
-                                           len(sites) + len(clients), *bucket_args,
-                                           ";".join(pairs)]
+        # With one site there is nobody to keep room for: it may fill the queue.
+        site_cap = self.site_byte_cap if self.count_sites() > 1 else self.byte_cap
+        args: list[str | bytes | float] = [self.cap, self.byte_cap, site_cap, now,
+                                           self.token_bytes, len(sites) + len(clients),
+                                           *bucket_args, ";".join(pairs)]
         args += [item[4] for item in batch]
         try:
-            results = await self.script(keys=[keys.STREAM, keys.STREAM_BYTES], args=args)
+            results = await self.script(
+                keys=[keys.STREAM, keys.STREAM_BYTES, keys.STREAM_SITE_BYTES], args=args)
         except Exception as exc:  # whatever went wrong, every waiting request gets its 503
             if _out_of_memory(exc):
                 # maxmemory with noeviction: the script's first write was refused, so
@@ -233,6 +242,11 @@ class Appender:
                     503, "queue_full_bytes",
                     "the ingest queue holds its byte limit (collector.stream_max_bytes); "
                     "retry later", headers=_retry_after(5000)))
+            elif result == "fulls":
+                future.set_exception(IngestError(
+                    503, "queue_full_site",
+                    "this site's entries hold their share of the ingest queue "
+                    "(collector.stream_site_share); retry later", headers=_retry_after(5000)))
             elif result.startswith("rl:"):
                 _, which, ms, ms_to_any = result.split(":")
                 if int(ms_to_any):  # no token at all: every request on the bucket waits

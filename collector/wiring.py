@@ -32,7 +32,8 @@ class Ingest:
         self.appender = Appender(runtime.redis_url, collector.stream_max_len,
                                  collector.stream_max_bytes, collector.replica_acks,
                                  collector.replica_ack_timeout_ms,
-                                 collector.rate_limit_token_bytes)
+                                 collector.rate_limit_token_bytes,
+                                 collector.stream_site_share, self.sites.__len__)
         self.admission = Admission(runtime.redis_url, collector.cardinality,
                                    collector.site_cardinality,
                                    collector.cardinality_cache_values)

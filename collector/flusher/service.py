@@ -294,10 +294,12 @@ class Flusher:
             dead.extend(_DeadLetter.of_row(table, row) for row in refused)
         self.on_stage("after_insert")
         await self._finish(manifest, ids, sites, dead,
-                           {e.id: entry_bytes(e.data) for e in entries})
+                           {e.id: entry_bytes(e.data) for e in entries},
+                           {entry.id: decoded.site for entry, decoded in batch})
 
     async def _finish(self, manifest: Manifest, ids: list[str], sites: set[str],
-                      dead: list[_DeadLetter], sizes: dict[str, int] | None = None) -> None:
+                      dead: list[_DeadLetter], sizes: dict[str, int] | None = None,
+                      entry_sites: dict[str, str] | None = None) -> None:
         async with self._r.pipeline(transaction=True) as pipe:
             # Uncapped here: deadtrim.py enforces retention and the cap, and counts what
             # they drop.
@@ -307,7 +309,7 @@ class Flusher:
                                               "table": letter.table, "event": letter.event})
             self.dedup.release(pipe, [(d.site, d.table, d.scope, d.event)
                                       for d in dead if d.event])
-            await self.byte_count.ack(pipe, ids, sizes or {})  # XACK, bytes taken off
+            await self.byte_count.ack(pipe, ids, sizes or {}, entry_sites or {})  # XACK, bytes
             for site in sorted(sites):
                 pipe.incr(keys.site_generation(site))
             pipe.hdel(keys.BATCHES, manifest.batch_id)

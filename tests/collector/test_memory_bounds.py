@@ -22,7 +22,7 @@ from bench.hostile_beacons import expanding_beacon, gzipped
 from collector.appender import MAX_BYTES_PER_CALL
 from collector.flusher.claims import CLAIM_BYTES, ClaimWindows
 from tests.collector.beacons import CHROME_UA, beacon
-from tests.collector.conftest import KEY, ORIGIN, with_collector
+from tests.collector.conftest import KEY, ORIGIN, OTHER_KEY, TEST_SITES, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import wait_drained
 from tests.support.redis_replies import as_bytes, stream
@@ -30,6 +30,7 @@ from vitalscope.config import Settings
 from vitalscope.redisstore import keys
 from vitalscope.redisstore.client import sync_client
 from vitalscope.redisstore.embedded import EmbeddedRedis
+from vitalscope.sites import SiteRepository
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": CHROME_UA, "Content-Type": "text/plain"}
 MIB = 1024 * 1024
@@ -38,8 +39,8 @@ MIB = 1024 * 1024
 LARGE = 20
 
 
-def _post(client: httpx.Client, body: dict[str, Any]) -> httpx.Response:
-    return client.post(f"/v1/beacon?k={KEY}", content=gzipped(body),
+def _post(client: httpx.Client, body: dict[str, Any], key: str = KEY) -> httpx.Response:
+    return client.post(f"/v1/beacon?k={key}", content=gzipped(body),
                        headers={**HEADERS, "Content-Encoding": "gzip"})
 
 
@@ -52,6 +53,60 @@ def _queued_bytes(client: redis.Redis) -> tuple[int, int]:
     counted = int(client.get(keys.STREAM_BYTES) or 0)
     stored = sum(len(fields[b"b"]) for _, fields in stream(client, keys.STREAM))
     return counted, stored
+
+
+def _site_bytes(client: redis.Redis) -> dict[str, int]:
+    return {as_bytes(k).decode(): int(v)
+            for k, v in client.hgetall(keys.STREAM_SITE_BYTES).items()}
+
+
+def test_one_site_cannot_fill_the_queue_for_the_others(
+        settings: Settings, sites: Client, redis_client: redis.Redis) -> None:
+    """A flood on one public key while nothing drains (ClickHouse down, say): that site
+    stops at its share of the queue (`stream_site_share`, 0.5 by default), another site's
+    beacons still go in, and the counts per site drain with the queue."""
+    configured = with_collector(settings, stream_max_bytes=MIB)
+    runtime = collector_runtime(configured)
+    with InProcessCollector(runtime) as server, httpx.Client(base_url=server.url) as client:
+        flood = [_post(client, expanding_beacon(LARGE)) for _ in range(8)]  # ~195 KB each
+        blog = [_post(client, expanding_beacon(LARGE), OTHER_KEY) for _ in range(2)]
+        metrics = client.get("/metrics").text
+    runtime.close()
+    statuses = [answer.status_code for answer in flood]
+    assert statuses == [204, 204] + [503] * 6  # 2 x ~195 KB fit in half of 1 MiB
+    refused = flood[-1]
+    assert refused.json()["error"] == "queue_full_site"
+    assert "collector.stream_site_share" in refused.json()["message"]
+    assert int(refused.headers["retry-after"]) >= 1
+    assert 'vitalscope_ingest_rejected_total{reason="queue_full_site"}' in metrics
+    assert [answer.status_code for answer in blog] == [204, 204]
+    per_site = _site_bytes(redis_client)
+    counted, stored = _queued_bytes(redis_client)
+    assert set(per_site) == {keys.site_bucket("shop"), keys.site_bucket("blog")}
+    assert sum(per_site.values()) == counted == stored
+    assert per_site[keys.site_bucket("shop")] <= MIB // 2
+
+    runtime = collector_runtime(configured)
+    with InProcessCollector(runtime, with_flusher=True) as server:
+        wait_drained(redis_client)
+        assert _site_bytes(redis_client) == {}
+        with httpx.Client(base_url=server.url) as client:
+            assert _post(client, expanding_beacon(LARGE)).status_code == 204
+        wait_drained(redis_client)
+    runtime.close()
+    assert _count(sites, "SELECT count() FROM page_views") == 5  # 2 + 2, then 1
+
+
+def test_a_single_site_may_fill_the_whole_queue(
+        settings: Settings, clickhouse: Client, redis_client: redis.Redis) -> None:
+    """With one site that may send (a disabled one does not count) there is nobody to keep
+    room for."""
+    SiteRepository(clickhouse).sync_declared([TEST_SITES[0], TEST_SITES[2]])
+    runtime = collector_runtime(with_collector(settings, stream_max_bytes=MIB))
+    with InProcessCollector(runtime) as server, httpx.Client(base_url=server.url) as client:
+        statuses = [_post(client, expanding_beacon(LARGE)).status_code for _ in range(6)]
+    runtime.close()
+    assert statuses.count(204) >= 4 and statuses[-1] == 503
 
 
 def test_a_beacon_that_would_expand_past_max_entry_bytes_is_refused(
@@ -76,7 +131,8 @@ def test_a_beacon_that_would_expand_past_max_entry_bytes_is_refused(
 
 def test_the_stream_is_capped_in_bytes_and_drains_to_zero(
         settings: Settings, sites: Client, redis_client: redis.Redis) -> None:
-    configured = with_collector(settings, stream_max_bytes=MIB)
+    # The whole cap to one site: this is about the stream's own bound.
+    configured = with_collector(settings, stream_max_bytes=MIB, stream_site_share=1.0)
     runtime = collector_runtime(configured)
     statuses: list[int] = []
     with InProcessCollector(runtime) as server, httpx.Client(base_url=server.url) as client:

@@ -75,6 +75,13 @@ class CollectorSettings(BaseModel):
         "being inserted) before beacons are refused with 503 `queue_full_bytes` + "
         "Retry-After. Keep it well under Redis's `maxmemory` (see docs/collector.md).",
     )
+    stream_site_share: float = Field(
+        default=0.5, gt=0, le=1,
+        description="Share of `stream_max_bytes` the unacknowledged entries of one site may "
+        "hold while more than one site is configured: past it that site's requests get 503 "
+        "`queue_full_site` + Retry-After while other sites' still go in, so a flood on one "
+        "public key cannot fill the queue for every site. 1 turns it off.",
+    )
     replica_acks: int = Field(
         default=0, ge=0, le=5,
         description="Replicas that must hold an appended beacon before the collector answers "

@@ -24,6 +24,8 @@ from __future__ import annotations
 # Ingest queue (collector/appender.py, collector/flusher/).
 STREAM = "vs:{ingest}:stream"
 STREAM_BYTES = "vs:{ingest}:stream:bytes"  # bytes of the stream's unacknowledged entries
+# The same per site: site bucket key (`site_bucket`) -> bytes (collector/append.lua, ack.lua).
+STREAM_SITE_BYTES = "vs:{ingest}:stream:site-bytes"
 GROUP = "flushers"  # the stream's consumer group (a group name, not a key)
 DEAD_LETTERS = "vs:{ingest}:dead"
 DEAD_LETTERS_TRIMMED = "vs:{ingest}:dead:trimmed"  # "cause:kind" -> dead letters trimmed
