@@ -118,6 +118,9 @@ class _Loader:
         self.client = httpx.Client(base_url=url, timeout=10)
         self.answers: list[tuple[float, int, str | None]] = []  # time, status, retry-after
         self.sent: set[str] = set()
+        # Requests the collector did not answer within the client's timeout: kept (and the
+        # beacon sent again) so a failure names them instead of ending the thread.
+        self.unanswered: list[str] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -126,7 +129,11 @@ class _Loader:
         while not self.stop.is_set():
             body = body or beacon(n_vitals=2, n_timings=0)
             self.sent |= set(event_ids(body))
-            answer = _post(self.client, body)
+            try:
+                answer = _post(self.client, body)
+            except httpx.HTTPError as exc:
+                self.unanswered.append(f"{time.monotonic():.1f}: {exc!r}")
+                continue
             self.answers.append((time.monotonic(), answer.status_code,
                                  answer.headers.get("retry-after")))
             if answer.status_code == 204:
@@ -135,10 +142,13 @@ class _Loader:
                 time.sleep(0.05)
         # The last refused beacon, if any, is sent until it is taken.
         while body is not None:
-            if _post(self.client, body).status_code == 204:
-                body = None
-            else:
-                time.sleep(0.1)
+            try:
+                if _post(self.client, body).status_code == 204:
+                    body = None
+                    continue
+            except httpx.HTTPError as exc:
+                self.unanswered.append(f"{time.monotonic():.1f}: {exc!r}")
+            time.sleep(0.1)
 
     def accepted_after(self, moment: float) -> int:
         return sum(1 for at, status, _ in self.answers if at > moment and status == 204)
@@ -169,7 +179,10 @@ def test_a_master_killed_during_ingest(sentinel: redis_ha.RedisHA, settings: Set
             loader.thread.join(60)
             loader.client.close()
             assert not loader.thread.is_alive()
-            assert loader.accepted_after(promoted_at) >= 20, loader.answers[-5:]
+            timing = (f"killed at {killed_at:.1f}, promoted at {promoted_at:.1f}, "
+                      f"unanswered: {loader.unanswered[:5]}")
+            assert loader.accepted_after(promoted_at) >= 20, (timing, loader.answers[-5:])
+            assert not loader.unanswered, timing
             wait_drained(check)
     finally:
         runtime.close()
