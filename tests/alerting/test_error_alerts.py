@@ -21,6 +21,7 @@ from alerting.engine import Evaluator
 from alerting.notification import Notification
 from alerting.receivers import KINDS
 from alerting.receivers.base import RenderContext
+from collector.cardinality import OTHER
 from collector.tables import JS_ERRORS
 from tests.alerting.conftest import NOW, Receiver, alerting_settings, spread
 from vitalscope.config.alerting import AlertingSettings
@@ -179,8 +180,9 @@ def test_a_new_error_in_the_newest_release_fires_once_with_its_link_and_original
 def test_new_error_needs_a_release_and_the_page_view_minimum(
         clickhouse: Client, receiver: Receiver, rng: np.random.Generator,
         make_evaluator: Callable[..., Evaluator]) -> None:
-    # blog: one release, a new group on 10 page views (minimum 11). docs: no release at all.
-    for site, release in (("blog", "b1"), ("docs", "")):
+    # blog: one release, a new group on 10 page views (minimum 11). docs: no release at all,
+    # only none and `(other)` (releases past the site's daily cap), 20 page views in all.
+    for site, release in (("blog", "b1"), ("docs", ""), ("docs", OTHER)):
         views = page_views(clickhouse, site, release, spread(rng, NOW - 1800, NOW - 60, 50))
         js_errors(clickhouse, site, release, "x is undefined",
                   v8_stack("x is undefined", "f", 10),
