@@ -36,8 +36,8 @@ for b = 1, count do
   else
     tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
   end
-  buckets[b] = {key = key, rate = rate, burst = burst, tokens = tokens, used = false,
-                queued = nil, added = 0}
+  -- `queued`: read by queued_of below, only for a site bucket whose share is checked.
+  buckets[b] = {key = key, rate = rate, burst = burst, tokens = tokens, used = false, added = 0}
 end
 
 -- Milliseconds until the bucket holds `cost` tokens (0 when it does).

@@ -54,6 +54,11 @@ def _rate_limited(which: str, ms: int) -> IngestError:
                        headers=_retry_after(ms))
 
 
+def _cooldown_key(which: str, name: str) -> str:
+    """A bucket in `Cooldowns`: `which` is "site" or "ip", as collector/append.lua names it."""
+    return f"{which}:{name}"
+
+
 def _unavailable() -> IngestError:
     return IngestError(503, "queue_unavailable", "the ingest queue is unavailable; retry later",
                        headers=_retry_after(2000))
@@ -124,10 +129,10 @@ class Appender:
         if not len(cooldowns):
             return
         now = int(time.time() * 1000)
-        wait = cooldowns.wait_ms("site:" + site, now)
+        wait = cooldowns.wait_ms(_cooldown_key("site", site), now)
         if wait:
             raise _rate_limited("site", wait)
-        if client is not None and (wait := cooldowns.wait_ms("ip:" + client, now)):
+        if client is not None and (wait := cooldowns.wait_ms(_cooldown_key("ip", client), now)):
             raise _rate_limited("ip", wait)
 
     def append(self, site: str, site_limit: RateLimit, client: str,
@@ -251,7 +256,7 @@ class Appender:
                 _, which, ms, ms_to_any = result.split(":")
                 if int(ms_to_any):  # no token at all: every request on the bucket waits
                     self.cooldowns.note(
-                        ("site:" + item[0]) if which == "site" else ("ip:" + item[2]), now,
+                        _cooldown_key(which, item[0] if which == "site" else item[2]), now,
                         int(ms_to_any))
                 future.set_exception(_rate_limited(which, int(ms)))
             elif not_replicated is not None:

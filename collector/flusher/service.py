@@ -262,7 +262,6 @@ class Flusher:
             manifest = Manifest(batch_id_of(ids), ids)
             await save(self._r, manifest)
         tables: dict[str, list[bisect.Part]] = {}
-        sites: set[str] = set()
         dead: list[_DeadLetter] = []
         batch: list[tuple[_Entry, Entry]] = []
         for entry in entries:
@@ -282,7 +281,6 @@ class Flusher:
         await replicas.barrier(self._r, self.settings.replica_acks,
                                self.settings.replica_ack_timeout_ms)
         for entry, decoded in batch:
-            sites.add(decoded.site)
             for table, lines in decoded.tables.items():
                 if lines:
                     tables.setdefault(table, []).append(bisect.Part(
@@ -293,13 +291,12 @@ class Flusher:
             refused = await self._insert(manifest, table, tables[table])
             dead.extend(_DeadLetter.of_row(table, row) for row in refused)
         self.on_stage("after_insert")
-        await self._finish(manifest, ids, sites, dead,
-                           {e.id: entry_bytes(e.data) for e in entries},
+        await self._finish(manifest, ids, dead, {e.id: entry_bytes(e.data) for e in entries},
                            {entry.id: decoded.site for entry, decoded in batch})
 
-    async def _finish(self, manifest: Manifest, ids: list[str], sites: set[str],
-                      dead: list[_DeadLetter], sizes: dict[str, int] | None = None,
-                      entry_sites: dict[str, str] | None = None) -> None:
+    async def _finish(self, manifest: Manifest, ids: list[str], dead: list[_DeadLetter],
+                      sizes: dict[str, int], entry_sites: dict[str, str]) -> None:
+        """`entry_sites`: the site of each entry decoded (an undecodable one has none)."""
         async with self._r.pipeline(transaction=True) as pipe:
             # Uncapped here: deadtrim.py enforces retention and the cap, and counts what
             # they drop.
@@ -309,8 +306,8 @@ class Flusher:
                                               "table": letter.table, "event": letter.event})
             self.dedup.release(pipe, [(d.site, d.table, d.scope, d.event)
                                       for d in dead if d.event])
-            await self.byte_count.ack(pipe, ids, sizes or {}, entry_sites or {})  # XACK, bytes
-            for site in sorted(sites):
+            await self.byte_count.ack(pipe, ids, sizes, entry_sites)  # XACK, bytes taken off
+            for site in sorted(set(entry_sites.values())):
                 pipe.incr(keys.site_generation(site))
             pipe.hdel(keys.BATCHES, manifest.batch_id)
             await pipe.execute()
