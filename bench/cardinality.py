@@ -60,7 +60,8 @@ async def _run(args: argparse.Namespace, raw: bytes, steps: list[Step], urls: Ur
     fold = CardinalityFold(admission)
 
     async def one(with_fold: bool) -> None:
-        context = BeaconContext(site, BEACON_DECODER.decode(raw), now, USER_AGENT, headers)
+        context = BeaconContext(site, *BEACON_DECODER.decode_sorted(raw), now, USER_AGENT,
+                                headers)
         enrich(steps, context)
         if with_fold and not fold.all_known(context):
             await fold.beacon(context)

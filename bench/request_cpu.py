@@ -292,12 +292,16 @@ def _stages(ingest: Any, app: Any, bodies: list[bytes], marker: _Marker | None) 
     scopes = [_scope(body, index) for index, body in enumerate(bodies)]
     headers = [header_map(scope["headers"]) for scope in scopes]
     indexes = list(range(len(bodies)))
-    beacons = region("decode", BEACON_DECODER.decode, bodies)
+    # Trees from before the decoder sorted the events by kind decode a beacon alone.
+    sorting = hasattr(BEACON_DECODER, "decode_sorted")
+    decoded = region("decode", BEACON_DECODER.decode_sorted if sorting
+                     else BEACON_DECODER.decode, bodies)
     region("client key", lambda i: app._client_now(scopes[i], headers[i]), indexes)
     received = int(time.time() * 1000)
-    contexts = region("context", lambda i: BeaconContext(
-        site, beacons[i], received, headers[i].get(b"user-agent", b"").decode("latin-1"),
-        headers[i], trusted_peer=False), indexes)
+    context_of: Any = BeaconContext  # of whichever tree runs
+    contexts = region("context", lambda i: context_of(
+        site, *(decoded[i] if sorting else (decoded[i],)), received,
+        headers[i].get(b"user-agent", b"").decode("latin-1"), headers[i], False), indexes)
     for step in app.steps:
         region(f"step {step.name}", step.run, contexts)
 

@@ -183,13 +183,13 @@ class IngestApp:
             body = await read_body(receive, _content_length(headers),
                                    b"content-encoding" in headers and _gzip(headers), MAX_BODY)
             try:
-                beacon = BEACON_DECODER.decode(body)
+                beacon, kinds = BEACON_DECODER.decode_sorted(body)
             except msgspec.ValidationError as exc:
                 raise from_validation(exc) from None
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise from_decode(exc, body) from None
             client, trusted_peer = known or await self._client(scope, headers)
-            context = BeaconContext(site, beacon, int(time.time() * 1000),
+            context = BeaconContext(site, beacon, kinds, int(time.time() * 1000),
                                     headers.get(b"user-agent", b"").decode("latin-1"), headers,
                                     trusted_peer)
             reason = enrich(self.steps, context)
@@ -209,7 +209,7 @@ class IngestApp:
                 # Nothing built from the beacon stays referenced while the request waits for
                 # Redis: with many requests waiting, the garbage collector's passes over
                 # those objects cost more than building them did.
-                del beacon, context, rows
+                del beacon, kinds, context, rows
                 await self.appender.append(site.name, self._site_limit(site), client,
                                            self.settings.client_rate_limit, payload)
                 metrics.HOT.accepted["beacon"] += 1

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from collector.wire import Beacon
+from collector.wire import Beacon, EventKinds
 from vitalscope.jserrors.grouping import Grouping
 from vitalscope.sites import Site
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # the step's module imports this one
 class BeaconContext(msgspec.Struct, gc=False):
     site: Site
     beacon: Beacon
+    # Its events by kind (wire.EventKinds): a step that changes `beacon.e` sorts them again.
+    kinds: EventKinds
     received_ms: int
     user_agent: str = ""
     headers: dict[bytes, bytes] = {}

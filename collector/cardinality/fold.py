@@ -14,7 +14,6 @@ from collector.cardinality.cache import SiteDay
 from collector.context import BeaconContext
 from collector.enrich.scripts import ScriptSource
 from collector.tables import SERVER_TIMINGS
-from collector.wire import ServerTimingEntry, Vital
 from vitalscope.jserrors.grouping import Grouping
 
 _GROUP = SERVER_TIMINGS.index("page_group")
@@ -40,13 +39,9 @@ def _count(kind: Kind, folded: int) -> None:
 
 def _beacon_values(context: BeaconContext) -> dict[Kind, list[str]]:
     beacon = context.beacon
-    names: list[str] = []
-    targets: list[str] = []
-    for event in beacon.e:
-        if type(event) is ServerTimingEntry:
-            names.append(event.n)
-        elif type(event) is Vital and event.a is not None and event.a.tgt:
-            targets.append(event.a.tgt)
+    names = [event.n for event in context.kinds.timings]
+    targets = [event.a.tgt for event in context.kinds.attributed
+               if event.a is not None and event.a.tgt]
     return {"page_group": [context.page_group], "server_timing_name": names,
             "release": [beacon.rel or ""], "target": targets,
             "script": [source.url for source in context.scripts.values()],
@@ -86,13 +81,18 @@ class CardinalityFold:
         release = beacon.rel
         if release and release not in admitted["release"]:
             return False
-        names, targets = admitted["server_timing_name"], admitted["target"]
-        for event in beacon.e:
-            if type(event) is Vital:
-                if event.a is not None and event.a.tgt and event.a.tgt not in targets:
+        kinds = context.kinds
+        if kinds.timings:
+            names = admitted["server_timing_name"]
+            for timing in kinds.timings:
+                if timing.n not in names:
                     return False
-            elif type(event) is ServerTimingEntry and event.n not in names:
-                return False
+        if kinds.attributed:
+            targets = admitted["target"]
+            for vital in kinds.attributed:
+                target = vital.a.tgt if vital.a is not None else None
+                if target and target not in targets:
+                    return False
         if context.scripts:
             scripts = admitted["script"]
             if any(s.url and s.url not in scripts for s in context.scripts.values()):
@@ -144,13 +144,13 @@ class CardinalityFold:
     @staticmethod
     def _fold_events(context: BeaconContext, names: set[str], targets: set[str]) -> None:
         folded_names = folded_targets = 0
-        for event in context.beacon.e:
-            if type(event) is ServerTimingEntry:
-                if event.n in names:
-                    event.n = OTHER
-                    folded_names += 1
-            elif type(event) is Vital and event.a is not None and event.a.tgt in targets:
-                event.a.tgt = OTHER
+        for timing in context.kinds.timings:
+            if timing.n in names:
+                timing.n = OTHER
+                folded_names += 1
+        for vital in context.kinds.attributed:
+            if vital.a is not None and vital.a.tgt in targets:
+                vital.a.tgt = OTHER
                 folded_targets += 1
         _count("server_timing_name", folded_names)
         _count("target", folded_targets)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from collector.context import BeaconContext
-from collector.wire import JsError
 from vitalscope.jserrors.grouping import Grouping, group
 
 # One error repeats across page views with the same text: parsing it once per process is
@@ -16,10 +15,9 @@ _group = lru_cache(maxsize=1024)(group)
 
 
 def group_errors(context: BeaconContext) -> str | None:
-    for event in context.beacon.e:
-        if type(event) is JsError:  # exact type: isinstance on a Struct costs ~10x
-            context.error_groups[event.id] = _group(
-                event.type or "Error", event.msg, event.stack or "", event.src or "")
+    for event in context.kinds.errors:
+        context.error_groups[event.id] = _group(
+            event.type or "Error", event.msg, event.stack or "", event.src or "")
     return None
 
 

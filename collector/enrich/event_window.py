@@ -10,6 +10,7 @@ view that started more than the window ago was recorded by its first beacon."""
 from __future__ import annotations
 
 from collector.context import BeaconContext
+from collector.wire import sort_events
 
 OUT_OF_WINDOW = "out_of_window"
 
@@ -41,4 +42,5 @@ class EventWindow:
         kept = [event for event in beacon.e if earliest <= event.ts <= latest]
         context.dropped_events = len(beacon.e) - len(kept)
         beacon.e = kept
+        context.kinds = sort_events(kept)
         return None

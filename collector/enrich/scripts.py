@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from collector.context import BeaconContext
 from collector.enrich.urls import UrlNormaliser, host_of
-from collector.wire import Vital
 
 FIRST_PARTY = "first"
 THIRD_PARTY = "third"
@@ -55,10 +54,11 @@ class ScriptParty:
 
     def __call__(self, context: BeaconContext) -> str | None:
         own: tuple[str, ...] | None = None
-        for event in context.beacon.e:
-            if type(event) is not Vital or event.a is None or event.a.scr is None:
+        for event in context.kinds.attributed:
+            script = event.a.scr if event.a is not None else None
+            if script is None:
                 continue
-            raw = event.a.scr.url
+            raw = script.url
             if not raw:
                 continue
             if own is None:

@@ -18,7 +18,7 @@ from collector.enrich.urls import UrlNormaliser
 from collector.payload import encode_entry
 from collector.rows import beacon_rows
 from collector.schema_gen import beacon_schema
-from collector.wire import BEACON_DECODER
+from collector.wire import BEACON_DECODER, JsError, ServerTimingEntry, Vital, sort_events
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.reference_rows import reference_rows
 from tests.collector.schema_strategy import SchemaStrategies
@@ -34,7 +34,7 @@ DOCUMENTS = SchemaStrategies(beacon_schema()).valid()
 
 def _entries(document: dict[str, Any], received_ms: int | None = None) -> tuple[bytes, bytes]:
     """(the entry as ingest builds it, the entry of the reference rows)."""
-    context = BeaconContext(SITE, BEACON_DECODER.decode(json.dumps(document).encode()),
+    context = BeaconContext(SITE, *BEACON_DECODER.decode_sorted(json.dumps(document).encode()),
                             received_ms or int(time.time() * 1000), CHROME_UA,
                             {b"cf-ipcountry": b"DE"})
     enrich(STEPS, context)
@@ -83,3 +83,19 @@ def test_any_valid_beacon_encodes_as_before(data: st.DataObject) -> None:
         return
     fast, reference = _entries(document)
     assert fast == reference
+
+
+@settings(max_examples=30, deadline=None, database=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_the_decoder_sorts_the_events_of_any_valid_beacon_by_kind(data: st.DataObject) -> None:
+    document = data.draw(DOCUMENTS)
+    try:
+        decoded, kinds = BEACON_DECODER.decode_sorted(json.dumps(document).encode())
+    except msgspec.ValidationError:
+        return
+    events = decoded.e
+    assert kinds == sort_events(events)
+    assert kinds.timings == [e for e in events if isinstance(e, ServerTimingEntry)]
+    assert kinds.errors == [e for e in events if isinstance(e, JsError)]
+    assert kinds.attributed == [e for e in events if isinstance(e, Vital) and e.a is not None]

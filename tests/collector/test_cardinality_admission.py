@@ -119,8 +119,9 @@ def test_two_processes_share_one_cap_and_learn_each_others_values(
 def test_tags_past_a_cap_fold_into_other_and_per_site_caps_apply(
         redis_server: EmbeddedRedis, redis_client: redis.Redis) -> None:
     def context(site: str, tags: dict[str, str]) -> BeaconContext:
-        body = BEACON_DECODER.decode(json.dumps(beacon(tags=tags)))
-        ctx = BeaconContext(Site(name=site, public_key="k", server_key_hash=""), body, DAY)
+        body, kinds = BEACON_DECODER.decode_sorted(json.dumps(beacon(tags=tags)))
+        ctx = BeaconContext(Site(name=site, public_key="k", server_key_hash=""), body, kinds,
+                            DAY)
         ctx.page_group = "/p"
         return ctx
 

@@ -7,12 +7,14 @@ import pytest
 
 import collector.enrich.cache_status as cache_statuses
 from collector.context import BeaconContext
+from collector.enrich import default_steps, enrich
 from collector.enrich.cache_status import cache_status, derive_cache_status
 from collector.enrich.scripts import ScriptParty, party
 from collector.enrich.urls import UrlNormaliser, default_group, host_of
 from collector.rows import error_fingerprint
 from collector.wire import BEACON_DECODER, MAX_EVENTS
-from vitalscope.config.collector import PageGroupRule
+from tests.collector.beacons import CHROME_UA
+from vitalscope.config.collector import CollectorSettings, PageGroupRule
 from vitalscope.sites import Site
 
 
@@ -37,7 +39,7 @@ def _timings_context(entries: list[tuple[str, str]]) -> BeaconContext:
     raw = msgspec.json.encode({"v": 1, "pv": "pv-00000001", "sid": "sid-00000001",
                                "url": "https://shop.example/", "st": 1.7e12, "sent": 1.7e12,
                                "e": events})
-    return BeaconContext(Site("shop", "pk_x", "h", ()), BEACON_DECODER.decode(raw), 2)
+    return BeaconContext(Site("shop", "pk_x", "h", ()), *BEACON_DECODER.decode_sorted(raw), 2)
 
 
 def test_the_cache_of_statuses_stays_bounded_and_right_past_its_bound() -> None:
@@ -130,7 +132,8 @@ def _context(origins: tuple[str, ...], script_url: str) -> BeaconContext:
     raw = (b'{"v":1,"pv":"pv-12345678","sid":"sid-12345678","url":"https://app.shop.test/x",'
            b'"st":1,"sent":2,"e":[{"t":"vital","id":"v1","ts":1,"n":"INP","val":300,'
            b'"a":{"scr":{"url":"' + script_url.encode() + b'","dur":120}}}]}')
-    context = BeaconContext(Site("shop", "pk_x", "h", origins), BEACON_DECODER.decode(raw), 2)
+    context = BeaconContext(Site("shop", "pk_x", "h", origins),
+                            *BEACON_DECODER.decode_sorted(raw), 2)
     context.url = "https://app.shop.test/x"  # as the `url` step leaves it
     return context
 
@@ -153,3 +156,27 @@ def test_script_step_scrubs_the_url_and_judges_by_origins_or_else_the_page() -> 
     step(context)
     assert (context.scripts["v1"].url, context.scripts["v1"].party) == (
         "blob:https://shop.example/uuid", "")
+
+
+def test_steps_after_the_window_see_only_the_events_it_kept() -> None:
+    now = 1.7e12
+    old = now - 30 * 86_400_000  # past the default window of 7 days
+
+    def events(suffix: str, ts: float) -> list[dict[str, object]]:
+        return [
+            {"t": "st", "id": f"s{suffix}", "ts": ts, "n": "cache", "desc": "HIT"},
+            {"t": "err", "id": f"e{suffix}", "ts": ts, "msg": f"TypeError: {suffix}"},
+            {"t": "vital", "id": f"v{suffix}", "ts": ts, "n": "INP", "val": 200,
+             "a": {"tgt": "#buy", "scr": {"url": f"https://shop.example/{suffix}.js"}}}]
+
+    raw = msgspec.json.encode({"v": 1, "pv": "pv-00000001", "sid": "sid-00000001",
+                               "url": "https://shop.example/", "st": now, "sent": now,
+                               "e": events("old", old) + events("new", now)})
+    context = BeaconContext(Site("shop", "pk_x", "h", ("https://shop.example",)),
+                            *BEACON_DECODER.decode_sorted(raw), int(now), CHROME_UA)
+    assert enrich(default_steps(CollectorSettings()), context) is None
+    assert context.dropped_events == 3
+    assert set(context.cache_status) == {"snew"}
+    assert set(context.error_groups) == {"enew"}
+    assert set(context.scripts) == {"vnew"}
+    assert [e.id for e in context.kinds.attributed] == ["vnew"]
