@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the step's module imports this one
 class BeaconContext(msgspec.Struct, gc=False):
     site: Site
     beacon: Beacon
-    # Its events by kind (wire.EventKinds): a step that changes `beacon.e` sorts them again.
+    # Its events by kind (wire.EventKinds): a step that drops events keeps it in step.
     kinds: EventKinds
     received_ms: int
     user_agent: str = ""

@@ -10,7 +10,7 @@ view that started more than the window ago was recorded by its first beacon."""
 from __future__ import annotations
 
 from collector.context import BeaconContext
-from collector.wire import sort_events
+from collector.wire import Event
 
 OUT_OF_WINDOW = "out_of_window"
 
@@ -39,8 +39,12 @@ class EventWindow:
                 break
         else:
             return None
-        kept = [event for event in beacon.e if earliest <= event.ts <= latest]
+
+        def within(event: Event) -> bool:
+            return earliest <= event.ts <= latest
+
+        kept = [event for event in beacon.e if within(event)]
         context.dropped_events = len(beacon.e) - len(kept)
         beacon.e = kept
-        context.kinds = sort_events(kept)
+        context.kinds = context.kinds.only(within)
         return None
