@@ -72,7 +72,7 @@ class SiteIndex:
         self.refresh_s = refresh_s
         self.by_key: dict[str, Site] = {}
         self.by_server_key_hash: dict[str, Site] = {}
-        self.enabled = 0
+        self.enabled = 0  # sites that may send
         self.loaded = False
         self._generation: bytes | str | None = None
         self._task: asyncio.Task[None] | None = None
@@ -87,10 +87,6 @@ class SiteIndex:
         self.by_server_key_hash = {site.server_key_hash: site for site in sites}
         self.enabled = sum(1 for site in sites if site.enabled)
         self.loaded = True
-
-    def __len__(self) -> int:
-        """Sites that may send (the enabled ones)."""
-        return self.enabled
 
     def by_server_key(self, candidate: str) -> Site | None:
         site = self.by_server_key_hash.get(hash_server_key(candidate))

@@ -33,7 +33,8 @@ class Ingest:
                                  collector.stream_max_bytes, collector.replica_acks,
                                  collector.replica_ack_timeout_ms,
                                  collector.rate_limit_token_bytes,
-                                 collector.stream_site_share, self.sites.__len__)
+                                 collector.stream_site_share,
+                                 lambda: self.sites.enabled)
         self.admission = Admission(runtime.redis_url, collector.cardinality,
                                    collector.site_cardinality,
                                    collector.cardinality_cache_values)

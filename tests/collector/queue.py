@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 import redis
@@ -29,13 +28,3 @@ def wait_drained(client: redis.Redis, timeout: float = 60.0) -> None:
         time.sleep(0.1)
     raise AssertionError(f"ingest stream not drained within {timeout} s: "
                          f"{client.xinfo_groups(keys.STREAM)}")
-
-
-def metric_value(text: str, name: str, **labels: str) -> float:
-    """A sample of a /metrics answer; 0 when absent."""
-    for line in text.splitlines():
-        if line.startswith((name + "{", name + " ")):
-            found = dict(re.findall(r'(\w+)="([^"]*)"', line.split(" ")[0]))
-            if all(found.get(k) == v for k, v in labels.items()):
-                return float(line.rsplit(" ", 1)[1])
-    return 0.0

@@ -18,7 +18,8 @@ from collector.payload import row_entry
 from tests.collector import crafted
 from tests.collector.conftest import with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
-from tests.collector.queue import metric_value, wait_drained
+from tests.collector.queue import wait_drained
+from tests.support.ingest_metrics import metric_value
 from tests.support.redis_replies import stream
 from tests.support.serve import ServeProcess, clean_env, run_cli
 from vitalscope.config import Settings

@@ -21,7 +21,8 @@ from collector.payload import Entry, ch_time, decode_entry, encode_entry
 from tests.collector.beacons import CHROME_UA, beacon, event_ids, new_id
 from tests.collector.conftest import KEY, ORIGIN, SERVER_KEY
 from tests.collector.harness import InProcessCollector
-from tests.collector.queue import metric_value, wait_drained
+from tests.collector.queue import wait_drained
+from tests.support.ingest_metrics import metric_value
 from vitalscope.redisstore import keys
 from vitalscope.redisstore.embedded import EmbeddedRedis
 

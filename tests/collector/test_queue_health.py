@@ -14,7 +14,8 @@ from clickhouse_connect.driver.client import Client
 from tests.collector.beacons import CHROME_UA, beacon
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
-from tests.collector.queue import metric_value, wait_drained
+from tests.collector.queue import wait_drained
+from tests.support.ingest_metrics import metric_value
 from vitalscope.config import Settings
 
 HEADERS = {"Origin": ORIGIN, "User-Agent": CHROME_UA, "Content-Type": "text/plain"}

@@ -18,7 +18,8 @@ from tests.collector import crafted
 from tests.collector.beacons import CHROME_UA, beacon, event_ids
 from tests.collector.conftest import KEY, ORIGIN, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
-from tests.collector.queue import metric_value, wait_drained
+from tests.collector.queue import wait_drained
+from tests.support.ingest_metrics import metric_value
 from tests.support.redis_replies import stream
 from vitalscope.config import Settings
 from vitalscope.redisstore import keys

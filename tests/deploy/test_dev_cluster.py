@@ -25,7 +25,8 @@ import redis
 from clickhouse_connect.driver.client import Client
 
 from tests.collector.beacons import CHROME_UA, beacon
-from tests.collector.queue import metric_value, wait_drained
+from tests.collector.queue import wait_drained
+from tests.support.ingest_metrics import metric_value
 from tests.support.ports import free_port
 from tests.support.serve import VITALSCOPE, clean_env, run_cli
 from vitalscope.redisstore import keys
