@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from clickhouse_connect.driver.client import Client
 
 from tests.support.log_buckets import ATTRIBUTION_FAMILIES, merged_counts
+from tests.support.merges import optimize_final
 from tests.support.page_counts import PAGE_TIERS, page_counts
 from tests.support.rum_seed import seed
 from vitalscope.storage.sql import named_query
@@ -80,7 +81,7 @@ def test_rollup_counts_equal_the_raw_rows(clickhouse: Client) -> None:
     assert pages.result_rows == raw
     # The minute tier keeps the last 36 hours (0083): the recent shop rows, none of the old
     # ones (2-5 days), once its TTL has been applied (on insert or by a merge).
-    clickhouse.command("OPTIMIZE TABLE vitals_dims_1m FINAL")
+    optimize_final(clickhouse, "vitals_dims_1m")
     minute = clickhouse.query("SELECT sum(samples) FROM vitals_dims_1m WHERE dim = 'all' "
                               "AND site = 'shop' AND metric = 'LCP'").result_rows[0][0]
     recent = clickhouse.query("SELECT countIf(ts >= now() - INTERVAL 36 HOUR) FROM vitals "

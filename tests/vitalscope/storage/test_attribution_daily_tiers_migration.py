@@ -17,6 +17,7 @@ from dashboard.panels.pages import page_detail
 from dashboard.panels.scripts import slow_scripts
 from dashboard.querylayer import QueryLayer
 from tests.support.log_buckets import ATTRIBUTION_FAMILIES
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to, upgrade_to_head
 from vitalscope.config import Settings
@@ -35,9 +36,7 @@ def _per_day(client: Client, table: str, since_days: int = 400) -> list[tuple[An
 
 
 def _merge(client: Client) -> None:
-    for family in FAMILIES:
-        for tier in ("1h", "1d"):
-            client.command(f"OPTIMIZE TABLE {family}_{tier} FINAL")
+    optimize_final(client, *(f"{family}_{tier}" for family in FAMILIES for tier in ("1h", "1d")))
 
 
 def test_the_daily_tiers_hold_every_day_the_hourly_ones_held(settings: Settings) -> None:

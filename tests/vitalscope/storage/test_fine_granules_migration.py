@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from clickhouse_connect.driver.client import Client
 
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to
 from vitalscope.config import Settings
@@ -49,8 +50,7 @@ def _samples(client: Client) -> dict[str, int]:
 
 def _merge(client: Client) -> None:
     # Merged, so each table has applied its TTL (the hourly ones keep 17 days) either side.
-    for table in TABLES:
-        client.command(f"OPTIMIZE TABLE {table} FINAL")
+    optimize_final(client, *TABLES)
 
 
 def _layout(client: Client, tables: dict[str, str]) -> dict[str, tuple[str, str]]:

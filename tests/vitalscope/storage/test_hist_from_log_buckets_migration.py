@@ -15,6 +15,7 @@ from dashboard.panels.breakdowns import breakdown
 from dashboard.panels.overview import overview
 from dashboard.querylayer import QueryLayer
 from tests.support.log_buckets import LOG_BUCKET_TABLES
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to, upgrade_to_head
 from vitalscope.config import Settings
@@ -62,8 +63,7 @@ def _rounded(value: object) -> object:
 
 
 def _merge(client: Client) -> None:
-    for table in ("vitals", *TABLES):
-        client.command(f"OPTIMIZE TABLE {table} FINAL")
+    optimize_final(client, "vitals", *TABLES)
 
 
 def test_upgrading_keeps_every_count_and_what_the_panels_draw(settings: Settings) -> None:

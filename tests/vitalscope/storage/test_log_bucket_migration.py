@@ -19,6 +19,7 @@ from dashboard.panels.overview import overview, series
 from dashboard.panels.pages import page_detail, pages
 from dashboard.querylayer import QueryLayer
 from tests.support.log_buckets import HALF_BUCKET, LOG_BUCKET_TABLES, merged_counts
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.tdigest_reads import tdigest_reads
 from tests.support.upgrades import install_before, run_again, upgrade_to, upgrade_to_head
@@ -82,8 +83,7 @@ def _samples(client: Client) -> dict[str, int]:
 
 
 def _merge(client: Client) -> None:
-    for table in ("vitals", *TABLES):
-        client.command(f"OPTIMIZE TABLE {table} FINAL")
+    optimize_final(client, "vitals", *TABLES)
 
 
 def _rank_band(values: list[float], level: float, slack: float) -> tuple[float, float]:

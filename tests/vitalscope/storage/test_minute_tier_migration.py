@@ -10,6 +10,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from dashboard.filters import parse_filters
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import RECENT, VITAL_COLUMNS, vitals_rows
 from tests.support.tdigest_reads import differences, tdigest_reads
 from tests.support.upgrades import install_before, run_again, upgrade_to
@@ -27,8 +28,7 @@ def _rows_older_than(client: Client, table: str, hours: int) -> int:
 def _merge(client: Client) -> None:
     # What background merges do (apply TTLs); t-digest merges depend on the order of states,
     # so both reads see merged tables.
-    for table in (*MINUTE_TABLES, "vitals_dims_1h"):
-        client.command(f"OPTIMIZE TABLE {table} FINAL")
+    optimize_final(client, *MINUTE_TABLES, "vitals_dims_1h")
 
 
 def _answers(client: Client, now: datetime) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from dashboard.panels.overview import overview
 from dashboard.panels.pages import attribution_window, page_detail, pages
 from dashboard.querylayer import QueryLayer
 from tests.support.log_buckets import HALF_BUCKET, merged_counts
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to, upgrade_to_head
 from vitalscope.config import Settings
@@ -69,8 +70,7 @@ NARROWED: dict[int, dict[str, Narrowed]] = {
 
 def _merge(client: Client, version: int) -> None:
     # Merged, so each table has applied its TTL and summed its rows per key either side.
-    for table in NARROWED[version]:
-        client.command(f"OPTIMIZE TABLE {table} FINAL")
+    optimize_final(client, *NARROWED[version])
 
 
 def _content(client: Client, version: int) -> dict[str, list[tuple[Any, ...]]]:
@@ -154,7 +154,7 @@ def test_the_counts_are_kept_once_as_uint32_arrays(settings: Settings, version: 
             client.insert("vitals", vitals_rows("shop", now, 200, age=age, slower=1.1,
                                                 release="v0", tag=tag),
                           column_names=VITAL_COLUMNS)
-        client.command("OPTIMIZE TABLE vitals FINAL")  # the history is in the daily tier alone
+        optimize_final(client, "vitals")  # the history is in the daily tier alone
         _merge(client, version)
         before = _content(client, version)
         assert all(before.values())

@@ -14,6 +14,7 @@ from dashboard.cache import QueryCache
 from dashboard.filters import parse_filters
 from dashboard.panels.pages import pages
 from dashboard.querylayer import QueryLayer
+from tests.support.merges import optimize_final
 from tests.support.page_counts import PAGE_TIERS, page_counts
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.upgrades import install_before, run_again, upgrade_to, upgrade_to_head
@@ -26,8 +27,7 @@ def _assert_counts_match_pages(client: Client) -> None:
     for tier in PAGE_TIERS:
         # Both merged, so both have applied their TTL (the oldest samples are past the 1m and
         # 1h tiers' and arrive in parts a background merge may not have reached yet).
-        for table in (f"vitals_pages_{tier}", f"vitals_page_counts_{tier}"):
-            client.command(f"OPTIMIZE TABLE {table} FINAL")
+        optimize_final(client, f"vitals_pages_{tier}", f"vitals_page_counts_{tier}")
         pages_tier = page_counts(client, f"vitals_pages_{tier}")
         assert pages_tier and page_counts(client, f"vitals_page_counts_{tier}") == pages_tier, tier
 
@@ -40,7 +40,7 @@ def test_the_count_tiers_hold_every_bucket_the_page_tiers_hold(settings: Setting
                           slower=1.1, release="v0", tag="old")
         client.insert("vitals", old, column_names=VITAL_COLUMNS)
         # The raw table keeps 90 days: the oldest samples are in vitals_pages_1d alone.
-        client.command("OPTIMIZE TABLE vitals FINAL")
+        optimize_final(client, "vitals")
         assert client.query("SELECT count() FROM vitals WHERE ts < now() - INTERVAL 95 DAY"
                             ).result_rows[0][0] == 0
 

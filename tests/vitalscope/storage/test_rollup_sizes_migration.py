@@ -12,6 +12,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from dashboard.filters import parse_filters
+from tests.support.merges import optimize_final
 from tests.support.rum_seed import VITAL_COLUMNS, seed, vitals_rows
 from tests.support.tdigest_reads import differences, tdigest_reads
 from tests.support.upgrades import install_before, upgrade_to
@@ -44,9 +45,8 @@ def _count(client: Client, sql: str) -> int:
 
 
 def _merge(client: Client) -> None:
-    for table in ("vitals_1m", "vitals_dims_1m", "vitals_dims_1h", "vitals_dims_1d",
-                  "vitals_pages_1m", "vitals_pages_1h", "vitals_pages_1d"):
-        client.command(f"OPTIMIZE TABLE {table} FINAL")
+    optimize_final(client, "vitals_1m", "vitals_dims_1m", "vitals_dims_1h", "vitals_dims_1d",
+                   "vitals_pages_1m", "vitals_pages_1h", "vitals_pages_1d")
 
 
 def test_upgrading_an_install_with_data_keeps_every_panels_numbers(settings: Settings) -> None:
