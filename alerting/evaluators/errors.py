@@ -17,6 +17,7 @@ from alerting.evaluators.common import Queries, batch, ms
 from alerting.model import Observation
 from alerting.stats import rate_increase
 from vitalscope.config.alerting import RuleConfig
+from vitalscope.jserrors.grouping import OTHER_FINGERPRINT
 from vitalscope.jserrors.releases import (
     FIRST_RELEASE_QUERY,
     NEWEST_RELEASE_QUERY,
@@ -76,7 +77,7 @@ class NewErrorEvaluator:
             "window_ms": [ms(r.window) for r in watched],
             "min_views": [r.min_page_views for r in watched],
             "since_ms": [ms(newest[str(r.site)][1] - RELEASE_MARGIN_S) for r in watched],
-            "top": [r.max_groups for r in watched]})
+            "top": [r.max_groups for r in watched], "other_fingerprint": OTHER_FINGERPRINT})
         by_site: dict[str, set[str]] = {}
         for idx, group_id, *_ in rows:
             by_site.setdefault(str(watched[idx - 1].site), set()).add(str(group_id))
@@ -87,7 +88,7 @@ class NewErrorEvaluator:
             rule = watched[idx - 1]
             site = str(rule.site)
             release = newest[site][0]
-            if not new_in_release(first.get((site, str(group_id)), ""), release):
+            if not new_in_release(int(group_id), first.get((site, str(group_id)), ""), release):
                 continue
             observations.append(Observation(
                 rule, True, float(views),

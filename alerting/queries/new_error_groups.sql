@@ -4,7 +4,8 @@
 -- view less a margin, since a group first seen in that release cannot be older. That only
 -- bounds the search; whether a group is new in the release is decided afterwards as the
 -- errors API decides it (vitalscope/jserrors/releases.py). At most {top}[idx] groups per
--- rule, those that affected the most page views.
+-- rule, those that affected the most page views. The group {other_fingerprint} (the errors
+-- past the site's daily cap of groups) is never new, and takes no place in the top.
 SELECT idx, toString(fingerprint) AS group_id, kind, msg, frame, occurrences, views
 FROM
 (
@@ -28,6 +29,7 @@ FROM
             WHERE site IN {keys:Array(String)}
               AND bucket >= toStartOfMinute(fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))
               AND bucket <= fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC')
+              AND fingerprint != {other_fingerprint:UInt64}
         )
         WHERE toInt64(toUnixTimestamp(bucket)) * 1000
               > {now_ms:Int64} - {window_ms:Array(Int64)}[idx] - 60000

@@ -17,6 +17,3 @@ Kind = Literal["page_group", "server_timing_name", "tag_key", "tag_value", "rele
                "target", "script", "error_group"]
 KINDS: tuple[Kind, ...] = ("page_group", "server_timing_name", "tag_key", "tag_value",
                            "release", "target", "script", "error_group")
-# An error group past its cap: the fingerprint no grouping gives (it is a hash's first 8
-# bytes), so `(other)` is one group of its own.
-OTHER_FINGERPRINT: Final = 0

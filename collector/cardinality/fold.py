@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from collector import metrics
-from collector.cardinality import DAY_MS, OTHER, OTHER_FINGERPRINT, Kind
+from collector.cardinality import DAY_MS, OTHER, Kind
 from collector.cardinality.admission import Admission
 from collector.cardinality.cache import SiteDay
 from collector.context import BeaconContext
 from collector.enrich.scripts import ScriptSource
 from collector.tables import SERVER_TIMINGS
-from vitalscope.jserrors.grouping import Grouping
+from vitalscope.jserrors.grouping import OTHER_FINGERPRINT, Grouping
 
 _GROUP = SERVER_TIMINGS.index("page_group")
 _NAME = SERVER_TIMINGS.index("name")

@@ -26,7 +26,7 @@ from collector.tables import JS_ERRORS
 from tests.alerting.conftest import NOW, Receiver, alerting_settings, spread
 from vitalscope.config.alerting import AlertingSettings
 from vitalscope.config.sourcemaps import SourcemapSettings
-from vitalscope.jserrors.grouping import group
+from vitalscope.jserrors.grouping import OTHER_FINGERPRINT, Grouping, group
 from vitalscope.sourcemaps.store import SourcemapStore
 
 ESBUILD = Path(__file__).resolve().parents[2] / "sdk-js" / "node_modules" / ".bin" / "esbuild"
@@ -82,9 +82,10 @@ def page_views(client: Client, site: str, release: str, starts: list[float]) -> 
 
 
 def js_errors(client: Client, site: str, release: str, message: str, stack: str,
-              occurrences: list[tuple[float, str]]) -> int:
-    """Occurrences (time, page view) of one error, as the collector's rows; its fingerprint."""
-    grouped = group("TypeError", message, stack, "")
+              occurrences: list[tuple[float, str]], grouped: Grouping | None = None) -> int:
+    """Occurrences (time, page view) of one error, as the collector's rows (grouped as the
+    collector groups them unless told); its fingerprint."""
+    grouped = grouped or group("TypeError", message, stack, "")
     rows = [[site, _dt(t), _dt(t), f"x-{pv}-{t}", pv, "s", grouped.fingerprint, "TypeError",
              message, "", stack, 1, "/checkout", "https://shop.example/checkout", "desktop",
              "Chrome", "Linux", release, grouped.message, grouped.top_frame]
@@ -196,6 +197,25 @@ def test_new_error_needs_a_release_and_the_page_view_minimum(
     # At the minimum it fires (blog's only release is its newest); docs still has none.
     report = make_evaluator(rules(10), public_url=PUBLIC_URL).cycle(NOW)
     assert [a.rule for a in report.firing] == ["blog-new"]
+
+
+def test_the_group_of_errors_past_the_daily_cap_is_never_new(
+        clickhouse: Client, receiver: Receiver, rng: np.random.Generator,
+        make_evaluator: Callable[..., Evaluator]) -> None:
+    """`(other)`, the group the collector stores errors under once a site has its day's cap of
+    groups, is first seen in the newest release as much as any group of it, on the most page
+    views; it neither fires nor takes the place of a real group in the rule's top."""
+    views = page_views(clickhouse, "shop", "r1", spread(rng, NOW - 1800, NOW - 60, 50))
+    stack = v8_stack("x is undefined", "f", 10)
+    real = js_errors(clickhouse, "shop", "r1", "x is undefined", stack,
+                     [(NOW - 900 + i, pv) for i, pv in enumerate(views[:10])])
+    js_errors(clickhouse, "shop", "r1", "y is undefined", v8_stack("y is undefined", "g", 20),
+              [(NOW - 900 + i, pv) for i, pv in enumerate(views[:30])],
+              grouped=Grouping(OTHER_FINGERPRINT, OTHER, OTHER))
+    evaluator = make_evaluator(alerting_settings(receiver.url, [{
+        "name": "shop-new", "kind": "new_error", "site": "shop", "min_page_views": 10,
+        "max_groups": 1, "for": 0}]), public_url=PUBLIC_URL)
+    assert [a.labels["fingerprint"] for a in evaluator.cycle(NOW).firing] == [str(real)]
 
 
 def test_error_rate_by_fingerprint_fires_for_the_spiking_group_only(

@@ -17,13 +17,14 @@ import pytest
 import redis
 from clickhouse_connect.driver.client import Client
 
-from collector.cardinality import DAY_MS, KINDS, OTHER, OTHER_FINGERPRINT
+from collector.cardinality import DAY_MS, KINDS, OTHER
 from tests.collector.beacons import CHROME_UA, beacon, new_id
 from tests.collector.conftest import KEY, ORIGIN, OTHER_KEY, SERVER_KEY, with_collector
 from tests.collector.harness import InProcessCollector, collector_runtime
 from tests.collector.queue import wait_drained
 from tests.support.redis_replies import as_bytes
 from vitalscope.config import Settings
+from vitalscope.jserrors.grouping import OTHER_FINGERPRINT
 from vitalscope.redisstore import keys
 
 CAPS = {"page_groups": 60, "server_timing_names": 50, "tag_keys": 15, "tag_values": 80,

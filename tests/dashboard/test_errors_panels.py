@@ -15,6 +15,7 @@ from dashboard.service import DashboardService
 from dashboard.web.views import errors as errors_view
 from vitalscope.config import Settings
 from vitalscope.datadir import DataDir
+from vitalscope.jserrors.grouping import OTHER_FINGERPRINT
 from vitalscope.redisstore.embedded import EmbeddedRedis
 from vitalscope.runtime import Role, Runtime
 
@@ -165,6 +166,18 @@ def test_a_groups_top_values_per_dimension_equal_the_raw_rows(
         ).result_rows
         assert [(v["value"], v["occurrences"], v["page_views"]) for v in detail[dim]] == [
             tuple(r) for r in raw], dim
+
+
+def test_the_group_of_errors_past_the_daily_cap_is_never_new_in_a_release(
+        service: DashboardService, seeded: Client) -> None:
+    """Every group of the seed was first seen in r1, the site's only (so newest) release;
+    `(other)` (the errors stored once the site had its day's cap of groups) too, but it is
+    no error of its own."""
+    seeded.insert("js_errors", [_error(LATE, "pv-b-0", OTHER_FINGERPRINT, "(other)", "/b")],
+                  column_names=ERROR_COLUMNS)
+    listed = errors.groups(service.layer, parse_filters("shop", "1h"))["groups"]
+    assert {g["fingerprint"]: g["new_in_release"] for g in listed} == {
+        "1": True, "2": True, "3": True, str(OTHER_FINGERPRINT): False}
 
 
 def test_sparkline_scales_to_the_busiest_slot() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlsplit
 
 from vitalscope.jserrors.message import normalise_message
@@ -22,6 +23,10 @@ _CONTENT_HASH = re.compile(r"[.-](?=[A-Za-z0-9_]*\d)[A-Za-z0-9_]{6,}(?=\.)")
 # Names a minifier makes (`e`, `Qt`) change with every build; grouping ignores them.
 _MINIFIED_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]?$")
 _SOURCE_POSITION = re.compile(r":\d+:\d+$")
+# The group of the errors past a site's daily cap of groups (collector/cardinality): a
+# fingerprint no grouping gives (it is a hash's first 8 bytes), so `(other)` is one group of
+# its own. It is not an error, so never new in a release.
+OTHER_FINGERPRINT: Final = 0
 
 
 @dataclass(frozen=True, slots=True)
