@@ -37,6 +37,8 @@ SCRIPT = ROOT / "scripts" / "dev-cluster.sh"
 ORIGIN = "https://shop.example"
 EVALUATION_INTERVAL_S = 2
 DECLARED_KEY = "pk_test_declared_0001"
+# How uvicorn and redis-server say a port was taken (lower-cased).
+PORT_TAKEN = "address already in use"
 CONFIG = {
     # A site declared in the configuration: `vitalscope migrate` creates it (no role does).
     "sites": [{"name": "declared", "key": DECLARED_KEY}],
@@ -103,16 +105,22 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     config.write_text(json.dumps(CONFIG))
     env = clean_env(PYTHON=sys.executable, VITALSCOPE_CONFIG=str(config))
     started = time.monotonic()
-    up = subprocess.run(["bash", str(SCRIPT), "up", str(folder / "run")], env=env,
-                        capture_output=True, text=True, timeout=600, check=False)
+    run = folder / "run"
+    up = _up(run, env)
+    if up.returncode != 0 and PORT_TAKEN in (up.stdout + up.stderr).lower():
+        # A free port picked for a role can be taken by another test before the role binds
+        # it (nothing can reserve a port for a child process); `up` stopped what it started.
+        print(f"dev-cluster up lost a port race, once more:\n{up.stderr}")
+        run = folder / "run-again"
+        up = _up(run, env)
     print(f"dev-cluster up: {time.monotonic() - started:.0f} s")
     pids = [int(line.split()[1]) for line in
-            (folder / "run" / "pids").read_text().splitlines()] if up.returncode == 0 else []
+            (run / "pids").read_text().splitlines()] if up.returncode == 0 else []
     try:
         assert up.returncode == 0, up.stdout + up.stderr
         values = dict(line.split("=", 1) for line in up.stdout.splitlines() if "=" in line)
         assert set(values) == {"collectors", "dashboard", "token", "workers", "env_file"}
-        made = Cluster(folder / "run", values["collectors"].split(","), values["dashboard"],
+        made = Cluster(run, values["collectors"].split(","), values["dashboard"],
                        values["token"], [int(p) for p in values["workers"].split(",")],
                        _env_file(Path(values["env_file"])))
         # A second dashboard replica, starting while the first tests run.
@@ -128,14 +136,19 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             second.terminate()
             assert second.wait(timeout=60) == 0
     finally:
-        down = subprocess.run(["bash", str(SCRIPT), "down", str(folder / "run")], env=env,
+        down = subprocess.run(["bash", str(SCRIPT), "down", str(run)], env=env,
                               capture_output=True, text=True, timeout=120, check=False)
         assert down.returncode == 0, down.stderr
         # Every role stopped on SIGTERM; one that did not left its stacks in its log.
-        assert "ignored SIGTERM" not in down.stderr, down.stderr + _stuck_logs(folder / "run")
+        assert "ignored SIGTERM" not in down.stderr, down.stderr + _stuck_logs(run)
         for pid in pids:  # everything `up` started is gone
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
+
+
+def _up(run: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(SCRIPT), "up", str(run)], env=env, capture_output=True,
+                          text=True, timeout=600, check=False)
 
 
 def _stuck_logs(run: Path) -> str:
